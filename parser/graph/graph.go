@@ -1,0 +1,259 @@
+// Package graph is the resource graph model shared by every input format, the
+// policy engine and the writers: plain data, no parsing, no policy logic.
+//
+// A scan produces one Graph per root (a Terraform root module, a CloudFormation
+// template, a plan file). Each Graph holds one Resource per evaluated instance.
+// Values are plain trees (map[string]any, []any, string, json.Number, bool)
+// following Terraform plan JSON's conventions: unknown leaves are omitted from
+// Values and set to true in Unknown, so "absent" is never confused with
+// "unknown". Null attributes are dropped.
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Format names the kind of input a Graph was built from.
+type Format string
+
+// The input formats.
+const (
+	FormatTerraform      Format = "terraform"
+	FormatCloudFormation Format = "cloudformation"
+	FormatTerraformPlan  Format = "terraform-plan"
+)
+
+// Pos is a position in a source file. Line and Column are 1-based; Column
+// counts Unicode code points; Byte is the 0-based byte offset.
+type Pos struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	Byte   int `json:"byte"`
+}
+
+// Range is a span of a source file. File is slash-separated and relative to
+// the scan root. End is exclusive.
+type Range struct {
+	File  string `json:"file"`
+	Start Pos    `json:"start"`
+	End   Pos    `json:"end"`
+}
+
+// IsZero reports whether r is the zero Range (no location known).
+func (r Range) IsZero() bool { return r.File == "" && r.Start.Line == 0 }
+
+// String formats r as file:line:column.
+func (r Range) String() string {
+	if r.IsZero() {
+		return "<unknown>"
+	}
+	return fmt.Sprintf("%s:%d:%d", r.File, r.Start.Line, r.Start.Column)
+}
+
+// Ref is an edge from an attribute of one resource to another resource,
+// found from the configuration's syntax even when the value is unknown.
+type Ref struct {
+	// Attribute is the path of the referring attribute ("security_group_id",
+	// "ingress.0.security_groups").
+	Attribute string `json:"attribute"`
+	// Target is the address of the referenced resource.
+	Target string `json:"target"`
+	// TargetAttribute is the attribute of the target that was referenced
+	// ("id"), empty when the whole resource was referenced.
+	TargetAttribute string `json:"target_attribute"`
+	// Range is where the reference is written.
+	Range Range `json:"-"`
+}
+
+// Origin is one hop of a value's provenance: where a value was written before
+// it reached the attribute that uses it.
+type Origin struct {
+	// Description says what the hop is ("variable default var.cidr",
+	// "terraform.tfvars").
+	Description string
+	Range       Range
+}
+
+// Resource is one evaluated resource instance.
+type Resource struct {
+	Address  string // module.net.aws_security_group.web["a"]; CloudFormation logical ID
+	Mode     string // "managed" or "data"; CloudFormation resources are "managed"
+	Type     string // aws_security_group; AWS::EC2::SecurityGroup
+	Name     string
+	Format   Format
+	Module   string // module path for Terraform ("module.net"); empty for root
+	Provider string
+	Range    Range // the block header (Terraform) or the logical ID (CloudFormation)
+
+	Values    map[string]any // known values, plan JSON "after" conventions
+	Unknown   map[string]any // true at each unknown leaf, "after_unknown" conventions
+	Sensitive map[string]any // true at each sensitive leaf, "after_sensitive" conventions
+
+	// Ranges maps attribute paths ("ingress.0.cidr_blocks.1") to the range of
+	// the expression or block that set them. The empty path is the block.
+	Ranges map[string]Range
+	// Origins maps attribute paths to the provenance of their values.
+	Origins map[string][]Origin
+
+	Refs         []Ref
+	ReferencedBy []Ref // filled by Graph.Link: Target is then the referring resource
+
+	// Meta holds format-specific facts policies may read (expansion, condition).
+	Meta map[string]any
+}
+
+// Severity of a diagnostic.
+type Severity string
+
+// Diagnostic severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Diagnostic is a problem met while loading: a syntax error, an expression
+// that cannot be evaluated, a cycle. It never stops the scan.
+type Diagnostic struct {
+	Severity Severity `json:"severity"`
+	Summary  string   `json:"summary"`
+	Detail   string   `json:"detail,omitempty"`
+	Range    Range    `json:"range"`
+}
+
+// String formats d for a terminal.
+func (d Diagnostic) String() string {
+	s := fmt.Sprintf("%s: %s: %s", d.Range, d.Severity, d.Summary)
+	if d.Detail != "" {
+		s += ": " + d.Detail
+	}
+	return s
+}
+
+// Graph is the evaluated resources of one root.
+type Graph struct {
+	Format Format
+	// Root is the directory or file this graph was built from, relative to
+	// the scan root ("." for the scan root itself).
+	Root        string
+	Resources   []*Resource // sorted by Address after Link
+	Diagnostics []Diagnostic
+	// Files lists the source files read for this root (relative paths).
+	Files []string
+}
+
+// Resource returns the resource with the given address, or nil.
+func (g *Graph) Resource(addr string) *Resource {
+	i := sort.Search(len(g.Resources), func(i int) bool { return g.Resources[i].Address >= addr })
+	if i < len(g.Resources) && g.Resources[i].Address == addr {
+		return g.Resources[i]
+	}
+	return nil
+}
+
+// Link sorts resources and diagnostics, drops references to addresses that
+// are not in the graph, and fills ReferencedBy. Call it once, after loading.
+func (g *Graph) Link() {
+	sort.Slice(g.Resources, func(i, j int) bool { return g.Resources[i].Address < g.Resources[j].Address })
+	for _, r := range g.Resources {
+		r.ReferencedBy = nil
+	}
+	for _, r := range g.Resources {
+		kept := r.Refs[:0]
+		for _, ref := range r.Refs {
+			t := g.Resource(ref.Target)
+			if t == nil || t == r {
+				continue
+			}
+			kept = append(kept, ref)
+			t.ReferencedBy = append(t.ReferencedBy, Ref{
+				Attribute:       ref.Attribute,
+				Target:          r.Address,
+				TargetAttribute: ref.TargetAttribute,
+				Range:           ref.Range,
+			})
+		}
+		r.Refs = dedupeRefs(kept)
+	}
+	for _, r := range g.Resources {
+		r.ReferencedBy = dedupeRefs(r.ReferencedBy)
+	}
+	SortDiagnostics(g.Diagnostics)
+}
+
+func dedupeRefs(refs []Ref) []Ref {
+	sort.SliceStable(refs, func(i, j int) bool {
+		a, b := refs[i], refs[j]
+		if a.Attribute != b.Attribute {
+			return a.Attribute < b.Attribute
+		}
+		if a.Target != b.Target {
+			return a.Target < b.Target
+		}
+		return a.TargetAttribute < b.TargetAttribute
+	})
+	out := refs[:0]
+	for i, r := range refs {
+		if i > 0 {
+			p := refs[i-1]
+			if p.Attribute == r.Attribute && p.Target == r.Target && p.TargetAttribute == r.TargetAttribute {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// SortDiagnostics orders diagnostics by file, position and summary.
+func SortDiagnostics(ds []Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i].Range, ds[j].Range
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Start.Byte != b.Start.Byte {
+			return a.Start.Byte < b.Start.Byte
+		}
+		return ds[i].Summary < ds[j].Summary
+	})
+}
+
+// Lookup returns the most precise recorded range for an attribute path: the
+// path itself, else its longest recorded prefix, else the resource's range.
+// The second result is the path that matched ("" for the resource).
+func (r *Resource) Lookup(path string) (Range, string) {
+	p := path
+	for p != "" {
+		if rg, ok := r.Ranges[p]; ok {
+			return rg, p
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return r.Range, ""
+}
+
+// OriginsFor returns the provenance recorded for path or its longest prefix.
+func (r *Resource) OriginsFor(path string) []Origin {
+	p := path
+	for {
+		if o, ok := r.Origins[p]; ok {
+			return o
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			if p != "" {
+				if o, ok := r.Origins[""]; ok {
+					return o
+				}
+			}
+			return nil
+		}
+		p = p[:i]
+	}
+}

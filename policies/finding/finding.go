@@ -1,0 +1,192 @@
+// Package finding holds the results of a scan as the writers see them: rule
+// metadata, findings with resolved locations, diagnostics and a summary.
+// It is a leaf (it imports only the graph model), so the writers in sarif/
+// and report/ depend on neither OPA nor HCL.
+package finding
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+)
+
+// Severity of a rule or finding.
+type Severity string
+
+// The severities, highest first.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
+)
+
+// Severities lists every severity, highest first.
+var Severities = []Severity{Critical, High, Medium, Low}
+
+// ParseSeverity parses a severity name (case-insensitive).
+func ParseSeverity(s string) (Severity, error) {
+	v := Severity(strings.ToLower(strings.TrimSpace(s)))
+	if v.Rank() == 0 {
+		return "", fmt.Errorf("unknown severity %q (want critical, high, medium or low)", s)
+	}
+	return v, nil
+}
+
+// Rank orders severities: critical 4, high 3, medium 2, low 1, unknown 0.
+func (s Severity) Rank() int {
+	switch s {
+	case Critical:
+		return 4
+	case High:
+		return 3
+	case Medium:
+		return 2
+	case Low:
+		return 1
+	}
+	return 0
+}
+
+// AtLeast reports whether s is at or above t.
+func (s Severity) AtLeast(t Severity) bool { return s.Rank() >= t.Rank() }
+
+// SecurityScore is the CVSS-style number GitHub code scanning reads from
+// the security-severity property: critical 9.5, high 8.0, medium 5.5, low 3.0.
+func (s Severity) SecurityScore() string {
+	switch s {
+	case Critical:
+		return "9.5"
+	case High:
+		return "8.0"
+	case Medium:
+		return "5.5"
+	default:
+		return "3.0"
+	}
+}
+
+// Rule is a rule's metadata, decoded from its OPA METADATA annotation.
+type Rule struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"` // kebab-case slug, stable like the ID
+	Title         string   `json:"title"`
+	Description   string   `json:"description"`
+	Severity      Severity `json:"severity"`
+	Controls      []string `json:"controls"`
+	Remediation   string   `json:"remediation"`
+	ResourceTypes []string `json:"resource_types"`
+	Precision     string   `json:"precision"` // SARIF precision: very-high, high, medium, low
+	Package       string   `json:"package"`   // the Rego package (data.<package>)
+	File          string   `json:"file"`      // the Rego file it was loaded from
+	Builtin       bool     `json:"builtin"`
+}
+
+// DocPath is the rule's catalogue page, relative to the repository root.
+func (r Rule) DocPath() string { return "docs/rules/" + r.ID + ".md" }
+
+// Location is a resolved source location with optional provenance hops.
+type Location struct {
+	Range   graph.Range
+	Related []graph.Origin
+}
+
+// Finding is one rule violation at one place.
+type Finding struct {
+	RuleID    string
+	Severity  Severity
+	Message   string
+	Resource  string // address
+	Type      string // resource type
+	Attribute string // attribute path the rule named ("" for the resource)
+	Root      string // the graph root the finding came from
+	Location  Location
+}
+
+// Fingerprint identifies a finding independently of line numbers: rule,
+// root, resource address and attribute path.
+func (f Finding) Fingerprint() string {
+	return f.RuleID + "|" + f.Root + "|" + f.Resource + "|" + f.Attribute
+}
+
+// Report is everything a writer needs.
+type Report struct {
+	Tool        Tool
+	Rules       []Rule // every rule that ran, sorted by ID
+	Findings    []Finding
+	Diagnostics []graph.Diagnostic
+	// Sources maps a file path (as in ranges) to its content, for writers that
+	// quote source lines. It may be nil or incomplete.
+	Sources map[string][]byte
+	// Resources is the number of resources evaluated.
+	Resources int
+}
+
+// Tool identifies the program.
+type Tool struct {
+	Name           string
+	Version        string
+	InformationURI string
+	// RulesURI is the base URL that a rule's DocPath is appended to.
+	RulesURI string
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	Total       int              `json:"total"`
+	BySeverity  map[Severity]int `json:"by_severity"`
+	Diagnostics int              `json:"diagnostics"`
+	Resources   int              `json:"resources"`
+}
+
+// Rule returns the rule with the given ID.
+func (r *Report) Rule(id string) (Rule, bool) {
+	i := sort.Search(len(r.Rules), func(i int) bool { return r.Rules[i].ID >= id })
+	if i < len(r.Rules) && r.Rules[i].ID == id {
+		return r.Rules[i], true
+	}
+	return Rule{}, false
+}
+
+// Sort puts rules, findings and diagnostics in their canonical order, so that
+// the same input always gives byte-identical output.
+func (r *Report) Sort() {
+	sort.Slice(r.Rules, func(i, j int) bool { return r.Rules[i].ID < r.Rules[j].ID })
+	sort.SliceStable(r.Findings, func(i, j int) bool { return Less(r.Findings[i], r.Findings[j]) })
+	graph.SortDiagnostics(r.Diagnostics)
+}
+
+// Less orders findings by file, line, column, rule, resource, attribute and message.
+func Less(a, b Finding) bool {
+	ra, rb := a.Location.Range, b.Location.Range
+	switch {
+	case ra.File != rb.File:
+		return ra.File < rb.File
+	case ra.Start.Line != rb.Start.Line:
+		return ra.Start.Line < rb.Start.Line
+	case ra.Start.Column != rb.Start.Column:
+		return ra.Start.Column < rb.Start.Column
+	case a.RuleID != b.RuleID:
+		return a.RuleID < b.RuleID
+	case a.Resource != b.Resource:
+		return a.Resource < b.Resource
+	case a.Attribute != b.Attribute:
+		return a.Attribute < b.Attribute
+	}
+	return a.Message < b.Message
+}
+
+// Summarise counts the findings of r.
+func (r *Report) Summarise() Summary {
+	s := Summary{BySeverity: map[Severity]int{}, Diagnostics: len(r.Diagnostics), Resources: r.Resources}
+	for _, sev := range Severities {
+		s.BySeverity[sev] = 0
+	}
+	for _, f := range r.Findings {
+		s.Total++
+		s.BySeverity[f.Severity]++
+	}
+	return s
+}
