@@ -141,6 +141,9 @@ type Graph struct {
 	Diagnostics []Diagnostic
 	// Files lists the source files read for this root (relative paths).
 	Files []string
+	// Sources holds the content of the files read, for writers that quote
+	// source lines.
+	Sources map[string][]byte
 }
 
 // Resource returns the resource with the given address, or nil.

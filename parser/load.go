@@ -1,0 +1,108 @@
+// Package parser finds infrastructure-as-code files under the paths given,
+// decides each one's format, loads each root into a graph.Graph in
+// parallel, and returns them in a stable order.
+//
+//	graphs, err := parser.Load(ctx, os.DirFS(root), []string{"."}, parser.Options{})
+//
+// Loading never stops at a bad file: problems are graph.Diagnostics on the
+// graph they belong to. Load returns an error only when the scan cannot be
+// done at all (a path that does not exist).
+package parser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/terraform"
+)
+
+// Options configures a scan.
+type Options struct {
+	Terraform terraform.Options
+}
+
+// skipDir reports whether a directory is never scanned: Terraform's and
+// git's working directories and hidden directories.
+func skipDir(name string) bool {
+	return name == ".terraform" || name == ".git" || (strings.HasPrefix(name, ".") && name != "." && name != "..")
+}
+
+// Load finds every Terraform module directory under paths (slash-separated,
+// relative to the root of fsys) and loads each as a root module.
+func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, error) {
+	dirs := map[string]bool{}
+	for _, p := range paths {
+		p = path.Clean(p)
+		info, err := fs.Stat(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
+		}
+		if !info.IsDir() {
+			if strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json") {
+				dirs[path.Dir(p)] = true
+				continue
+			}
+			return nil, fmt.Errorf("cannot scan %s: not a directory or a Terraform file", p)
+		}
+		err = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // unreadable entries are skipped; the module loader reports files it cannot read
+			}
+			if !d.IsDir() {
+				return nil
+			}
+			if name != p && skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			entries, err := fs.ReadDir(fsys, name)
+			if err == nil && terraform.IsModuleDir(entries) {
+				dirs[name] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	list := make([]string, 0, len(dirs))
+	for d := range dirs {
+		list = append(list, d)
+	}
+	sort.Strings(list)
+
+	graphs := make([]*graph.Graph, len(list))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, dir := range list {
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			graphs[i] = terraform.LoadModule(fsys, dir, opts.Terraform)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return graphs, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,804 @@
+package terraform
+
+import (
+	"fmt"
+	"io/fs"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+)
+
+// MaxInstances bounds the instances one resource or dynamic block may expand to.
+const MaxInstances = 10000
+
+// evaluator evaluates one module instance on demand: every value is computed
+// when first needed and memoised; a call stack detects cycles.
+type evaluator struct {
+	cfg        *moduleConfig
+	fsys       fs.FS
+	modulePath string // "" for the root module
+	funcs      map[string]function.Function
+
+	vars       map[string]cty.Value
+	locals     map[string]cty.Value
+	expansions map[string][]instance // resource config address → instances
+	instVals   map[string]cty.Value  // instance address → configured object
+	inProgress map[string]bool
+	stack      []string
+
+	diags []graph.Diagnostic
+}
+
+// instance is one expansion of a resource (or dynamic block element).
+type instance struct {
+	key     cty.Value // NilVal without count/for_each; a number, a string, or unknown
+	scope   *scope
+	unknown bool // a representative instance standing for an unknown collection
+}
+
+// scope is what names bound by the enclosing constructs resolve to.
+type scope struct {
+	count     cty.Value // object {index}; NilVal when not in a counted resource
+	each      cty.Value // object {key, value}; NilVal when not in for_each
+	iterators map[string]cty.Value
+}
+
+func (s *scope) with(name string, v cty.Value) *scope {
+	n := &scope{iterators: map[string]cty.Value{}}
+	if s != nil {
+		n.count, n.each = s.count, s.each
+		for k, x := range s.iterators {
+			n.iterators[k] = x
+		}
+	}
+	n.iterators[name] = v
+	return n
+}
+
+func newEvaluator(cfg *moduleConfig, fsys fs.FS, modulePath string) *evaluator {
+	return &evaluator{
+		cfg:        cfg,
+		fsys:       fsys,
+		modulePath: modulePath,
+		funcs:      functions(),
+		vars:       map[string]cty.Value{},
+		locals:     map[string]cty.Value{},
+		expansions: map[string][]instance{},
+		instVals:   map[string]cty.Value{},
+		inProgress: map[string]bool{},
+	}
+}
+
+func (e *evaluator) diag(sev graph.Severity, summary, detail string, r hcl.Range) {
+	e.diags = append(e.diags, graph.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Range: e.cfg.positions.rng(r)})
+}
+
+// push enters the evaluation of key; it reports a cycle and returns false if
+// key is already being evaluated.
+func (e *evaluator) push(key string, at hcl.Range) bool {
+	if e.inProgress[key] {
+		i := len(e.stack) - 1
+		for i > 0 && e.stack[i] != key {
+			i--
+		}
+		cycle := append(append([]string{}, e.stack[i:]...), key)
+		e.diag(graph.SeverityError, "cycle in references", strings.Join(cycle, " -> "), at)
+		return false
+	}
+	e.inProgress[key] = true
+	e.stack = append(e.stack, key)
+	return true
+}
+
+func (e *evaluator) pop(key string) {
+	delete(e.inProgress, key)
+	e.stack = e.stack[:len(e.stack)-1]
+}
+
+// eval evaluates expr in scope sc. Errors become diagnostics and an unknown
+// result; a panic in a function or in cty becomes a diagnostic too.
+func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.diag(graph.SeverityError, "internal error while evaluating an expression", fmt.Sprint(r), expr.Range())
+			v = cty.DynamicVal
+		}
+	}()
+	ctx := e.context(expr, sc)
+	v, diags := expr.Value(ctx)
+	for _, d := range diags {
+		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+	}
+	if diags.HasErrors() {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// context builds the evaluation context of expr from the traversals it
+// contains, resolving only the names it uses.
+func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
+	vars := map[string]cty.Value{}
+	localNames := map[string]hcl.Range{}
+	type resKey struct{ mode, typ, name string }
+	resAttrs := map[resKey]map[string]bool{}
+	moduleNames := map[string]bool{}
+	for _, t := range expr.Variables() {
+		root := t.RootName()
+		if sc != nil {
+			if v, ok := sc.iterators[root]; ok {
+				vars[root] = v
+				continue
+			}
+		}
+		switch root {
+		case "var":
+			vars["var"] = e.varObject()
+		case "local":
+			if name, ok := attrStep(t, 1); ok {
+				localNames[name] = t.SourceRange()
+			}
+		case "count":
+			if sc != nil && sc.count != cty.NilVal {
+				vars["count"] = sc.count
+			} else {
+				vars["count"] = cty.DynamicVal
+			}
+		case "each":
+			if sc != nil && sc.each != cty.NilVal {
+				vars["each"] = sc.each
+			} else {
+				vars["each"] = cty.DynamicVal
+			}
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(e.cfg.dir),
+				"root":   cty.StringVal(e.cfg.dir),
+				"cwd":    cty.StringVal("."),
+			})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "module":
+			if name, ok := attrStep(t, 1); ok {
+				moduleNames[name] = true
+			}
+		case "data":
+			typ, ok1 := attrStep(t, 1)
+			name, ok2 := attrStep(t, 2)
+			if ok1 && ok2 {
+				k := resKey{"data", typ, name}
+				if resAttrs[k] == nil {
+					resAttrs[k] = map[string]bool{}
+				}
+				if a, ok := refAttr(t, 3); ok {
+					resAttrs[k][a] = true
+				}
+			}
+		default:
+			name, ok := attrStep(t, 1)
+			if !ok {
+				continue
+			}
+			k := resKey{"managed", root, name}
+			if _, declared := e.cfg.byAddr[root+"."+name]; !declared {
+				continue // hcl reports the unknown variable
+			}
+			if resAttrs[k] == nil {
+				resAttrs[k] = map[string]bool{}
+			}
+			if a, ok := refAttr(t, 2); ok {
+				resAttrs[k][a] = true
+			}
+		}
+	}
+	if len(localNames) > 0 {
+		obj := map[string]cty.Value{}
+		for name, at := range localNames {
+			obj[name] = e.local(name, at)
+		}
+		vars["local"] = cty.ObjectVal(obj)
+	}
+	if len(moduleNames) > 0 {
+		// Module calls are evaluated with modules (next stage); until then
+		// their outputs are unknown.
+		obj := map[string]cty.Value{}
+		for name := range moduleNames {
+			obj[name] = cty.DynamicVal
+		}
+		vars["module"] = cty.ObjectVal(obj)
+	}
+	if len(resAttrs) > 0 {
+		byType := map[string]map[string]cty.Value{}
+		dataByType := map[string]map[string]cty.Value{}
+		for k, attrs := range resAttrs {
+			target := byType
+			addr := k.typ + "." + k.name
+			if k.mode == "data" {
+				target = dataByType
+				addr = "data." + addr
+			}
+			if target[k.typ] == nil {
+				target[k.typ] = map[string]cty.Value{}
+			}
+			rc := e.cfg.byAddr[addr]
+			if rc == nil {
+				target[k.typ][k.name] = cty.DynamicVal
+				continue
+			}
+			target[k.typ][k.name] = e.resourceValue(rc, attrs)
+		}
+		for typ, names := range byType {
+			vars[typ] = cty.ObjectVal(names)
+		}
+		if len(dataByType) > 0 {
+			d := map[string]cty.Value{}
+			for typ, names := range dataByType {
+				d[typ] = cty.ObjectVal(names)
+			}
+			vars["data"] = cty.ObjectVal(d)
+		}
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: e.funcs}
+}
+
+// attrStep returns the attribute name at step i of t.
+func attrStep(t hcl.Traversal, i int) (string, bool) {
+	if len(t) <= i {
+		return "", false
+	}
+	if a, ok := t[i].(hcl.TraverseAttr); ok {
+		return a.Name, true
+	}
+	return "", false
+}
+
+// refAttr returns the attribute a resource traversal reads after the
+// resource name at step i, skipping one instance index.
+func refAttr(t hcl.Traversal, i int) (string, bool) {
+	if len(t) > i {
+		if _, ok := t[i].(hcl.TraverseIndex); ok {
+			i++
+		}
+	}
+	return attrStep(t, i)
+}
+
+func (e *evaluator) varObject() cty.Value {
+	if len(e.vars) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(e.vars)
+}
+
+// local evaluates a local value on demand.
+func (e *evaluator) local(name string, at hcl.Range) cty.Value {
+	if v, ok := e.locals[name]; ok {
+		return v
+	}
+	a, ok := e.cfg.locals[name]
+	if !ok {
+		e.diag(graph.SeverityError, "reference to undeclared local value",
+			fmt.Sprintf("local.%s is not declared in %s", name, e.cfg.dir), at)
+		return cty.DynamicVal
+	}
+	key := "local." + name
+	if !e.push(key, a.NameRange) {
+		return cty.DynamicVal
+	}
+	v := e.eval(a.Expr, nil)
+	e.pop(key)
+	e.locals[name] = v
+	return v
+}
+
+// resourceValue is the value of a resource reference: an instance object
+// whose configured attributes are known and every other attribute named in
+// attrs is unknown, aggregated over instances as Terraform does (a tuple for
+// count, an object for for_each).
+func (e *evaluator) resourceValue(rc *resourceConfig, attrs map[string]bool) cty.Value {
+	insts := e.expand(rc)
+	if rc.count == nil && rc.forEach == nil {
+		if len(insts) == 0 {
+			return cty.DynamicVal
+		}
+		return withAttrs(e.instanceValue(rc, insts[0]), attrs)
+	}
+	for _, in := range insts {
+		if in.unknown {
+			return cty.DynamicVal
+		}
+	}
+	if rc.count != nil {
+		if len(insts) == 0 {
+			return cty.EmptyTupleVal
+		}
+		elems := make([]cty.Value, len(insts))
+		for i, in := range insts {
+			elems[i] = withAttrs(e.instanceValue(rc, in), attrs)
+		}
+		return cty.TupleVal(elems)
+	}
+	obj := map[string]cty.Value{}
+	for _, in := range insts {
+		obj[in.key.AsString()] = withAttrs(e.instanceValue(rc, in), attrs)
+	}
+	return cty.ObjectVal(obj)
+}
+
+// withAttrs adds each attribute of attrs missing from obj as unknown.
+func withAttrs(obj cty.Value, attrs map[string]bool) cty.Value {
+	if !obj.IsKnown() || obj.IsNull() || !obj.Type().IsObjectType() {
+		return cty.DynamicVal
+	}
+	m := obj.AsValueMap()
+	if m == nil {
+		m = map[string]cty.Value{}
+	}
+	for a := range attrs {
+		if _, ok := m[a]; !ok {
+			m[a] = cty.DynamicVal
+		}
+	}
+	return cty.ObjectVal(m)
+}
+
+// instanceValue evaluates the configured attributes of one instance.
+func (e *evaluator) instanceValue(rc *resourceConfig, in instance) cty.Value {
+	addr := instanceAddr(rc.addr(), in)
+	if v, ok := e.instVals[addr]; ok {
+		return v
+	}
+	key := addr
+	if !e.push(key, rc.block.DefRange) {
+		return cty.DynamicVal
+	}
+	v := e.body(rc.block.Body, in.scope, "", true, nil)
+	e.pop(key)
+	e.instVals[addr] = v
+	return v
+}
+
+// instanceAddr is Terraform's instance address: name, name[0], name["k"];
+// a representative instance of an unknown collection is name[*].
+func instanceAddr(base string, in instance) string {
+	switch {
+	case in.key == cty.NilVal:
+		return base
+	case in.unknown || !in.key.IsKnown():
+		return base + "[*]"
+	case in.key.Type() == cty.Number:
+		bf := in.key.AsBigFloat()
+		return base + "[" + bf.Text('f', -1) + "]"
+	default:
+		return base + "[" + strconv.Quote(in.key.AsString()) + "]"
+	}
+}
+
+// expand evaluates a resource's count or for_each into its instances.
+func (e *evaluator) expand(rc *resourceConfig) []instance {
+	addr := rc.addr()
+	if insts, ok := e.expansions[addr]; ok {
+		return insts
+	}
+	key := "expand:" + addr
+	if !e.push(key, rc.block.DefRange) {
+		return []instance{{key: cty.UnknownVal(cty.DynamicPseudoType), unknown: true,
+			scope: &scope{count: cty.DynamicVal, each: cty.DynamicVal}}}
+	}
+	var insts []instance
+	switch {
+	case rc.count != nil:
+		insts = e.expandCount(rc.count)
+	case rc.forEach != nil:
+		insts = e.expandForEach(rc.forEach)
+	default:
+		insts = []instance{{}}
+	}
+	e.pop(key)
+	e.expansions[addr] = insts
+	return insts
+}
+
+func (e *evaluator) expandCount(expr hcl.Expression) []instance {
+	unknown := []instance{{key: cty.UnknownVal(cty.Number), unknown: true,
+		scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
+	v, _ := e.eval(expr, nil).Unmark()
+	if !v.IsKnown() {
+		return unknown
+	}
+	if v.IsNull() {
+		e.diag(graph.SeverityError, "invalid count argument", "count must not be null", expr.Range())
+		return nil
+	}
+	n, err := convertNumber(v)
+	if err != nil {
+		e.diag(graph.SeverityError, "invalid count argument", err.Error(), expr.Range())
+		return unknown
+	}
+	if n < 0 {
+		e.diag(graph.SeverityError, "invalid count argument", "count must not be negative", expr.Range())
+		return nil
+	}
+	if n > MaxInstances {
+		e.diag(graph.SeverityWarning, "too many instances",
+			fmt.Sprintf("count is %d; Portcullis evaluates one representative instance above %d", n, MaxInstances), expr.Range())
+		return unknown
+	}
+	insts := make([]instance, n)
+	for i := range insts {
+		idx := cty.NumberIntVal(int64(i))
+		insts[i] = instance{key: idx, scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": idx})}}
+	}
+	return insts
+}
+
+func convertNumber(v cty.Value) (int, error) {
+	if v.Type() == cty.String {
+		f, _, err := big.ParseFloat(v.AsString(), 10, 512, big.ToNearestEven)
+		if err != nil {
+			return 0, fmt.Errorf("count must be a whole number, got %q", v.AsString())
+		}
+		v = cty.NumberVal(f)
+	}
+	if v.Type() != cty.Number {
+		return 0, fmt.Errorf("count must be a whole number, got %s", v.Type().FriendlyName())
+	}
+	bf := v.AsBigFloat()
+	if !bf.IsInt() {
+		return 0, fmt.Errorf("count must be a whole number, got %s", bf.Text('f', -1))
+	}
+	i, _ := bf.Int64()
+	if i > MaxInstances+1 {
+		i = MaxInstances + 1
+	}
+	return int(i), nil
+}
+
+// eachInstances turns a for_each collection into instances; bind builds the
+// scope of each. Unknown collections give one representative instance.
+func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind func(k, v cty.Value) *scope) []instance {
+	v, _ = v.UnmarkDeep()
+	unknownInst := []instance{{key: cty.UnknownVal(cty.String), unknown: true,
+		scope: bind(cty.UnknownVal(cty.String), cty.DynamicVal)}}
+	if !v.IsKnown() {
+		return unknownInst
+	}
+	if v.IsNull() {
+		e.diag(graph.SeverityError, "invalid for_each argument", what+" must not be null", at)
+		return nil
+	}
+	ty := v.Type()
+	if !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() || ty.IsListType() || ty.IsTupleType()) {
+		e.diag(graph.SeverityError, "invalid for_each argument",
+			fmt.Sprintf("%s must be a map or a set of strings, got %s", what, ty.FriendlyName()), at)
+		return nil
+	}
+	if !v.IsWhollyKnown() && (ty.IsSetType() || ty.IsListType() || ty.IsTupleType()) {
+		return unknownInst
+	}
+	if v.LengthInt() > MaxInstances {
+		e.diag(graph.SeverityWarning, "too many instances",
+			fmt.Sprintf("%s has %d elements; Portcullis evaluates one representative instance above %d", what, v.LengthInt(), MaxInstances), at)
+		return unknownInst
+	}
+	var insts []instance
+	for it := v.ElementIterator(); it.Next(); {
+		k, val := it.Element()
+		if ty.IsSetType() || ty.IsListType() || ty.IsTupleType() {
+			k = val
+		}
+		if !k.IsKnown() {
+			return unknownInst
+		}
+		if k.IsNull() || k.Type() != cty.String {
+			// Terraform requires string keys for resources; dynamic blocks
+			// accept any collection and use the index as the key.
+			if what == "for_each" && !(ty.IsListType() || ty.IsTupleType()) {
+				e.diag(graph.SeverityError, "invalid for_each argument", "for_each set elements must be strings", at)
+				return nil
+			}
+		}
+		insts = append(insts, instance{key: k, scope: bind(k, val)})
+	}
+	return insts
+}
+
+func (e *evaluator) expandForEach(expr hcl.Expression) []instance {
+	v := e.eval(expr, nil)
+	insts := e.eachInstances(v, expr.Range(), "for_each", func(k, val cty.Value) *scope {
+		return &scope{each: cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})}
+	})
+	if v.IsKnown() && !v.IsNull() {
+		if ty := v.Type(); ty.IsListType() || ty.IsTupleType() {
+			e.diag(graph.SeverityError, "invalid for_each argument",
+				"for_each must be a map or a set of strings; use toset() to convert a list", expr.Range())
+			return nil
+		}
+	}
+	sort.SliceStable(insts, func(i, j int) bool {
+		a, b := insts[i].key, insts[j].key
+		if a.IsKnown() && b.IsKnown() && a.Type() == cty.String && b.Type() == cty.String {
+			return a.AsString() < b.AsString()
+		}
+		return false
+	})
+	return insts
+}
+
+// recorder collects the ranges and references of one instance while its
+// body is evaluated. A nil recorder evaluates values only.
+type recorder struct {
+	res *graph.Resource
+}
+
+func (r *recorder) setRange(path string, rg graph.Range) {
+	if r == nil {
+		return
+	}
+	if _, ok := r.res.Ranges[path]; !ok {
+		r.res.Ranges[path] = rg
+	}
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+// Arguments and blocks that configure Terraform itself rather than the resource.
+var metaAttrs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+var metaBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
+
+// body evaluates a resource body (top) or a nested block body into an object
+// value: attributes by name, nested blocks as tuples of objects by type.
+func (e *evaluator) body(b hcl.Body, sc *scope, prefix string, top bool, rec *recorder) cty.Value {
+	sb, ok := b.(*hclsyntax.Body)
+	if !ok {
+		return e.jsonBody(b, sc, prefix, top, rec)
+	}
+	obj := map[string]cty.Value{}
+	names := make([]string, 0, len(sb.Attributes))
+	for name := range sb.Attributes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if top && metaAttrs[name] {
+			continue
+		}
+		a := sb.Attributes[name]
+		obj[name] = e.attribute(a.Expr, sc, join(prefix, name), rec)
+	}
+	blocks := map[string][]cty.Value{}
+	for _, blk := range sb.Blocks {
+		if top && metaBlocks[blk.Type] {
+			continue
+		}
+		if blk.Type == "dynamic" {
+			e.dynamic(blk, sc, prefix, blocks, rec)
+			continue
+		}
+		if _, isAttr := obj[blk.Type]; isAttr {
+			e.diag(graph.SeverityError, "duplicate argument",
+				fmt.Sprintf("%q is set both as an argument and as a block", blk.Type), blk.DefRange())
+			continue
+		}
+		p := join(prefix, blk.Type+"."+strconv.Itoa(len(blocks[blk.Type])))
+		rec.setRange(p, e.cfg.positions.rng(blk.DefRange()))
+		blocks[blk.Type] = append(blocks[blk.Type], e.body(blk.Body, sc, p, false, rec))
+	}
+	for typ, vals := range blocks {
+		obj[typ] = cty.TupleVal(vals)
+	}
+	return cty.ObjectVal(obj)
+}
+
+var dynamicSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}, {Name: "labels"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
+}
+
+// dynamic expands a dynamic block; generated blocks get the ranges of the
+// content block, where a user changes them.
+func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, blocks map[string][]cty.Value, rec *recorder) {
+	if len(blk.Labels) != 1 {
+		e.diag(graph.SeverityError, "invalid dynamic block", "a dynamic block needs exactly one label: the block type", blk.DefRange())
+		return
+	}
+	typ := blk.Labels[0]
+	content, diags := blk.Body.Content(dynamicSchema)
+	for _, d := range diags {
+		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+	}
+	if content == nil || len(content.Blocks) != 1 {
+		if !diags.HasErrors() {
+			e.diag(graph.SeverityError, "invalid dynamic block", "a dynamic block needs exactly one content block", blk.DefRange())
+		}
+		return
+	}
+	fe, ok := content.Attributes["for_each"]
+	if !ok {
+		return
+	}
+	iter := typ
+	if a, ok := content.Attributes["iterator"]; ok {
+		if name := hcl.ExprAsKeyword(a.Expr); name != "" {
+			iter = name
+		} else {
+			e.diag(graph.SeverityError, "invalid dynamic block", "iterator must be a bare name", a.Expr.Range())
+			return
+		}
+	}
+	contentBlock := content.Blocks[0]
+	cb, ok := contentBlock.Body.(*hclsyntax.Body)
+	if !ok {
+		return
+	}
+	coll := e.eval(fe.Expr, sc)
+	insts := e.eachInstances(coll, fe.Expr.Range(), "dynamic block for_each", func(k, v cty.Value) *scope {
+		return sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
+	})
+	for _, in := range insts {
+		p := join(prefix, typ+"."+strconv.Itoa(len(blocks[typ])))
+		rec.setRange(p, e.cfg.positions.rng(contentBlock.DefRange))
+		v := e.body(cb, in.scope, p, false, rec)
+		if in.unknown && rec != nil {
+			rec.res.Meta["dynamic_unknown"] = appendMeta(rec.res.Meta["dynamic_unknown"], p)
+		}
+		blocks[typ] = append(blocks[typ], v)
+	}
+}
+
+func appendMeta(v any, s string) any {
+	l, _ := v.([]any)
+	return append(l, s)
+}
+
+// jsonBody evaluates a body written in JSON syntax. Without provider schemas
+// JSON cannot tell a block from an object-valued argument; both evaluate to
+// the same value shape (an object, or a list of objects), which is what
+// policies read.
+func (e *evaluator) jsonBody(b hcl.Body, sc *scope, prefix string, top bool, rec *recorder) cty.Value {
+	attrs, diags := b.JustAttributes()
+	for _, d := range diags {
+		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+	}
+	obj := map[string]cty.Value{}
+	for name, a := range attrs {
+		if top && (metaAttrs[name] || metaBlocks[name]) {
+			continue
+		}
+		obj[name] = e.attribute(a.Expr, sc, join(prefix, name), rec)
+	}
+	return cty.ObjectVal(obj)
+}
+
+// attribute evaluates one attribute and records the ranges of the
+// expression and of its literal elements, and the references it makes.
+func (e *evaluator) attribute(expr hcl.Expression, sc *scope, path string, rec *recorder) cty.Value {
+	v := e.eval(expr, sc)
+	if rec != nil {
+		e.recordRanges(expr, path, rec)
+		e.recordRefs(expr, path, rec, map[string]bool{})
+	}
+	return v
+}
+
+// recordRanges records the range of expr at path and descends into tuple
+// and object constructors, so list elements and object keys get their own.
+func (e *evaluator) recordRanges(expr hcl.Expression, path string, rec *recorder) {
+	rec.setRange(path, e.cfg.positions.rng(expr.Range()))
+	if elems, diags := hcl.ExprList(expr); !diags.HasErrors() && isLiteralList(expr) {
+		for i, el := range elems {
+			e.recordRanges(el, path+"."+strconv.Itoa(i), rec)
+		}
+		return
+	}
+	if pairs, diags := hcl.ExprMap(expr); !diags.HasErrors() && isLiteralMap(expr) {
+		for _, kv := range pairs {
+			k, d := kv.Key.Value(nil)
+			if d.HasErrors() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+				continue
+			}
+			e.recordRanges(kv.Value, path+"."+k.AsString(), rec)
+		}
+	}
+}
+
+func isLiteralList(expr hcl.Expression) bool {
+	switch expr.(type) {
+	case *hclsyntax.TupleConsExpr:
+		return true
+	case hclsyntax.Expression:
+		return false
+	}
+	return true // JSON arrays
+}
+
+func isLiteralMap(expr hcl.Expression) bool {
+	switch expr.(type) {
+	case *hclsyntax.ObjectConsExpr:
+		return true
+	case hclsyntax.Expression:
+		return false
+	}
+	return true // JSON objects
+}
+
+// recordRefs records an edge for every resource the expression refers to,
+// directly or through local values.
+func (e *evaluator) recordRefs(expr hcl.Expression, path string, rec *recorder, seen map[string]bool) {
+	for _, t := range expr.Variables() {
+		e.recordTraversal(t, t.SourceRange(), path, rec, seen)
+	}
+}
+
+func (e *evaluator) recordTraversal(t hcl.Traversal, at hcl.Range, path string, rec *recorder, seen map[string]bool) {
+	root := t.RootName()
+	var rc *resourceConfig
+	next := 2
+	switch root {
+	case "local":
+		name, ok := attrStep(t, 1)
+		if !ok || seen["local."+name] {
+			return
+		}
+		seen["local."+name] = true
+		if a, ok := e.cfg.locals[name]; ok {
+			for _, lt := range a.Expr.Variables() {
+				e.recordTraversal(lt, at, path, rec, seen)
+			}
+		}
+		return
+	case "data":
+		typ, ok1 := attrStep(t, 1)
+		name, ok2 := attrStep(t, 2)
+		if !ok1 || !ok2 {
+			return
+		}
+		rc = e.cfg.byAddr["data."+typ+"."+name]
+		next = 3
+	default:
+		name, ok := attrStep(t, 1)
+		if !ok {
+			return
+		}
+		rc = e.cfg.byAddr[root+"."+name]
+	}
+	if rc == nil {
+		return
+	}
+	targetAttr, _ := refAttr(t, next)
+	rg := e.cfg.positions.rng(at)
+	var targets []string
+	if len(t) > next {
+		if idx, ok := t[next].(hcl.TraverseIndex); ok && idx.Key.IsKnown() && !idx.Key.IsNull() {
+			targets = append(targets, instanceAddr(rc.addr(), instance{key: idx.Key}))
+		}
+	}
+	if targets == nil {
+		for _, in := range e.expand(rc) {
+			targets = append(targets, instanceAddr(rc.addr(), in))
+		}
+	}
+	for _, target := range targets {
+		rec.res.Refs = append(rec.res.Refs, graph.Ref{Attribute: path, Target: e.prefixed(target), TargetAttribute: targetAttr, Range: rg})
+	}
+}
+
+func (e *evaluator) prefixed(addr string) string {
+	if e.modulePath == "" {
+		return addr
+	}
+	return e.modulePath + "." + addr
+}

@@ -1,0 +1,138 @@
+package terraform
+
+import (
+	"encoding/json"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// sensitiveMark is the cty mark of a value declared sensitive.
+type sensitiveMark struct{}
+
+// toTree converts an evaluated object into plan JSON's three parallel trees:
+// known values (nulls and unknown leaves dropped), unknown (true at unknown
+// leaves) and sensitive (true at sensitive leaves). It unmarks first, so no
+// marked value reaches a call that would panic on it.
+func toTree(v cty.Value) (values, unknown, sensitive map[string]any) {
+	sensitive, _ = sensitiveTree(v).(map[string]any)
+	if sensitive == nil {
+		sensitive = map[string]any{}
+	}
+	v, _ = v.UnmarkDeep()
+	values, unknown = map[string]any{}, map[string]any{}
+	if v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
+		kv, ku := toPlain(v)
+		if m, ok := kv.(map[string]any); ok {
+			values = m
+		}
+		if m, ok := ku.(map[string]any); ok {
+			unknown = m
+		}
+	}
+	return values, unknown, sensitive
+}
+
+// toPlain returns the known part of v (nil when v is null or unknown) and
+// its unknown part (true, a nested structure, or nil when wholly known).
+func toPlain(v cty.Value) (known any, unknown any) {
+	if !v.IsKnown() {
+		return nil, true
+	}
+	if v.IsNull() {
+		return nil, nil
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		return v.AsString(), nil
+	case ty == cty.Number:
+		return json.Number(v.AsBigFloat().Text('f', -1)), nil
+	case ty == cty.Bool:
+		return v.True(), nil
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		list := make([]any, 0, v.LengthInt())
+		var unk []any
+		anyUnknown := false
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			k, u := toPlain(ev)
+			list = append(list, k)
+			if u != nil {
+				anyUnknown = true
+				unk = append(unk, u)
+			} else {
+				unk = append(unk, false)
+			}
+		}
+		if !anyUnknown {
+			unk = nil
+		}
+		if unk == nil {
+			return list, nil
+		}
+		return list, unk
+	case ty.IsMapType() || ty.IsObjectType():
+		m := map[string]any{}
+		um := map[string]any{}
+		for it := v.ElementIterator(); it.Next(); {
+			kv, ev := it.Element()
+			name := kv.AsString()
+			k, u := toPlain(ev)
+			if k != nil {
+				m[name] = k
+			}
+			if u != nil {
+				um[name] = u
+			}
+		}
+		if len(um) == 0 {
+			return m, nil
+		}
+		return m, um
+	}
+	// Capsule types and anything else cannot be represented.
+	return nil, true
+}
+
+// sensitiveTree returns true where v (or a part of it) is marked sensitive,
+// in the shape of plan JSON's after_sensitive; nil when nothing is.
+func sensitiveTree(v cty.Value) any {
+	v, marks := v.Unmark()
+	if _, ok := marks[sensitiveMark{}]; ok {
+		return true
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return nil
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		var out []any
+		found := false
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			s := sensitiveTree(ev)
+			if s == nil {
+				s = false
+			} else {
+				found = true
+			}
+			out = append(out, s)
+		}
+		if found {
+			return out
+		}
+	case ty.IsMapType() || ty.IsObjectType():
+		out := map[string]any{}
+		for it := v.ElementIterator(); it.Next(); {
+			kv, ev := it.Element()
+			if s := sensitiveTree(ev); s != nil {
+				out[kv.AsString()] = s
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}

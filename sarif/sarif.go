@@ -1,0 +1,423 @@
+// Package sarif writes a scan's findings as SARIF 2.1.0, following GitHub
+// code scanning's conventions, through github.com/owenrumney/go-sarif/v3.
+//
+// The log has one run. Its driver lists every rule that ran, with help text,
+// a help URI, tags (the rule's controls), precision and a security-severity
+// score; each finding is one result with one location relative to the scan
+// root (uriBaseId %SRCROOT%), the provenance of its value as related
+// locations, and a partial fingerprint that does not depend on line numbers,
+// so code scanning can follow an alert as code moves. Loading problems are
+// reported as tool execution notifications. Columns count Unicode code
+// points (run.columnKind "unicodeCodePoints").
+//
+// The output is deterministic: the same report gives byte-identical output.
+package sarif
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	gosarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/policies/finding"
+)
+
+// SrcRoot is the uriBaseId that every artifact location is relative to: the
+// scan root. Consumers (GitHub code scanning, the SARIF viewers) resolve it
+// to the checkout.
+const SrcRoot = "%SRCROOT%"
+
+// FingerprintKey is the key of the partial fingerprint carried by every
+// result. Its value is FingerprintHash of the finding. Bump the version
+// suffix if the hashed content ever changes, so that code scanning does not
+// match alerts across incompatible fingerprints.
+const FingerprintKey = "portcullis/v1"
+
+// schemaURI is the SARIF 2.1.0 schema as published with the OASIS standard.
+const schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+// FingerprintHash is the hex SHA-256 of f.Fingerprint() (rule, root,
+// resource and attribute; no line numbers).
+func FingerprintHash(f finding.Finding) string {
+	sum := sha256.Sum256([]byte(f.Fingerprint()))
+	return hex.EncodeToString(sum[:])
+}
+
+// Level maps a severity to a SARIF level: critical and high are errors,
+// medium a warning, low a note. An unknown severity is a warning.
+func Level(s finding.Severity) string {
+	switch s {
+	case finding.Critical, finding.High:
+		return gosarif.LevelError
+	case finding.Low:
+		return gosarif.LevelNote
+	}
+	return gosarif.LevelWarning
+}
+
+// Write writes r as an indented SARIF 2.1.0 log to w, followed by a newline.
+// It does not modify r: rules, findings and diagnostics are written in their
+// canonical order (see finding.Report.Sort) whatever order r holds them in.
+func Write(w io.Writer, r *finding.Report) error {
+	log := Build(r)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(log); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Build converts r to a go-sarif report, for callers that want to add to it
+// (more runs, automation details) before writing it themselves. Write is
+// Build plus deterministic, indented encoding.
+func Build(r *finding.Report) *gosarif.Report {
+	rules, findings, diags := sorted(r)
+
+	driver := gosarif.NewToolComponent()
+	driver.WithName(nonEmpty(r.Tool.Name, "portcullis"))
+	if v := r.Tool.Version; v != "" {
+		driver.WithVersion(v)
+		if sv := semver(v); sv != "" {
+			driver.WithSemanticVersion(sv)
+		}
+	}
+	if isAbsoluteURI(r.Tool.InformationURI) {
+		driver.WithInformationURI(r.Tool.InformationURI)
+	}
+
+	index := map[string]int{}
+	for _, rule := range rules {
+		if _, dup := index[rule.ID]; dup {
+			continue
+		}
+		index[rule.ID] = len(driver.Rules)
+		driver.AddRule(descriptor(rule, r.Tool.RulesURI))
+	}
+	// A finding whose rule is not in r.Rules still gets a (minimal) rule
+	// entry, so that every result's ruleIndex points at its rule.
+	var unknown []string
+	for _, f := range findings {
+		if _, ok := index[f.RuleID]; !ok {
+			index[f.RuleID] = -1
+			unknown = append(unknown, f.RuleID)
+		}
+	}
+	sort.Strings(unknown)
+	for _, id := range unknown {
+		index[id] = len(driver.Rules)
+		driver.AddRule(descriptor(finding.Rule{ID: id, Name: id, Title: id}, ""))
+	}
+
+	run := gosarif.NewRun()
+	run.WithTool(gosarif.NewTool().WithDriver(driver))
+	run.WithColumnKind("unicodeCodePoints")
+
+	for _, f := range findings {
+		run.AddResult(result(f, index[f.RuleID]))
+	}
+
+	inv := gosarif.NewInvocation().WithExecutionSuccessful(true)
+	for _, d := range diags {
+		inv.AddToolExecutionNotification(notification(d))
+	}
+	run.AddInvocation(inv)
+
+	log := gosarif.NewReport()
+	log.Schema = schemaURI
+	log.AddRun(run)
+	return log
+}
+
+// sorted returns copies of r's rules, findings and diagnostics in canonical
+// order.
+func sorted(r *finding.Report) ([]finding.Rule, []finding.Finding, []graph.Diagnostic) {
+	c := finding.Report{
+		Rules:       append([]finding.Rule(nil), r.Rules...),
+		Findings:    append([]finding.Finding(nil), r.Findings...),
+		Diagnostics: append([]graph.Diagnostic(nil), r.Diagnostics...),
+	}
+	c.Sort()
+	return c.Rules, c.Findings, c.Diagnostics
+}
+
+// descriptor builds a rule's reportingDescriptor.
+func descriptor(rule finding.Rule, rulesURI string) *gosarif.ReportingDescriptor {
+	d := gosarif.NewRule(rule.ID)
+	if rule.Name != "" {
+		d.WithName(rule.Name)
+	}
+	title := nonEmpty(rule.Title, rule.ID)
+	d.WithShortDescription(gosarif.NewMultiformatMessageString().WithText(title))
+	d.WithFullDescription(gosarif.NewMultiformatMessageString().WithText(sentence(nonEmpty(rule.Description, title))))
+
+	help := helpURI(rule, rulesURI)
+	if help != "" {
+		d.WithHelpURI(help)
+	}
+	d.WithHelp(gosarif.NewMultiformatMessageString().
+		WithText(helpText(rule, help)).
+		WithMarkdown(helpMarkdown(rule, help)))
+
+	d.WithDefaultConfiguration(gosarif.NewReportingConfiguration().WithLevel(Level(rule.Severity)))
+
+	props := gosarif.NewPropertyBag()
+	props.WithTags(tags(rule))
+	props.Add("precision", nonEmpty(rule.Precision, "high"))
+	props.Add("security-severity", rule.Severity.SecurityScore())
+	d.WithProperties(props)
+	return d
+}
+
+// helpURI is the rule's catalogue page under the tool's RulesURI, or "" when
+// no absolute RulesURI is known.
+func helpURI(rule finding.Rule, rulesURI string) string {
+	if !isAbsoluteURI(rulesURI) {
+		return ""
+	}
+	if !strings.HasSuffix(rulesURI, "/") {
+		rulesURI += "/"
+	}
+	return rulesURI + rule.DocPath()
+}
+
+func helpText(rule finding.Rule, uri string) string {
+	var b strings.Builder
+	b.WriteString(nonEmpty(rule.Title, rule.ID))
+	if rule.Description != "" {
+		b.WriteString("\n\n" + rule.Description)
+	}
+	if rule.Remediation != "" {
+		b.WriteString("\n\nRemediation:\n" + rule.Remediation)
+	}
+	if len(rule.Controls) > 0 {
+		b.WriteString("\n\nControls: " + strings.Join(rule.Controls, ", "))
+	}
+	if uri != "" {
+		b.WriteString("\n\nDocumentation: " + uri)
+	}
+	return b.String()
+}
+
+func helpMarkdown(rule finding.Rule, uri string) string {
+	var b strings.Builder
+	b.WriteString("**" + nonEmpty(rule.Title, rule.ID) + "**")
+	if rule.Description != "" {
+		b.WriteString("\n\n" + rule.Description)
+	}
+	if rule.Remediation != "" {
+		b.WriteString("\n\n## Remediation\n\n" + rule.Remediation)
+	}
+	if len(rule.Controls) > 0 {
+		b.WriteString("\n\n**Controls:** " + strings.Join(rule.Controls, ", "))
+	}
+	if uri != "" {
+		b.WriteString("\n\n[" + rule.ID + " documentation](" + uri + ")")
+	}
+	return b.String()
+}
+
+// tags are "security" then the rule's controls, without duplicates (SARIF
+// requires tags to be unique).
+func tags(rule finding.Rule) []string {
+	out := []string{"security"}
+	seen := map[string]bool{"security": true}
+	for _, c := range rule.Controls {
+		c = strings.TrimSpace(c)
+		if c == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+// result builds the SARIF result of one finding.
+func result(f finding.Finding, ruleIndex int) *gosarif.Result {
+	res := gosarif.NewRuleResult(f.RuleID).WithRuleIndex(ruleIndex)
+	res.WithLevel(Level(f.Severity))
+
+	text := sentence(nonEmpty(f.Message, f.RuleID))
+	var related []*gosarif.Location
+	var links []string
+	for _, o := range f.Location.Related {
+		desc := nonEmpty(o.Description, "related location")
+		id := len(related) + 1
+		loc := gosarif.NewLocation().WithID(id).WithMessage(gosarif.NewTextMessage(desc))
+		if pl := physical(o.Range); pl != nil {
+			loc.WithPhysicalLocation(pl)
+			// A related location is only shown by code scanning when
+			// the message links to it.
+			links = append(links, "["+escapeLinkText(desc)+"]("+strconv.Itoa(id)+")")
+		}
+		related = append(related, loc)
+	}
+	if len(links) > 0 {
+		text += " Value from " + strings.Join(links, ", ") + "."
+	}
+	res.WithMessage(gosarif.NewTextMessage(text))
+
+	if pl := physical(f.Location.Range); pl != nil {
+		res.AddLocation(gosarif.NewLocationWithPhysicalLocation(pl))
+	}
+	if len(related) > 0 {
+		res.WithRelatedLocations(related)
+	}
+	res.PartialFingerprints = map[string]string{FingerprintKey: FingerprintHash(f)}
+
+	props := gosarif.NewPropertyBag()
+	props.Add("severity", string(f.Severity))
+	for _, kv := range [][2]string{
+		{"resource", f.Resource},
+		{"resourceType", f.Type},
+		{"attribute", f.Attribute},
+		{"root", f.Root},
+	} {
+		if kv[1] != "" {
+			props.Add(kv[0], kv[1])
+		}
+	}
+	res.WithProperties(props)
+	return res
+}
+
+// notification builds the tool execution notification of a diagnostic.
+func notification(d graph.Diagnostic) *gosarif.Notification {
+	level := gosarif.LevelWarning
+	if d.Severity == graph.SeverityError {
+		level = gosarif.LevelError
+	}
+	text := nonEmpty(strings.TrimSpace(d.Summary), "Problem while loading")
+	if detail := strings.TrimSpace(d.Detail); detail != "" {
+		text = strings.TrimRight(text, ".:") + ": " + detail
+	}
+	n := gosarif.NewNotification().WithLevel(level).WithMessage(gosarif.NewTextMessage(sentence(text)))
+	if pl := physical(d.Range); pl != nil {
+		n.AddLocation(gosarif.NewLocationWithPhysicalLocation(pl))
+	}
+	return n
+}
+
+// physical converts a range to a physical location, or nil when the range
+// names no file.
+func physical(rg graph.Range) *gosarif.PhysicalLocation {
+	if rg.File == "" {
+		return nil
+	}
+	pl := gosarif.NewPhysicalLocation().WithArtifactLocation(artifactLocation(rg.File))
+	if reg := region(rg); reg != nil {
+		pl.WithRegion(reg)
+	}
+	return pl
+}
+
+// artifactLocation is a relative URI under %SRCROOT% for a relative path,
+// or an absolute file URI (without a base) for an absolute one.
+func artifactLocation(file string) *gosarif.ArtifactLocation {
+	p := strings.ReplaceAll(file, `\`, "/")
+	if isWindowsAbs(p) {
+		p = "/" + p
+	}
+	if strings.HasPrefix(p, "/") {
+		u := url.URL{Scheme: "file", Path: p}
+		return gosarif.NewSimpleArtifactLocation(u.String())
+	}
+	p = strings.TrimPrefix(p, "./")
+	u := url.URL{Path: p}
+	return gosarif.NewSimpleArtifactLocation(u.String()).WithURIBaseID(SrcRoot)
+}
+
+func isWindowsAbs(p string) bool {
+	return len(p) >= 3 && p[1] == ':' && p[2] == '/' &&
+		(('a' <= p[0] && p[0] <= 'z') || ('A' <= p[0] && p[0] <= 'Z'))
+}
+
+// region converts a range's positions: 1-based lines, columns in code
+// points, end exclusive (as SARIF's endColumn). A zero or inverted end
+// collapses to the start. Without a line there is no region.
+func region(rg graph.Range) *gosarif.Region {
+	s, e := rg.Start, rg.End
+	if s.Line < 1 {
+		return nil
+	}
+	if e.Line < s.Line || (e.Line == s.Line && e.Column < s.Column) {
+		e = s
+	}
+	reg := gosarif.NewRegion().WithStartLine(s.Line).WithEndLine(e.Line)
+	if s.Column >= 1 {
+		reg.WithStartColumn(s.Column)
+		if e.Column >= 1 {
+			reg.WithEndColumn(e.Column)
+		}
+	}
+	return reg
+}
+
+// sentence ends a message with a full stop, as SARIF asks of messages
+// (SARIF2001), unless it already ends with punctuation.
+func sentence(s string) string {
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	if s == "" {
+		return s
+	}
+	switch s[len(s)-1] {
+	case '.', '!', '?':
+		return s
+	}
+	return s + "."
+}
+
+// escapeLinkText escapes the characters that end or nest an embedded link's
+// text in a SARIF message.
+func escapeLinkText(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`)
+	return r.Replace(s)
+}
+
+// semver returns v as a SemVer 2.0 string ("v1.2.3" → "1.2.3"), or "" when
+// v does not look like one.
+func semver(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return ""
+	}
+	core := v
+	if i := strings.IndexAny(core, "-+"); i >= 0 {
+		core = core[:i]
+	}
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return ""
+		}
+	}
+	return v
+}
+
+func isAbsoluteURI(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && (u.Host != "" || u.Opaque != "" || u.Path != "")
+}
+
+func nonEmpty(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
+}
