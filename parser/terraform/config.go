@@ -353,7 +353,7 @@ func (m *moduleConfig) decodeResource(mode string, b *hcl.Block, override bool) 
 			// Terraform merges override blocks attribute by attribute; we keep the
 			// primary block and report that the override was not merged.
 			m.addDiags(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "override file not merged",
-				Detail: fmt.Sprintf("%s is overridden here; Portcullis evaluates the primary definition at %s", addr, prev.block.DefRange),
+				Detail:  fmt.Sprintf("%s is overridden here; Portcullis evaluates the primary definition at %s", addr, prev.block.DefRange),
 				Subject: b.DefRange.Ptr()}})
 			return
 		}
