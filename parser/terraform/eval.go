@@ -333,7 +333,8 @@ func (e *evaluator) resourceValue(rc *resourceConfig, attrs map[string]bool) cty
 	return cty.ObjectVal(obj)
 }
 
-// withAttrs adds each attribute of attrs missing from obj as unknown.
+// withAttrs makes each attribute of attrs that obj does not configure (absent
+// or null) unknown: the provider may compute it.
 func withAttrs(obj cty.Value, attrs map[string]bool) cty.Value {
 	if !obj.IsKnown() || obj.IsNull() || !obj.Type().IsObjectType() {
 		return cty.DynamicVal
@@ -343,7 +344,7 @@ func withAttrs(obj cty.Value, attrs map[string]bool) cty.Value {
 		m = map[string]cty.Value{}
 	}
 	for a := range attrs {
-		if _, ok := m[a]; !ok {
+		if v, ok := m[a]; !ok || v.IsNull() {
 			m[a] = cty.DynamicVal
 		}
 	}

@@ -99,11 +99,11 @@ resource "x_thing" "t" {
   unset = var.unset
 }
 `,
-		"m/terraform.tfvars":       `a = "tfvars"` + "\n" + `b = "tfvars"` + "\n" + `c = "tfvars"` + "\n" + `d = "tfvars"` + "\n" + `e = "tfvars"`,
-		"m/terraform.tfvars.json":  `{"b": "tfvars.json", "c": "tfvars.json", "d": "tfvars.json", "e": "tfvars.json"}`,
-		"m/a.auto.tfvars":          `c = "a.auto"` + "\n" + `d = "a.auto"` + "\n" + `e = "a.auto"`,
-		"m/b.auto.tfvars.json":     `{"d": "b.auto.json", "e": "b.auto.json"}`,
-		"m/unrelated.tfvars":       `a = "never loaded"`,
+		"m/terraform.tfvars":      `a = "tfvars"` + "\n" + `b = "tfvars"` + "\n" + `c = "tfvars"` + "\n" + `d = "tfvars"` + "\n" + `e = "tfvars"`,
+		"m/terraform.tfvars.json": `{"b": "tfvars.json", "c": "tfvars.json", "d": "tfvars.json", "e": "tfvars.json"}`,
+		"m/a.auto.tfvars":         `c = "a.auto"` + "\n" + `d = "a.auto"` + "\n" + `e = "a.auto"`,
+		"m/b.auto.tfvars.json":    `{"d": "b.auto.json", "e": "b.auto.json"}`,
+		"m/unrelated.tfvars":      `a = "never loaded"`,
 	}
 	opts := Options{Vars: []VarInput{
 		{Name: "e", Value: "cli-var"},

@@ -1,0 +1,82 @@
+package parser
+
+import (
+	"context"
+	"os"
+	"testing"
+	"testing/fstest"
+)
+
+func TestLoadFindsModulesAndSkipsHiddenDirs(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a/main.tf":                      {Data: []byte(`resource "x_a" "a" {}`)},
+		"a/b/main.tf.json":               {Data: []byte(`{"resource": {"x_b": {"b": {}}}}`)},
+		"a/.terraform/modules/m/main.tf": {Data: []byte(`resource "x_hidden" "h" {}`)},
+		"a/.git/x.tf":                    {Data: []byte(`resource "x_hidden" "h" {}`)},
+		"a/.hidden/x.tf":                 {Data: []byte(`resource "x_hidden" "h" {}`)},
+		"a/notes/readme.md":              {Data: []byte(`# not terraform`)},
+		"c/only.tf":                      {Data: []byte(`resource "x_c" "c" {}`)},
+	}
+	graphs, err := Load(context.Background(), fsys, []string{"a", "c/only.tf"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range graphs {
+		for _, r := range g.Resources {
+			got = append(got, g.Root+":"+r.Address)
+		}
+	}
+	want := "[a:x_a.a a/b:x_b.b c:x_c.c]"
+	if s := fmtList(got); s != want {
+		t.Errorf("got %s, want %s", s, want)
+	}
+	if _, err := Load(context.Background(), fsys, []string{"missing"}, Options{}); err == nil || err.Error() != "cannot scan missing: file does not exist" {
+		t.Errorf("missing path: err = %v", err)
+	}
+}
+
+func fmtList(l []string) string {
+	s := "["
+	for i, x := range l {
+		if i > 0 {
+			s += " "
+		}
+		s += x
+	}
+	return s + "]"
+}
+
+const corpus = "../../shared/corpus/terraform"
+
+func BenchmarkLoadCorpus(b *testing.B) {
+	if _, err := os.Stat(corpus); err != nil {
+		b.Skip("corpus not present:", err)
+	}
+	fsys := os.DirFS(corpus)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(context.Background(), fsys, []string{"."}, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestCorpusSmoke(t *testing.T) {
+	if _, err := os.Stat(corpus); err != nil {
+		return
+	}
+	graphs, err := Load(context.Background(), os.DirFS(corpus), []string{"."}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, d := 0, 0
+	for _, g := range graphs {
+		n += len(g.Resources)
+		d += len(g.Diagnostics)
+		for _, x := range g.Diagnostics {
+			t.Log(x)
+		}
+	}
+	t.Logf("%d roots, %d resources, %d diagnostics", len(graphs), n, d)
+}
