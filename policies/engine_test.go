@@ -68,8 +68,8 @@ func TestUserRuleFindingsResolveToRanges(t *testing.T) {
 	origin := graph.Origin{Description: "variable default var.owner", Range: graph.Range{File: "vars.tf", Start: graph.Pos{Line: 2, Column: 13}}}
 	g := &graph.Graph{Format: graph.FormatTerraform, Root: ".", Resources: []*graph.Resource{
 		{Address: "aws_s3_bucket.a", Type: "aws_s3_bucket", Mode: "managed", Range: block,
-			Values: map[string]any{"tags": map[string]any{"Owner": "shared"}},
-			Ranges: map[string]graph.Range{"": block, "tags": tagRange, "tags.Owner": tagRange},
+			Values:  map[string]any{"tags": map[string]any{"Owner": "shared"}},
+			Ranges:  map[string]graph.Range{"": block, "tags": tagRange, "tags.Owner": tagRange},
 			Origins: map[string][]graph.Origin{"tags.Owner": {origin}}},
 		{Address: "aws_s3_bucket.b", Type: "aws_s3_bucket", Mode: "managed", Range: block, Unknown: map[string]any{"bucket": true}},
 	}}
