@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -286,5 +287,16 @@ resource "x_ok" "a" {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s\nall: %v", diff, g.Diagnostics)
+	}
+}
+
+func BenchmarkLoadModuleExample(b *testing.B) {
+	fsys := os.DirFS("../../examples/terraform")
+	b.ReportAllocs()
+	for b.Loop() {
+		g := LoadModule(fsys, "insecure", Options{})
+		if len(g.Resources) == 0 {
+			b.Fatal("no resources")
+		}
 	}
 }

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/portcullis-iac/portcullis/parser"
+	"github.com/portcullis-iac/portcullis/policies"
+)
+
+func benchScan(b *testing.B, root string, paths []string) {
+	b.Helper()
+	ctx := context.Background()
+	eng, err := policies.New(ctx, policies.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, failed, err := scan(ctx, eng, root, paths, parser.Options{}); err != nil || failed {
+			b.Fatal(err, failed)
+		}
+	}
+}
+
+// BenchmarkScanExamples is a whole scan (load, evaluate, resolve) of examples/.
+func BenchmarkScanExamples(b *testing.B) {
+	root, _ := filepath.Abs(repo)
+	benchScan(b, root, []string{"examples"})
+}
+
+// BenchmarkScanCorpus is a whole scan of ../shared/corpus/terraform.
+func BenchmarkScanCorpus(b *testing.B) {
+	root, _ := filepath.Abs(filepath.Join(repo, "..", "shared", "corpus", "terraform"))
+	if _, err := os.Stat(root); err != nil {
+		b.Skip("corpus not present:", err)
+	}
+	benchScan(b, root, []string{"."})
+}
+
+// BenchmarkEngineCompile is the policy compilation every process pays once.
+func BenchmarkEngineCompile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policies.New(context.Background(), policies.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
