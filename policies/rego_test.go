@@ -3,6 +3,7 @@ package policies
 import (
 	"context"
 	"io/fs"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,25 +14,39 @@ import (
 // TestRego runs every *_test.rego of the built-in policies: the library and
 // each rule, firing and not firing.
 func TestRego(t *testing.T) {
+	runRegoTests(t, Source{Name: "builtin", FS: Builtin})
+}
+
+// TestExamplePolicies runs the tests of the user policy example that
+// docs/writing-policies.md shows, against the built-in library.
+func TestExamplePolicies(t *testing.T) {
+	runRegoTests(t, Source{Name: "builtin", FS: Builtin}, Source{Name: "examples/policies", FS: os.DirFS("../examples/policies")})
+}
+
+func runRegoTests(t *testing.T, srcs ...Source) {
+	t.Helper()
 	mods := map[string]*ast.Module{}
 	tests := 0
-	err := fs.WalkDir(Builtin, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
-			return err
-		}
-		b, err := fs.ReadFile(Builtin, p)
+	for _, src := range srcs {
+		err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+				return err
+			}
+			b, err := fs.ReadFile(src.FS, p)
+			if err != nil {
+				return err
+			}
+			name := src.Name + "/" + p
+			m, err := ast.ParseModuleWithOpts(name, string(b), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+			if err != nil {
+				return err
+			}
+			mods[name] = m
+			return nil
+		})
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		m, err := ast.ParseModuleWithOpts(p, string(b), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			return err
-		}
-		mods[p] = m
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(capabilities()).WithEnablePrintStatements(true)
 	ch, err := tester.NewRunner().SetCompiler(compiler).CapturePrintOutput(true).RaiseBuiltinErrors(true).Run(context.Background(), mods)
