@@ -14,7 +14,6 @@
 package sarif
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -42,8 +41,12 @@ const SrcRoot = "%SRCROOT%"
 // match alerts across incompatible fingerprints.
 const FingerprintKey = "portcullis/v1"
 
-// schemaURI is the SARIF 2.1.0 schema as published with the OASIS standard.
-const schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+// DefaultInformationURI is the driver's informationUri when the report's
+// tool has none.
+const DefaultInformationURI = "https://github.com/portcullis-iac/portcullis"
+
+// schemaURI is the SARIF 2.1.0 schema as GitHub code scanning documents it.
+const schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
 // FingerprintHash is the hex SHA-256 of f.Fingerprint() (rule, root,
 // resource and attribute; no line numbers).
@@ -68,34 +71,38 @@ func Level(s finding.Severity) string {
 // It does not modify r: rules, findings and diagnostics are written in their
 // canonical order (see finding.Report.Sort) whatever order r holds them in.
 func Write(w io.Writer, r *finding.Report) error {
-	log := Build(r)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(log); err != nil {
+	raw, err := json.Marshal(Build(r))
+	if err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	out, err := compact(raw)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
 	return err
 }
 
 // Build converts r to a go-sarif report, for callers that want to add to it
-// (more runs, automation details) before writing it themselves. Write is
-// Build plus deterministic, indented encoding.
+// (automation details, version control provenance) before writing it
+// themselves. Write is Build plus a deterministic, compact, indented
+// encoding that leaves out the SARIF defaults go-sarif spells out.
 func Build(r *finding.Report) *gosarif.Report {
 	rules, findings, diags := sorted(r)
 
 	driver := gosarif.NewToolComponent()
 	driver.WithName(nonEmpty(r.Tool.Name, "portcullis"))
-	if v := r.Tool.Version; v != "" {
-		driver.WithVersion(v)
+	if v := strings.TrimSpace(r.Tool.Version); v != "" {
 		if sv := semver(v); sv != "" {
-			driver.WithSemanticVersion(sv)
+			driver.WithVersion(sv).WithSemanticVersion(sv)
+		} else {
+			driver.WithVersion(v) // a development build ("dev", a commit)
 		}
 	}
 	if isAbsoluteURI(r.Tool.InformationURI) {
 		driver.WithInformationURI(r.Tool.InformationURI)
+	} else {
+		driver.WithInformationURI(DefaultInformationURI)
 	}
 
 	index := map[string]int{}
@@ -108,17 +115,18 @@ func Build(r *finding.Report) *gosarif.Report {
 	}
 	// A finding whose rule is not in r.Rules still gets a (minimal) rule
 	// entry, so that every result's ruleIndex points at its rule.
-	var unknown []string
+	// Its severity is that of the rule's first finding.
+	var unknown []finding.Rule
 	for _, f := range findings {
 		if _, ok := index[f.RuleID]; !ok {
 			index[f.RuleID] = -1
-			unknown = append(unknown, f.RuleID)
+			unknown = append(unknown, finding.Rule{ID: f.RuleID, Title: f.RuleID, Severity: f.Severity})
 		}
 	}
-	sort.Strings(unknown)
-	for _, id := range unknown {
-		index[id] = len(driver.Rules)
-		driver.AddRule(descriptor(finding.Rule{ID: id, Name: id, Title: id}, ""))
+	sort.Slice(unknown, func(i, j int) bool { return unknown[i].ID < unknown[j].ID })
+	for _, rule := range unknown {
+		index[rule.ID] = len(driver.Rules)
+		driver.AddRule(descriptor(rule, ""))
 	}
 
 	run := gosarif.NewRun()
@@ -156,7 +164,7 @@ func sorted(r *finding.Report) ([]finding.Rule, []finding.Finding, []graph.Diagn
 // descriptor builds a rule's reportingDescriptor.
 func descriptor(rule finding.Rule, rulesURI string) *gosarif.ReportingDescriptor {
 	d := gosarif.NewRule(rule.ID)
-	if rule.Name != "" {
+	if rule.Name != "" && rule.Name != rule.ID { // SARIF1001: a name equal to the id is omitted
 		d.WithName(rule.Name)
 	}
 	title := nonEmpty(rule.Title, rule.ID)
@@ -270,7 +278,7 @@ func result(f finding.Finding, ruleIndex int) *gosarif.Result {
 	}
 	res.WithMessage(gosarif.NewTextMessage(text))
 
-	if pl := physical(f.Location.Range); pl != nil {
+	if pl := physical(primaryRange(f)); pl != nil {
 		res.AddLocation(gosarif.NewLocationWithPhysicalLocation(pl))
 	}
 	if len(related) > 0 {
@@ -292,6 +300,25 @@ func result(f finding.Finding, ruleIndex int) *gosarif.Result {
 	}
 	res.WithProperties(props)
 	return res
+}
+
+// primaryRange is where a result is shown. Code scanning rejects a result
+// without a location, so a finding whose range names no file falls back to
+// the first related location that does, then to its root when the root is
+// a file or directory other than the scan root itself.
+func primaryRange(f finding.Finding) graph.Range {
+	if f.Location.Range.File != "" {
+		return f.Location.Range
+	}
+	for _, o := range f.Location.Related {
+		if o.Range.File != "" {
+			return o.Range
+		}
+	}
+	if root := strings.TrimSuffix(f.Root, "/"); root != "" && root != "." {
+		return graph.Range{File: root}
+	}
+	return graph.Range{}
 }
 
 // notification builds the tool execution notification of a diagnostic.
@@ -317,11 +344,9 @@ func physical(rg graph.Range) *gosarif.PhysicalLocation {
 	if rg.File == "" {
 		return nil
 	}
-	pl := gosarif.NewPhysicalLocation().WithArtifactLocation(artifactLocation(rg.File))
-	if reg := region(rg); reg != nil {
-		pl.WithRegion(reg)
-	}
-	return pl
+	return gosarif.NewPhysicalLocation().
+		WithArtifactLocation(artifactLocation(rg.File)).
+		WithRegion(region(rg))
 }
 
 // artifactLocation is a relative URI under %SRCROOT% for a relative path,
@@ -347,11 +372,13 @@ func isWindowsAbs(p string) bool {
 
 // region converts a range's positions: 1-based lines, columns in code
 // points, end exclusive (as SARIF's endColumn). A zero or inverted end
-// collapses to the start. Without a line there is no region.
+// collapses to the start. Without a line the region is the first line.
 func region(rg graph.Range) *gosarif.Region {
 	s, e := rg.Start, rg.End
 	if s.Line < 1 {
-		return nil
+		// Only the file is known: point at its first line, which code
+		// scanning needs to show the result at all.
+		return gosarif.NewRegion().WithStartLine(1)
 	}
 	if e.Line < s.Line || (e.Line == s.Line && e.Column < s.Column) {
 		e = s

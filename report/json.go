@@ -1,0 +1,245 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/policies/finding"
+)
+
+// JSONSchemaVersion is the version of the JSON output's schema. Within one
+// version fields are only ever added; a field is never removed, renamed or
+// given another meaning or type without a new version.
+const JSONSchemaVersion = 1
+
+// JSONReport is the document WriteJSON writes. Its user documentation is
+// docs/json-output.md. Shape, with every key always present:
+//
+//	{
+//	  "schema_version": 1,
+//	  "tool": {"name": "portcullis", "version": "1.2.3"},
+//	  "findings": [
+//	    {
+//	      "rule_id": "PCL-AWS-001",           // stable, never reused
+//	      "rule_name": "sg-open-ingress",     // stable kebab-case slug; "" if the rule is unknown
+//	      "title": "Security group allows ingress from the internet",
+//	      "severity": "critical",             // critical | high | medium | low
+//	      "message": "…",
+//	      "resource": "aws_security_group.web",  // Terraform address or CloudFormation logical ID
+//	      "resource_type": "aws_security_group",
+//	      "attribute": "ingress.0.cidr_blocks",  // "" when the finding is about the whole resource
+//	      "root": ".",                        // the root module, template or plan file scanned
+//	      "location": {"file": "main.tf", "start_line": 9, "start_column": 19, "end_line": 9, "end_column": 32},
+//	      "related": [{"description": "variable default var.cidr", "location": {…}}],
+//	      "fingerprint": "bf80…"              // hex SHA-256 of rule, root, resource and attribute
+//	    }
+//	  ],
+//	  "diagnostics": [{"severity": "error", "summary": "…", "detail": "…", "location": {…}}],
+//	  "summary": {
+//	    "total": 6,
+//	    "by_severity": {"critical": 1, "high": 1, "medium": 3, "low": 1},
+//	    "resources": 12,
+//	    "diagnostics": 2
+//	  }
+//	}
+//
+// Lines and columns are 1-based; columns count Unicode code points; the end
+// is exclusive (end_column is the column just after the last character). A
+// location is null when it is not known. Arrays are [] when empty, never
+// null. Findings are sorted by file, line, column, rule, resource,
+// attribute and message; diagnostics by file and position.
+type JSONReport struct {
+	SchemaVersion int              `json:"schema_version"`
+	Tool          JSONTool         `json:"tool"`
+	Findings      []JSONFinding    `json:"findings"`
+	Diagnostics   []JSONDiagnostic `json:"diagnostics"`
+	Summary       JSONSummary      `json:"summary"`
+}
+
+// JSONTool identifies the program that wrote the document.
+type JSONTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// JSONFinding is one rule violation at one place.
+type JSONFinding struct {
+	RuleID       string        `json:"rule_id"`
+	RuleName     string        `json:"rule_name"`
+	Title        string        `json:"title"`
+	Severity     string        `json:"severity"`
+	Message      string        `json:"message"`
+	Resource     string        `json:"resource"`
+	ResourceType string        `json:"resource_type"`
+	Attribute    string        `json:"attribute"`
+	Root         string        `json:"root"`
+	Location     *JSONLocation `json:"location"`
+	Related      []JSONRelated `json:"related"`
+	Fingerprint  string        `json:"fingerprint"`
+}
+
+// JSONLocation is a span of a source file. File is slash-separated and
+// relative to the scan root. A line or column that is not known is 0.
+type JSONLocation struct {
+	File        string `json:"file"`
+	StartLine   int    `json:"start_line"`
+	StartColumn int    `json:"start_column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
+}
+
+// JSONRelated is one hop of the provenance of a finding's value: where the
+// value was written before it reached the attribute.
+type JSONRelated struct {
+	Description string        `json:"description"`
+	Location    *JSONLocation `json:"location"`
+}
+
+// JSONDiagnostic is a problem met while loading the input.
+type JSONDiagnostic struct {
+	Severity string        `json:"severity"` // error | warning
+	Summary  string        `json:"summary"`
+	Detail   string        `json:"detail"`
+	Location *JSONLocation `json:"location"`
+}
+
+// JSONSummary counts the findings and diagnostics.
+type JSONSummary struct {
+	Total       int            `json:"total"`
+	BySeverity  JSONBySeverity `json:"by_severity"`
+	Resources   int            `json:"resources"`
+	Diagnostics int            `json:"diagnostics"`
+}
+
+// JSONBySeverity counts findings by severity. A finding whose severity is
+// not one of these counts only in the total.
+type JSONBySeverity struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+}
+
+// WriteJSON writes r as an indented JSONReport, followed by a newline.
+func WriteJSON(w io.Writer, r *finding.Report) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(NewJSONReport(r)); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// NewJSONReport converts r to the JSON document, in canonical order. It
+// does not modify r.
+func NewJSONReport(r *finding.Report) JSONReport {
+	rules := ruleIndex(r.Rules)
+	findings, diags := sortedCopies(r)
+	out := JSONReport{
+		SchemaVersion: JSONSchemaVersion,
+		Tool:          JSONTool{Name: r.Tool.Name, Version: r.Tool.Version},
+		Findings:      make([]JSONFinding, 0, len(findings)),
+		Diagnostics:   make([]JSONDiagnostic, 0, len(diags)),
+		Summary: JSONSummary{
+			Total:       len(findings),
+			Resources:   r.Resources,
+			Diagnostics: len(diags),
+		},
+	}
+	for _, f := range findings {
+		rule := rules[f.RuleID]
+		jf := JSONFinding{
+			RuleID:       f.RuleID,
+			RuleName:     rule.Name,
+			Title:        rule.Title,
+			Severity:     string(f.Severity),
+			Message:      f.Message,
+			Resource:     f.Resource,
+			ResourceType: f.Type,
+			Attribute:    f.Attribute,
+			Root:         f.Root,
+			Location:     jsonLocation(f.Location.Range),
+			Related:      make([]JSONRelated, 0, len(f.Location.Related)),
+			Fingerprint:  Fingerprint(f),
+		}
+		for _, o := range f.Location.Related {
+			jf.Related = append(jf.Related, JSONRelated{Description: o.Description, Location: jsonLocation(o.Range)})
+		}
+		out.Findings = append(out.Findings, jf)
+		switch f.Severity {
+		case finding.Critical:
+			out.Summary.BySeverity.Critical++
+		case finding.High:
+			out.Summary.BySeverity.High++
+		case finding.Medium:
+			out.Summary.BySeverity.Medium++
+		case finding.Low:
+			out.Summary.BySeverity.Low++
+		}
+	}
+	for _, d := range diags {
+		out.Diagnostics = append(out.Diagnostics, JSONDiagnostic{
+			Severity: string(d.Severity),
+			Summary:  d.Summary,
+			Detail:   d.Detail,
+			Location: jsonLocation(d.Range),
+		})
+	}
+	return out
+}
+
+// jsonLocation converts a range, or returns nil when it names no file. A
+// missing end is the start.
+func jsonLocation(rg graph.Range) *JSONLocation {
+	if rg.File == "" {
+		return nil
+	}
+	l := &JSONLocation{
+		File:        rg.File,
+		StartLine:   rg.Start.Line,
+		StartColumn: rg.Start.Column,
+		EndLine:     rg.End.Line,
+		EndColumn:   rg.End.Column,
+	}
+	if l.EndLine == 0 {
+		l.EndLine, l.EndColumn = l.StartLine, l.StartColumn
+	}
+	return l
+}
+
+// Fingerprint identifies a finding independently of line numbers: the hex
+// SHA-256 of finding.Finding.Fingerprint (rule, root, resource, attribute).
+// It equals the "portcullis/v1" partial fingerprint of the SARIF output.
+func Fingerprint(f finding.Finding) string {
+	sum := sha256.Sum256([]byte(f.Fingerprint()))
+	return hex.EncodeToString(sum[:])
+}
+
+// ruleIndex maps rule IDs to rules.
+func ruleIndex(rules []finding.Rule) map[string]finding.Rule {
+	m := make(map[string]finding.Rule, len(rules))
+	for _, r := range rules {
+		if _, dup := m[r.ID]; !dup {
+			m[r.ID] = r
+		}
+	}
+	return m
+}
+
+// sortedCopies returns r's findings and diagnostics in canonical order
+// without reordering r itself.
+func sortedCopies(r *finding.Report) ([]finding.Finding, []graph.Diagnostic) {
+	c := finding.Report{
+		Findings:    append([]finding.Finding(nil), r.Findings...),
+		Diagnostics: append([]graph.Diagnostic(nil), r.Diagnostics...),
+	}
+	c.Sort()
+	return c.Findings, c.Diagnostics
+}
