@@ -2,8 +2,6 @@ package report
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 
@@ -167,7 +165,7 @@ func NewJSONReport(r *finding.Report) JSONReport {
 			Root:         f.Root,
 			Location:     jsonLocation(f.Location.Range),
 			Related:      make([]JSONRelated, 0, len(f.Location.Related)),
-			Fingerprint:  Fingerprint(f),
+			Fingerprint:  f.FingerprintHash(),
 		}
 		for _, o := range f.Location.Related {
 			jf.Related = append(jf.Related, JSONRelated{Description: o.Description, Location: jsonLocation(o.Range)})
@@ -212,14 +210,6 @@ func jsonLocation(rg graph.Range) *JSONLocation {
 		l.EndLine, l.EndColumn = l.StartLine, l.StartColumn
 	}
 	return l
-}
-
-// Fingerprint identifies a finding independently of line numbers: the hex
-// SHA-256 of finding.Finding.Fingerprint (rule, root, resource, attribute).
-// It equals the "portcullis/v1" partial fingerprint of the SARIF output.
-func Fingerprint(f finding.Finding) string {
-	sum := sha256.Sum256([]byte(f.Fingerprint()))
-	return hex.EncodeToString(sum[:])
 }
 
 // ruleIndex maps rule IDs to rules.

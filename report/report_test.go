@@ -394,7 +394,7 @@ func TestFingerprint(t *testing.T) {
 	g := f
 	g.Location.Range.Start.Line = 30
 	g.Message = "reworded"
-	if Fingerprint(f) != Fingerprint(g) || Fingerprint(f) != sha(".|a.b|x", "R") {
+	if f.FingerprintHash() != g.FingerprintHash() || f.FingerprintHash() != sha(".|a.b|x", "R") {
 		t.Error("fingerprint depends on lines or message, or is not sha256(Finding.Fingerprint())")
 	}
 }

@@ -14,8 +14,6 @@
 package sarif
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -47,13 +45,6 @@ const DefaultInformationURI = "https://github.com/portcullis-iac/portcullis"
 
 // schemaURI is the SARIF 2.1.0 schema as GitHub code scanning documents it.
 const schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
-
-// FingerprintHash is the hex SHA-256 of f.Fingerprint() (rule, root,
-// resource and attribute; no line numbers).
-func FingerprintHash(f finding.Finding) string {
-	sum := sha256.Sum256([]byte(f.Fingerprint()))
-	return hex.EncodeToString(sum[:])
-}
 
 // Level maps a severity to a SARIF level: critical and high are errors,
 // medium a warning, low a note. An unknown severity is a warning.
@@ -284,7 +275,7 @@ func result(f finding.Finding, ruleIndex int) *gosarif.Result {
 	if len(related) > 0 {
 		res.WithRelatedLocations(related)
 	}
-	res.PartialFingerprints = map[string]string{FingerprintKey: FingerprintHash(f)}
+	res.PartialFingerprints = map[string]string{FingerprintKey: f.FingerprintHash()}
 
 	props := gosarif.NewPropertyBag()
 	props.Add("severity", string(f.Severity))

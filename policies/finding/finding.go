@@ -5,6 +5,8 @@
 package finding
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -109,6 +111,13 @@ type Finding struct {
 // root, resource address and attribute path.
 func (f Finding) Fingerprint() string {
 	return f.RuleID + "|" + f.Root + "|" + f.Resource + "|" + f.Attribute
+}
+
+// FingerprintHash is the hex SHA-256 of Fingerprint: the stable identity
+// that SARIF partialFingerprints and the JSON output carry.
+func (f Finding) FingerprintHash() string {
+	sum := sha256.Sum256([]byte(f.Fingerprint()))
+	return hex.EncodeToString(sum[:])
 }
 
 // Report is everything a writer needs.
