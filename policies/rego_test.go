@@ -49,7 +49,7 @@ func runRegoTests(t *testing.T, srcs ...Source) {
 		}
 	}
 	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(capabilities()).WithEnablePrintStatements(true)
-	ch, err := tester.NewRunner().SetCompiler(compiler).CapturePrintOutput(true).RaiseBuiltinErrors(true).Run(context.Background(), mods)
+	ch, err := tester.NewRunner().SetCompiler(compiler).CapturePrintOutput(true).RaiseBuiltinErrors(true).SetModules(mods).RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,8 +148,9 @@ func (t *textWriter) paint(style, s string) string {
 }
 
 func (t *textWriter) line(s string) {
-	t.w.WriteString(s)
-	t.w.WriteByte('\n')
+	// bufio.Writer errors are sticky: WriteText returns them from Flush.
+	_, _ = t.w.WriteString(s)
+	_ = t.w.WriteByte('\n')
 }
 
 func (t *textWriter) finding(f finding.Finding) {

@@ -74,7 +74,11 @@ func decodeNode(dec *json.Decoder) (*node, error) {
 	}
 	switch t := tok.(type) {
 	case json.Delim:
-		n := &node{kind: byte(t)}
+		kind := byte('{')
+		if t == '[' {
+			kind = '['
+		}
+		n := &node{kind: kind}
 		for dec.More() {
 			if n.kind == '{' {
 				k, err := dec.Token()

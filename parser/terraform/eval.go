@@ -477,7 +477,7 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 		return nil
 	}
 	ty := v.Type()
-	if !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() || ty.IsListType() || ty.IsTupleType()) {
+	if !ty.IsMapType() && !ty.IsObjectType() && !ty.IsSetType() && !ty.IsListType() && !ty.IsTupleType() {
 		e.diag(graph.SeverityError, "invalid for_each argument",
 			fmt.Sprintf("%s must be a map or a set of strings, got %s", what, ty.FriendlyName()), at)
 		return nil
@@ -502,7 +502,7 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 		if k.IsNull() || k.Type() != cty.String {
 			// Terraform requires string keys for resources; dynamic blocks
 			// accept any collection and use the index as the key.
-			if what == "for_each" && !(ty.IsListType() || ty.IsTupleType()) {
+			if what == "for_each" && !ty.IsListType() && !ty.IsTupleType() {
 				e.diag(graph.SeverityError, "invalid for_each argument", "for_each set elements must be strings", at)
 				return nil
 			}

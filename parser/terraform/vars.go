@@ -30,9 +30,8 @@ type VarInput struct {
 // rawValue is a value given for a variable before conversion to its type.
 type rawValue struct {
 	val  cty.Value
-	expr hcl.Expression // set when the value must be parsed per the declared type
-	text string         // raw text of a -var, taken literally for string types
-	from string         // where it came from, for messages
+	text string // raw text of a -var, taken literally for string types
+	from string // where it came from, for messages
 	rng  hcl.Range
 }
 

@@ -1,0 +1,91 @@
+package portcullis.lib.ports_test
+
+import data.portcullis.lib.ports
+
+test_sensitive_ports_named if {
+	ports.sensitive[22] == "SSH"
+	ports.sensitive[3389] == "RDP"
+	ports.sensitive[3306] == "MySQL"
+	ports.sensitive[6379] == "Redis"
+	not 443 in object.keys(ports.sensitive)
+	not 80 in object.keys(ports.sensitive)
+}
+
+test_sensitive_ports_are_ports if {
+	every p, name in ports.sensitive {
+		is_number(p)
+		ports.range_includes(0, 65535, p)
+		name != ""
+	}
+}
+
+test_normalise_protocol if {
+	ports.normalise_protocol("tcp") == "tcp"
+	ports.normalise_protocol("TCP") == "tcp"
+	ports.normalise_protocol(" udp ") == "udp"
+	ports.normalise_protocol("6") == "tcp"
+	ports.normalise_protocol(6) == "tcp"
+	ports.normalise_protocol("17") == "udp"
+	ports.normalise_protocol("1") == "icmp"
+	ports.normalise_protocol("58") == "icmpv6"
+	ports.normalise_protocol("-1") == "-1"
+	ports.normalise_protocol(-1) == "-1"
+	ports.normalise_protocol("all") == "-1"
+	ports.normalise_protocol("ALL") == "-1"
+	ports.normalise_protocol("50") == "50"
+}
+
+test_port_based if {
+	ports.port_based("tcp")
+	ports.port_based("udp")
+	ports.port_based("-1")
+	not ports.port_based("icmp")
+	not ports.port_based("icmpv6")
+	not ports.port_based("50")
+}
+
+test_to_port_number if {
+	ports.to_port_number(22) == 22
+	ports.to_port_number("22") == 22
+	ports.to_port_number(" 22 ") == 22
+	ports.to_port_number("-1") == -1
+	not ports.to_port_number("ssh")
+	not ports.to_port_number(true)
+	not ports.to_port_number(null)
+}
+
+test_range_includes if {
+	ports.range_includes(20, 25, 22)
+	ports.range_includes(22, 22, 22)
+	ports.range_includes(0, 65535, 0)
+	not ports.range_includes(23, 25, 22)
+	not ports.range_includes(443, 443, 22)
+}
+
+test_includes_tcp_range if {
+	rule := {"port_based": true, "ports_known": true, "from_port": 20, "to_port": 25}
+	ports.includes(rule, 22)
+	not ports.includes(rule, 26)
+}
+
+test_includes_not_for_icmp if {
+	not ports.includes({"port_based": false, "ports_known": true, "from_port": 22, "to_port": 22}, 22)
+}
+
+test_includes_not_for_unknown_ports if {
+	not ports.includes({"port_based": true, "ports_known": false}, 22)
+}
+
+test_sensitive_in_sorted if {
+	rule := {"port_based": true, "ports_known": true, "from_port": 3000, "to_port": 3389}
+	ports.sensitive_in(rule) == [3306, 3389]
+}
+
+test_sensitive_in_none if {
+	ports.sensitive_in({"port_based": true, "ports_known": true, "from_port": 443, "to_port": 443}) == []
+}
+
+test_label if {
+	ports.label(22) == "22 (SSH)"
+	ports.label(443) == "443"
+}
