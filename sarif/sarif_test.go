@@ -557,7 +557,9 @@ func TestMultitool(t *testing.T) {
 			if err := os.WriteFile(in, write(t, tc.report()), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(tool, "validate", in, "--rule-kind", "Gh;Sarif", "--output", out)
+			// Without --level the multitool reports nothing at all.
+			cmd := exec.Command(tool, "validate", in, "--rule-kind", "Gh;Sarif", "--level", "Error;Warning;Note",
+				"--output", out, "--log", "ForceOverwrite")
 			if b, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("%v\n%s", err, b)
 			}
