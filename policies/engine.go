@@ -35,6 +35,24 @@ import (
 //go:embed lib aws
 var Builtin embed.FS
 
+// InputSchema is the JSON Schema of the input document. Every policy,
+// built-in or user, is type-checked against it at compile time, so a typo
+// such as input.resource or r.valeus is an error, not a rule that never fires.
+//
+//go:embed input.schema.json
+var InputSchema []byte
+
+// schemaSet holds the input schema for the compiler.
+func schemaSet() (*ast.SchemaSet, error) {
+	var schema any
+	if err := json.Unmarshal(InputSchema, &schema); err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	ss := ast.NewSchemaSet()
+	ss.Put(ast.SchemaRootRef, schema)
+	return ss, nil
+}
+
 // Source is a set of policy files.
 type Source struct {
 	// Name is shown in messages (a directory path).
@@ -142,7 +160,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			builtin[name] = src.Builtin
 		}
 	}
-	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(capabilities())
+	ss, err := schemaSet()
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(capabilities()).WithSchemas(ss)
 	compiler.Compile(mods)
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)

@@ -111,6 +111,8 @@ func TestBrokenPoliciesAreClearErrors(t *testing.T) {
 			"acme/a.rego: duplicate rule id PCS-AWS-001 (already used in builtin/aws/ec2/open_ingress.rego)"},
 		{"syntax error", map[string]string{"r.rego": "package acme.r\n\ndeny contains if {\n"},
 			"loading policies from acme: 3 errors occurred:\nacme/r.rego:3: rego_parse_error: unexpected if keyword"},
+		{"input typo", map[string]string{"r.rego": strings.Replace(withCustom("#   id: A-1\n#   severity: high\n"), "if false", "if { some r in input.resource; r.type == \"x\" }", 1)},
+			"undefined ref: input.resource"},
 		{"strict mode", map[string]string{"r.rego": withCustom("#   id: A-1\n#   severity: high\n") + "import data.unused\n"},
 			"compiling policies:"},
 	}

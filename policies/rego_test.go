@@ -48,7 +48,11 @@ func runRegoTests(t *testing.T, srcs ...Source) {
 			t.Fatal(err)
 		}
 	}
-	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(capabilities()).WithEnablePrintStatements(true)
+	ss, err := schemaSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(capabilities()).WithSchemas(ss).WithEnablePrintStatements(true)
 	ch, err := tester.NewRunner().SetCompiler(compiler).CapturePrintOutput(true).RaiseBuiltinErrors(true).SetModules(mods).RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
