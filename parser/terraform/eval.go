@@ -68,7 +68,7 @@ func newEvaluator(cfg *moduleConfig, fsys fs.FS, modulePath string) *evaluator {
 		cfg:        cfg,
 		fsys:       fsys,
 		modulePath: modulePath,
-		funcs:      functions(),
+		funcs:      functions(fsys, cfg.dir),
 		vars:       map[string]cty.Value{},
 		locals:     map[string]cty.Value{},
 		expansions: map[string][]instance{},

@@ -1,19 +1,24 @@
 package terraform
 
 import (
+	"io/fs"
+
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
-// functions returns the Terraform functions available to expressions. This
+// functions returns the Terraform functions available to expressions of the
+// module in directory moduleDir of fsys (file functions read relative to it,
+// and never outside fsys, the scan root). This
 // is the part of Terraform's library that go-cty's stdlib and hcl's tryfunc
 // provide with Terraform's semantics; the rest of the library (cidr*,
 // encoding, filesystem, type conversion) is added with modules and
 // expansion. A call to a function that is missing here is a diagnostic
 // ("Call to unknown function") and its result is unknown.
-func functions() map[string]function.Function {
+func functions(fsys fs.FS, moduleDir string) map[string]function.Function {
+	_, _ = fsys, moduleDir
 	fns := map[string]function.Function{
 		"abs":             stdlib.AbsoluteFunc,
 		"ceil":            stdlib.CeilFunc,
