@@ -78,6 +78,12 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	}
 	sort.Strings(list)
 
+	tfOpts := opts.Terraform
+	if tfOpts.Cache == nil {
+		tfOpts.Cache = terraform.NewCache()
+	}
+	list = roots(fsys, list, tfOpts.Cache)
+
 	graphs := make([]*graph.Graph, len(list))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -89,7 +95,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			graphs[i] = terraform.LoadModule(fsys, dir, opts.Terraform)
+			graphs[i] = terraform.LoadModule(fsys, dir, tfOpts)
 		}()
 	}
 	wg.Wait()
@@ -105,4 +111,54 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// roots drops the directories that another scanned directory calls as a
+// local module: they are evaluated as children, with the arguments their
+// callers pass, and scanning them alone with their defaults would report
+// what no caller configured. A directory is kept when none of its callers
+// is itself a root (a cycle of calls), so nothing is lost.
+func roots(fsys fs.FS, dirs []string, cache *terraform.Cache) []string {
+	scanned := map[string]bool{}
+	for _, d := range dirs {
+		scanned[d] = true
+	}
+	calledBy := map[string][]string{}
+	for _, d := range dirs {
+		for _, callee := range cache.LocalCalls(fsys, d) {
+			if scanned[callee] && callee != d {
+				calledBy[callee] = append(calledBy[callee], d)
+			}
+		}
+	}
+	isRoot := map[string]bool{}
+	for _, d := range dirs {
+		isRoot[d] = len(calledBy[d]) == 0
+	}
+	// A directory whose callers are all unreachable from a root (a cycle)
+	// becomes a root itself.
+	reach := map[string]bool{}
+	var visit func(d string)
+	visit = func(d string) {
+		if reach[d] {
+			return
+		}
+		reach[d] = true
+		for _, callee := range cache.LocalCalls(fsys, d) {
+			visit(callee)
+		}
+	}
+	for _, d := range dirs {
+		if isRoot[d] {
+			visit(d)
+		}
+	}
+	var out []string
+	for _, d := range dirs {
+		if isRoot[d] || !reach[d] {
+			out = append(out, d)
+			visit(d)
+		}
+	}
+	return out
 }

@@ -408,7 +408,7 @@ func (e *Engine) resolve(rule finding.Rule, g *graph.Graph, it any) (finding.Fin
 		}
 		sev = s
 	}
-	rg, _ := res.Lookup(r.Attribute)
+	rg, related := res.Locate(r.Attribute)
 	return finding.Finding{
 		RuleID:    rule.ID,
 		Severity:  sev,
@@ -417,6 +417,6 @@ func (e *Engine) resolve(rule finding.Rule, g *graph.Graph, it any) (finding.Fin
 		Type:      res.Type,
 		Attribute: r.Attribute,
 		Root:      g.Root,
-		Location:  finding.Location{Range: rg, Related: res.OriginsFor(r.Attribute)},
+		Location:  finding.Location{Range: rg, Related: related},
 	}, nil
 }

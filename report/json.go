@@ -32,7 +32,7 @@ const JSONSchemaVersion = 1
 //	      "attribute": "ingress.0.cidr_blocks",  // "" when the finding is about the whole resource
 //	      "root": ".",                        // the root module, template or plan file scanned
 //	      "location": {"file": "main.tf", "start_line": 9, "start_column": 19, "end_line": 9, "end_column": 32},
-//	      "related": [{"description": "variable default var.cidr", "location": {…}}],
+//	      "related": [{"description": "value from the default of var.cidr", "location": {…}}],
 //	      "fingerprint": "bf80…"              // hex SHA-256 of rule, root, resource and attribute
 //	    }
 //	  ],

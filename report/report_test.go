@@ -197,8 +197,8 @@ func TestTextFinding(t *testing.T) {
 			"  resource aws_security_group.web, attribute ingress.0.cidr_blocks\n" +
 			"  9 |     cidr_blocks = [\"0.0.0.0/0\"]\n" +
 			"    |                   ^^^^^^^^^^^^^\n" +
-			"  value from variable default var.cidr (variables.tf:2:13)\n" +
-			"  value from module argument [cidr]\n" +
+			"  value from the default of var.cidr (variables.tf:2:13)\n" +
+			"  value passed as argument cidr of module.net\n" +
 			"  Remediation: Restrict `cidr_blocks` to the networks that need access, or put\n" +
 			"    the service behind a load balancer.\n" +
 			"  See https://github.com/portcullis-iac/portcullis/blob/main/docs/rules/PCL-AWS-001.md\n",
@@ -334,8 +334,8 @@ func TestJSONShape(t *testing.T) {
 		Resource: "aws_security_group.web", ResourceType: "aws_security_group", Attribute: "ingress.0.cidr_blocks", Root: ".",
 		Location: &JSONLocation{File: "main.tf", StartLine: 9, StartColumn: 19, EndLine: 9, EndColumn: 32},
 		Related: []JSONRelated{
-			{Description: "variable default var.cidr", Location: &JSONLocation{File: "variables.tf", StartLine: 2, StartColumn: 13, EndLine: 2, EndColumn: 24}},
-			{Description: "module argument [cidr]"},
+			{Description: "value from the default of var.cidr", Location: &JSONLocation{File: "variables.tf", StartLine: 2, StartColumn: 13, EndLine: 2, EndColumn: 24}},
+			{Description: "value passed as argument cidr of module.net"},
 		},
 		Fingerprint: sha(".|aws_security_group.web|ingress.0.cidr_blocks", "PCL-AWS-001"),
 	}

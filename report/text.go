@@ -67,7 +67,7 @@ var widths = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: tru
 //	  resource aws_security_group.web, attribute ingress.0.cidr_blocks
 //	  9 |     cidr_blocks = ["0.0.0.0/0"]
 //	    |                   ^^^^^^^^^^^^^
-//	  value from variable default var.cidr (variables.tf:2:13)
+//	  value from the default of var.cidr (variables.tf:2:13)
 //	  Remediation: Restrict `cidr_blocks` to the networks that need access.
 //	  See https://github.com/portcullis-iac/portcullis/blob/main/docs/rules/PCL-AWS-001.md
 //
@@ -181,7 +181,7 @@ func (t *textWriter) finding(f finding.Finding) {
 	t.snippet(rg, severityStyle(f.Severity))
 
 	for _, o := range f.Location.Related {
-		s := "  value from " + oneLine(nonEmpty(o.Description, "another location"))
+		s := "  " + oneLine(nonEmpty(o.Description, "related location"))
 		if o.Range.File != "" {
 			s += " (" + position(o.Range) + ")"
 		}

@@ -265,7 +265,7 @@ func result(f finding.Finding, ruleIndex int) *gosarif.Result {
 		related = append(related, loc)
 	}
 	if len(links) > 0 {
-		text += " Value from " + strings.Join(links, ", ") + "."
+		text += " See " + strings.Join(links, "; ") + "."
 	}
 	res.WithMessage(gosarif.NewTextMessage(text))
 

@@ -375,15 +375,15 @@ func TestRelatedLocations(t *testing.T) {
 		t.Fatalf("%d related locations, want 2", len(res.RelatedLocations))
 	}
 	first, second := res.RelatedLocations[0], res.RelatedLocations[1]
-	if first.ID == nil || *first.ID != 1 || first.Message.Text != "variable default var.cidr" ||
+	if first.ID == nil || *first.ID != 1 || first.Message.Text != "value from the default of var.cidr" ||
 		first.PhysicalLocation.ArtifactLocation.URI != "variables.tf" ||
 		*first.PhysicalLocation.Region != (jsonRegion{StartLine: 2, StartColumn: 13, EndLine: 2, EndColumn: 24}) {
 		t.Errorf("first related location %+v", first)
 	}
-	if second.ID == nil || *second.ID != 2 || second.PhysicalLocation != nil || second.Message.Text != "module argument [cidr]" {
+	if second.ID == nil || *second.ID != 2 || second.PhysicalLocation != nil || second.Message.Text != "value passed as argument cidr of module.net" {
 		t.Errorf("second related location (no range) %+v", second)
 	}
-	if !strings.HasSuffix(res.Message.Text, " Value from [variable default var.cidr](1).") {
+	if !strings.HasSuffix(res.Message.Text, " See [value from the default of var.cidr](1).") {
 		t.Errorf("message does not link the located hop: %q", res.Message.Text)
 	}
 }

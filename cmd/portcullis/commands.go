@@ -204,7 +204,8 @@ change the exit code.`,
 			if err != nil {
 				return err
 			}
-			rep, evalFailed, err := scan(cmd.Context(), eng, root, rel, parser.Options{Terraform: terraform.Options{Vars: tfVars}})
+			tfOpts := terraform.Options{Vars: tfVars, Env: tfEnv(), DataDir: os.Getenv("TF_DATA_DIR")}
+			rep, evalFailed, err := scan(cmd.Context(), eng, root, rel, parser.Options{Terraform: tfOpts})
 			if err != nil {
 				return err
 			}
@@ -353,7 +354,7 @@ func scan(ctx context.Context, eng *policies.Engine, root string, paths []string
 			})
 		}
 	}
-	rep.Sort()
+	rep.Dedupe()
 	return rep, failed, nil
 }
 
@@ -433,4 +434,16 @@ func (v *varFlags) inputs() ([]terraform.VarInput, error) {
 		out = append(out, terraform.VarInput{Name: name, Value: val})
 	}
 	return out, nil
+}
+
+// tfEnv returns the TF_VAR_ environment variables, which set root module
+// variables as they do for Terraform.
+func tfEnv() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "TF_VAR_") {
+			env[k] = v
+		}
+	}
+	return env
 }

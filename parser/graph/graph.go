@@ -67,13 +67,32 @@ type Ref struct {
 	Range Range `json:"-"`
 }
 
+// Origin kinds.
+const (
+	OriginVariableDefault  = "variable-default"   // the default of a variable block
+	OriginVarsFile         = "vars-file"          // terraform.tfvars, *.auto.tfvars, --var-file
+	OriginCommandLine      = "command-line"       // --var
+	OriginEnvironment      = "environment"        // TF_VAR_name
+	OriginModuleArgument   = "module-argument"    // an argument of a module block
+	OriginModuleCall       = "module-call"        // a module block calling a module in the repository (Resource.Callers)
+	OriginRemoteModuleCall = "remote-module-call" // a module block calling an installed (remote) module
+	OriginParameter        = "parameter"          // a CloudFormation parameter
+	OriginAttribute        = "attribute"          // the attribute that uses the value
+)
+
 // Origin is one hop of a value's provenance: where a value was written before
-// it reached the attribute that uses it.
+// it reached the attribute that uses it; or one module call on the way from
+// the root module to a resource.
 type Origin struct {
-	// Description says what the hop is ("variable default var.cidr",
-	// "terraform.tfvars").
+	Kind string
+	// Description says what the hop is ("value from the default of
+	// var.cidr", "value from terraform.tfvars").
 	Description string
 	Range       Range
+	// External is set when Range lies in module code installed outside the
+	// repository (a remote module under .terraform/modules): a location
+	// there is useless in a code review.
+	External bool
 }
 
 // Resource is one evaluated resource instance.
@@ -96,6 +115,10 @@ type Resource struct {
 	Ranges map[string]Range
 	// Origins maps attribute paths to the provenance of their values.
 	Origins map[string][]Origin
+
+	// Callers are the module blocks from the root module down to the
+	// resource's module, outermost first (Kind OriginModuleCall).
+	Callers []Origin
 
 	Refs         []Ref
 	ReferencedBy []Ref // filled by Graph.Link: Target is then the referring resource
@@ -219,7 +242,10 @@ func SortDiagnostics(ds []Diagnostic) {
 		if a.Start.Byte != b.Start.Byte {
 			return a.Start.Byte < b.Start.Byte
 		}
-		return ds[i].Summary < ds[j].Summary
+		if ds[i].Summary != ds[j].Summary {
+			return ds[i].Summary < ds[j].Summary
+		}
+		return ds[i].Detail < ds[j].Detail
 	})
 }
 
@@ -259,4 +285,48 @@ func (r *Resource) OriginsFor(path string) []Origin {
 		}
 		p = p[:i]
 	}
+}
+
+// Locate returns where a finding on an attribute path must point, and the
+// related locations to show with it:
+//
+//  1. In the root module: the attribute (Lookup); the provenance of its value
+//     (variable default, tfvars) is related.
+//  2. In a child module, when the value came in through a module argument:
+//     the outermost such argument inside the repository, which is the line a
+//     user changes; the attribute inside the module is related.
+//  3. In a module installed outside the repository (a remote module): the
+//     module block in the repository that calls it.
+//  4. Otherwise the attribute in the module.
+func (r *Resource) Locate(path string) (Range, []Origin) {
+	rg, _ := r.Lookup(path)
+	origins := r.OriginsFor(path)
+	if len(r.Callers) == 0 {
+		return rg, origins
+	}
+	var remote *Origin
+	for i, c := range r.Callers {
+		if c.Kind == OriginRemoteModuleCall {
+			remote = &r.Callers[i]
+			break
+		}
+	}
+	used := Origin{Kind: OriginAttribute, Description: "used by " + r.Address + attrSuffix(path), Range: rg, External: remote != nil}
+	for i, o := range origins {
+		if o.Kind == OriginModuleArgument && !o.External {
+			related := append(append([]Origin{}, origins[:i]...), origins[i+1:]...)
+			return o.Range, append(related, used)
+		}
+	}
+	if remote != nil {
+		return remote.Range, append(append([]Origin{}, origins...), used)
+	}
+	return rg, origins
+}
+
+func attrSuffix(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " " + path
 }

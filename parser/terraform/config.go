@@ -26,7 +26,6 @@ const MaxFileSize = 8 << 20
 type moduleConfig struct {
 	dir       string
 	files     []string // relative paths, sorted
-	sources   map[string][]byte
 	variables map[string]*variableConfig
 	locals    map[string]*hcl.Attribute
 	outputs   map[string]*hcl.Attribute
@@ -34,7 +33,7 @@ type moduleConfig struct {
 	resources []*resourceConfig
 	byAddr    map[string]*resourceConfig // "aws_x.n" and "data.aws_x.n"
 	diags     []graph.Diagnostic
-	positions *positions
+	pos       *positions
 }
 
 type variableConfig struct {
@@ -49,9 +48,12 @@ type variableConfig struct {
 }
 
 type moduleCall struct {
-	name   string
-	source string
-	block  *hcl.Block
+	name    string
+	source  string
+	block   *hcl.Block
+	count   hcl.Expression
+	forEach hcl.Expression
+	args    hcl.Attributes // the arguments: every attribute but the meta-arguments
 }
 
 type resourceConfig struct {
@@ -102,12 +104,33 @@ var resourceMetaSchema = &hcl.BodySchema{
 }
 
 var moduleSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "source"}},
+	Attributes: []hcl.AttributeSchema{
+		{Name: "source"}, {Name: "version"}, {Name: "count"}, {Name: "for_each"},
+		{Name: "providers"}, {Name: "depends_on"},
+	},
 }
 
-// isConfigFile reports whether name is a Terraform configuration file.
+// isConfigFile reports whether name is a Terraform (or OpenTofu)
+// configuration file.
 func isConfigFile(name string) bool {
-	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+	for _, ext := range []string{".tf", ".tf.json", ".tofu", ".tofu.json"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// shadowedByTofu reports whether name is a .tf file that OpenTofu ignores
+// because a .tofu file of the same name exists.
+func shadowedByTofu(name string, present map[string]bool) bool {
+	switch {
+	case strings.HasSuffix(name, ".tf"):
+		return present[strings.TrimSuffix(name, ".tf")+".tofu"]
+	case strings.HasSuffix(name, ".tf.json"):
+		return present[strings.TrimSuffix(name, ".tf.json")+".tofu.json"]
+	}
+	return false
 }
 
 // IsModuleDir reports whether the directory entries contain Terraform files.
@@ -130,26 +153,29 @@ type parsedFile struct {
 
 // loadModuleConfig reads and shallow-decodes every configuration file of dir.
 // Files are parsed in parallel; problems become diagnostics.
-func loadModuleConfig(fsys fs.FS, dir string) *moduleConfig {
+func loadModuleConfig(fsys fs.FS, dir string, pos *positions) *moduleConfig {
 	m := &moduleConfig{
 		dir:       dir,
-		sources:   map[string][]byte{},
+		pos:       pos,
 		variables: map[string]*variableConfig{},
 		locals:    map[string]*hcl.Attribute{},
 		outputs:   map[string]*hcl.Attribute{},
 		calls:     map[string]*moduleCall{},
 		byAddr:    map[string]*resourceConfig{},
 	}
-	m.positions = newPositions(m.sources)
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		m.diags = append(m.diags, graph.Diagnostic{Severity: graph.SeverityError,
 			Summary: "cannot read module directory", Detail: err.Error(), Range: graph.Range{File: dir}})
 		return m
 	}
+	present := map[string]bool{}
+	for _, e := range entries {
+		present[e.Name()] = !e.IsDir()
+	}
 	var names []string
 	for _, e := range entries {
-		if !e.IsDir() && isConfigFile(e.Name()) {
+		if !e.IsDir() && isConfigFile(e.Name()) && !shadowedByTofu(e.Name(), present) {
 			names = append(names, path.Join(dir, e.Name()))
 		}
 	}
@@ -177,7 +203,7 @@ func loadModuleConfig(fsys fs.FS, dir string) *moduleConfig {
 				Summary: "cannot read file", Detail: p.err.Error(), Range: graph.Range{File: p.name}})
 			continue
 		}
-		m.sources[p.name] = p.src
+		pos.add(p.name, p.src)
 		m.addDiags(p.diags)
 		if p.file == nil {
 			continue
@@ -189,7 +215,7 @@ func loadModuleConfig(fsys fs.FS, dir string) *moduleConfig {
 
 func isOverride(name string) bool {
 	base := path.Base(name)
-	base = strings.TrimSuffix(strings.TrimSuffix(base, ".json"), ".tf")
+	base = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(base, ".json"), ".tf"), ".tofu")
 	return base == "override" || strings.HasSuffix(base, "_override")
 }
 
@@ -227,7 +253,7 @@ func parseFile(fsys fs.FS, name string) (p parsedFile) {
 
 func (m *moduleConfig) addDiags(ds hcl.Diagnostics) {
 	for _, d := range ds {
-		m.diags = append(m.diags, m.positions.diagnostic(d))
+		m.diags = append(m.diags, m.pos.diagnostic(d))
 	}
 }
 
@@ -258,15 +284,7 @@ func (m *moduleConfig) decodeFile(f *hcl.File, override bool) {
 				m.outputs[b.Labels[0]] = v
 			}
 		case "module":
-			content, _, diags := b.Body.PartialContent(moduleSchema)
-			m.addDiags(diags)
-			call := &moduleCall{name: b.Labels[0], block: b}
-			if a, ok := content.Attributes["source"]; ok {
-				if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
-					call.source = v.AsString()
-				}
-			}
-			m.calls[call.name] = call
+			m.decodeModuleCall(b, override)
 		case "resource", "data":
 			mode := "managed"
 			if b.Type == "data" {
@@ -325,6 +343,54 @@ func (m *moduleConfig) decodeVariable(b *hcl.Block, override bool) {
 	m.variables[name] = v
 }
 
+func (m *moduleConfig) decodeModuleCall(b *hcl.Block, override bool) {
+	content, rest, diags := b.Body.PartialContent(moduleSchema)
+	m.addDiags(diags)
+	call := &moduleCall{name: b.Labels[0], block: b}
+	if a, ok := content.Attributes["source"]; ok {
+		if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+			call.source = v.AsString()
+		} else {
+			m.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "invalid module source",
+				Detail: "the source of a module call must be a literal string", Subject: a.Expr.Range().Ptr()}})
+		}
+	}
+	if a, ok := content.Attributes["count"]; ok {
+		call.count = a.Expr
+	}
+	if a, ok := content.Attributes["for_each"]; ok {
+		call.forEach = a.Expr
+	}
+	args, diags := rest.JustAttributes()
+	m.addDiags(diags)
+	call.args = args
+	if prev, ok := m.calls[call.name]; ok {
+		if !override {
+			m.addDiags(hcl.Diagnostics{duplicate("module call", call.name, b.DefRange, prev.block.DefRange)})
+			return
+		}
+		// An override replaces the arguments it sets.
+		for n, a := range args {
+			prev.args[n] = a
+		}
+		if call.source != "" {
+			prev.source = call.source
+		}
+		if call.count != nil {
+			prev.count = call.count
+		}
+		if call.forEach != nil {
+			prev.forEach = call.forEach
+		}
+		return
+	}
+	if call.source == "" && content.Attributes["source"] == nil {
+		m.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "missing module source",
+			Detail: fmt.Sprintf("module %q has no source argument", call.name), Subject: b.DefRange.Ptr()}})
+	}
+	m.calls[call.name] = call
+}
+
 func (m *moduleConfig) decodeResource(mode string, b *hcl.Block, override bool) {
 	r := &resourceConfig{mode: mode, typ: b.Labels[0], name: b.Labels[1], block: b}
 	if !hclsyntax.ValidIdentifier(r.name) {
@@ -350,11 +416,7 @@ func (m *moduleConfig) decodeResource(mode string, b *hcl.Block, override bool) 
 	addr := r.addr()
 	if prev, ok := m.byAddr[addr]; ok {
 		if override {
-			// Terraform merges override blocks attribute by attribute; we keep the
-			// primary block and report that the override was not merged.
-			m.addDiags(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "override file not merged",
-				Detail:  fmt.Sprintf("%s is overridden here; Portcullis evaluates the primary definition at %s", addr, prev.block.DefRange),
-				Subject: b.DefRange.Ptr()}})
+			m.mergeOverride(prev, r)
 			return
 		}
 		m.addDiags(hcl.Diagnostics{duplicate("resource", addr, b.DefRange, prev.block.DefRange)})
@@ -362,4 +424,57 @@ func (m *moduleConfig) decodeResource(mode string, b *hcl.Block, override bool) 
 	}
 	m.byAddr[addr] = r
 	m.resources = append(m.resources, r)
+}
+
+// mergeOverride applies an override block to a resource as Terraform does:
+// each argument it sets replaces the original's, and the nested blocks of a
+// type it contains replace all the original's blocks of that type.
+func (m *moduleConfig) mergeOverride(prev, over *resourceConfig) {
+	pb, ok1 := prev.block.Body.(*hclsyntax.Body)
+	ob, ok2 := over.block.Body.(*hclsyntax.Body)
+	if !ok1 || !ok2 {
+		m.addDiags(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "override file not merged",
+			Detail:  fmt.Sprintf("%s: overrides in JSON syntax are not merged; the primary definition at %s is evaluated", prev.addr(), prev.block.DefRange),
+			Subject: over.block.DefRange.Ptr()}})
+		return
+	}
+	merged := &hclsyntax.Body{
+		Attributes: hclsyntax.Attributes{},
+		SrcRange:   pb.SrcRange,
+		EndRange:   pb.EndRange,
+	}
+	for n, a := range pb.Attributes {
+		merged.Attributes[n] = a
+	}
+	for n, a := range ob.Attributes {
+		merged.Attributes[n] = a
+	}
+	replaced := map[string]bool{}
+	for _, blk := range ob.Blocks {
+		replaced[blockKey(blk)] = true
+	}
+	for _, blk := range pb.Blocks {
+		if !replaced[blockKey(blk)] {
+			merged.Blocks = append(merged.Blocks, blk)
+		}
+	}
+	merged.Blocks = append(merged.Blocks, ob.Blocks...)
+	nb := *prev.block
+	nb.Body = merged
+	prev.block = &nb
+	if over.count != nil {
+		prev.count, prev.forEach = over.count, nil
+	}
+	if over.forEach != nil {
+		prev.forEach, prev.count = over.forEach, nil
+	}
+}
+
+// blockKey is the block type a nested block contributes to (the label of a
+// dynamic block).
+func blockKey(b *hclsyntax.Block) string {
+	if b.Type == "dynamic" && len(b.Labels) == 1 {
+		return b.Labels[0]
+	}
+	return b.Type
 }

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"io/fs"
 	"math/big"
 	"sort"
 	"strconv"
@@ -20,21 +19,27 @@ import (
 const MaxInstances = 10000
 
 // evaluator evaluates one module instance on demand: every value is computed
-// when first needed and memoised; a call stack detects cycles.
+// when first needed and memoised; a call stack shared by the whole module
+// tree detects cycles.
 type evaluator struct {
+	st         *loadState
 	cfg        *moduleConfig
-	fsys       fs.FS
-	modulePath string // "" for the root module
+	modulePath string // "" for the root module; module.a["k"].module.b
+	callPath   string // dotted call names without keys: "a.b" (modules.json keys)
+	depth      int
+	parent     *evaluator
+	callers    []graph.Origin // the module blocks from the root down to this instance
+	callArgs   hcl.Attributes // the arguments of the call that created this instance
+	callScope  *scope         // the caller's scope for this instance (count/each of the call)
 	funcs      map[string]function.Function
 
 	vars       map[string]cty.Value
 	locals     map[string]cty.Value
+	outputs    map[string]cty.Value
 	expansions map[string][]instance // resource config address → instances
 	instVals   map[string]cty.Value  // instance address → configured object
-	inProgress map[string]bool
-	stack      []string
-
-	diags []graph.Diagnostic
+	calls      map[string][]instance // module call name → instances
+	children   map[string]*evaluator // module instance address → evaluator
 }
 
 // instance is one expansion of a resource (or dynamic block element).
@@ -63,44 +68,51 @@ func (s *scope) with(name string, v cty.Value) *scope {
 	return n
 }
 
-func newEvaluator(cfg *moduleConfig, fsys fs.FS, modulePath string) *evaluator {
-	return &evaluator{
+func newEvaluator(st *loadState, cfg *moduleConfig, modulePath string) *evaluator {
+	e := &evaluator{
+		st:         st,
 		cfg:        cfg,
-		fsys:       fsys,
 		modulePath: modulePath,
-		funcs:      functions(fsys, cfg.dir),
+		funcs:      functions(st.fsys, cfg.dir),
 		vars:       map[string]cty.Value{},
 		locals:     map[string]cty.Value{},
+		outputs:    map[string]cty.Value{},
 		expansions: map[string][]instance{},
 		instVals:   map[string]cty.Value{},
-		inProgress: map[string]bool{},
+		calls:      map[string][]instance{},
+		children:   map[string]*evaluator{},
 	}
+	st.useConfig(cfg)
+	return e
 }
 
 func (e *evaluator) diag(sev graph.Severity, summary, detail string, r hcl.Range) {
-	e.diags = append(e.diags, graph.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Range: e.cfg.positions.rng(r)})
+	e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Range: e.st.pos.rng(r)})
 }
 
-// push enters the evaluation of key; it reports a cycle and returns false if
-// key is already being evaluated.
+// push enters the evaluation of key (made unique across module instances);
+// it reports a cycle and returns false if key is already being evaluated.
 func (e *evaluator) push(key string, at hcl.Range) bool {
-	if e.inProgress[key] {
-		i := len(e.stack) - 1
-		for i > 0 && e.stack[i] != key {
+	key = e.prefixed(key)
+	st := e.st
+	if st.inProgress[key] {
+		i := len(st.stack) - 1
+		for i > 0 && st.stack[i] != key {
 			i--
 		}
-		cycle := append(append([]string{}, e.stack[i:]...), key)
+		cycle := append(append([]string{}, st.stack[i:]...), key)
 		e.diag(graph.SeverityError, "cycle in references", strings.Join(cycle, " -> "), at)
 		return false
 	}
-	e.inProgress[key] = true
-	e.stack = append(e.stack, key)
+	st.inProgress[key] = true
+	st.stack = append(st.stack, key)
 	return true
 }
 
 func (e *evaluator) pop(key string) {
-	delete(e.inProgress, key)
-	e.stack = e.stack[:len(e.stack)-1]
+	key = e.prefixed(key)
+	delete(e.st.inProgress, key)
+	e.st.stack = e.st.stack[:len(e.st.stack)-1]
 }
 
 // eval evaluates expr in scope sc. Errors become diagnostics and an unknown
@@ -115,7 +127,10 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 	ctx := e.context(expr, sc)
 	v, diags := expr.Value(ctx)
 	for _, d := range diags {
-		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+		if e.computedAttribute(d) {
+			continue
+		}
+		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	if diags.HasErrors() {
 		return cty.DynamicVal
@@ -123,14 +138,39 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 	return v
 }
 
+// computedAttribute reports whether d is hcl's "Unsupported attribute" on a
+// reference to another resource or module: the configuration does not set
+// that attribute (it is computed by the provider, such as
+// vpc_config[0].cluster_security_group_id, or read through a splat), so its
+// value is unknown, not an error.
+func (e *evaluator) computedAttribute(d *hcl.Diagnostic) bool {
+	if d.Summary != "Unsupported attribute" || d.Expression == nil {
+		return false
+	}
+	for _, t := range d.Expression.Variables() {
+		switch root := t.RootName(); root {
+		case "data", "module":
+			return true
+		default:
+			if name, ok := attrStep(t, 1); ok {
+				if _, declared := e.cfg.byAddr[root+"."+name]; declared {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // context builds the evaluation context of expr from the traversals it
 // contains, resolving only the names it uses.
 func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 	vars := map[string]cty.Value{}
 	localNames := map[string]hcl.Range{}
+	varNames := map[string]hcl.Range{}
 	type resKey struct{ mode, typ, name string }
 	resAttrs := map[resKey]map[string]bool{}
-	moduleNames := map[string]bool{}
+	moduleOutputs := map[string]map[string]bool{}
 	for _, t := range expr.Variables() {
 		root := t.RootName()
 		if sc != nil {
@@ -141,7 +181,9 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 		}
 		switch root {
 		case "var":
-			vars["var"] = e.varObject()
+			if name, ok := attrStep(t, 1); ok {
+				varNames[name] = t.SourceRange()
+			}
 		case "local":
 			if name, ok := attrStep(t, 1); ok {
 				localNames[name] = t.SourceRange()
@@ -161,14 +203,21 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 		case "path":
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
 				"module": cty.StringVal(e.cfg.dir),
-				"root":   cty.StringVal(e.cfg.dir),
-				"cwd":    cty.StringVal("."),
+				"root":   cty.StringVal(e.st.rootDir),
+				"cwd":    cty.StringVal(e.st.rootDir),
 			})
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "module":
 			if name, ok := attrStep(t, 1); ok {
-				moduleNames[name] = true
+				if moduleOutputs[name] == nil {
+					moduleOutputs[name] = map[string]bool{}
+				}
+				if out, ok := refAttr(t, 2); ok {
+					moduleOutputs[name][out] = true
+				} else {
+					moduleOutputs[name]["*"] = true
+				}
 			}
 		case "data":
 			typ, ok1 := attrStep(t, 1)
@@ -199,6 +248,13 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 			}
 		}
 	}
+	if len(varNames) > 0 {
+		obj := map[string]cty.Value{}
+		for name, at := range varNames {
+			obj[name] = e.variable(name, at)
+		}
+		vars["var"] = cty.ObjectVal(obj)
+	}
 	if len(localNames) > 0 {
 		obj := map[string]cty.Value{}
 		for name, at := range localNames {
@@ -206,12 +262,10 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 		}
 		vars["local"] = cty.ObjectVal(obj)
 	}
-	if len(moduleNames) > 0 {
-		// Module calls are evaluated with modules (next stage); until then
-		// their outputs are unknown.
+	if len(moduleOutputs) > 0 {
 		obj := map[string]cty.Value{}
-		for name := range moduleNames {
-			obj[name] = cty.DynamicVal
+		for name, outs := range moduleOutputs {
+			obj[name] = e.moduleValue(name, outs, expr.Range())
 		}
 		vars["module"] = cty.ObjectVal(obj)
 	}
@@ -269,13 +323,6 @@ func refAttr(t hcl.Traversal, i int) (string, bool) {
 		}
 	}
 	return attrStep(t, i)
-}
-
-func (e *evaluator) varObject() cty.Value {
-	if len(e.vars) == 0 {
-		return cty.EmptyObjectVal
-	}
-	return cty.ObjectVal(e.vars)
 }
 
 // local evaluates a local value on demand.
@@ -466,9 +513,11 @@ func convertNumber(v cty.Value) (int, error) {
 // eachInstances turns a for_each collection into instances; bind builds the
 // scope of each. Unknown collections give one representative instance.
 func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind func(k, v cty.Value) *scope) []instance {
-	v, _ = v.UnmarkDeep()
+	// Iterate over the unmarked collection; the collection's marks (origins,
+	// sensitivity) carry over to each element value.
+	v, marks := v.Unmark()
 	unknownInst := []instance{{key: cty.UnknownVal(cty.String), unknown: true,
-		scope: bind(cty.UnknownVal(cty.String), cty.DynamicVal)}}
+		scope: bind(cty.UnknownVal(cty.String), cty.DynamicVal.WithMarks(marks))}}
 	if !v.IsKnown() {
 		return unknownInst
 	}
@@ -496,6 +545,8 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 		if ty.IsSetType() || ty.IsListType() || ty.IsTupleType() {
 			k = val
 		}
+		k, _ = k.UnmarkDeep()
+		val = val.WithMarks(marks)
 		if !k.IsKnown() {
 			return unknownInst
 		}
@@ -595,7 +646,7 @@ func (e *evaluator) body(b hcl.Body, sc *scope, prefix string, top bool, rec *re
 			continue
 		}
 		p := join(prefix, blk.Type+"."+strconv.Itoa(len(blocks[blk.Type])))
-		rec.setRange(p, e.cfg.positions.rng(blk.DefRange()))
+		rec.setRange(p, e.st.pos.rng(blk.DefRange()))
 		blocks[blk.Type] = append(blocks[blk.Type], e.body(blk.Body, sc, p, false, rec))
 	}
 	for typ, vals := range blocks {
@@ -619,7 +670,7 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 	typ := blk.Labels[0]
 	content, diags := blk.Body.Content(dynamicSchema)
 	for _, d := range diags {
-		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	if content == nil || len(content.Blocks) != 1 {
 		if !diags.HasErrors() {
@@ -651,7 +702,7 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 	})
 	for _, in := range insts {
 		p := join(prefix, typ+"."+strconv.Itoa(len(blocks[typ])))
-		rec.setRange(p, e.cfg.positions.rng(contentBlock.DefRange))
+		rec.setRange(p, e.st.pos.rng(contentBlock.DefRange))
 		v := e.body(cb, in.scope, p, false, rec)
 		if in.unknown && rec != nil {
 			rec.res.Meta["dynamic_unknown"] = appendMeta(rec.res.Meta["dynamic_unknown"], p)
@@ -672,7 +723,7 @@ func appendMeta(v any, s string) any {
 func (e *evaluator) jsonBody(b hcl.Body, sc *scope, prefix string, top bool, rec *recorder) cty.Value {
 	attrs, diags := b.JustAttributes()
 	for _, d := range diags {
-		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	obj := map[string]cty.Value{}
 	for name, a := range attrs {
@@ -698,7 +749,7 @@ func (e *evaluator) attribute(expr hcl.Expression, sc *scope, path string, rec *
 // recordRanges records the range of expr at path and descends into tuple
 // and object constructors, so list elements and object keys get their own.
 func (e *evaluator) recordRanges(expr hcl.Expression, path string, rec *recorder) {
-	rec.setRange(path, e.cfg.positions.rng(expr.Range()))
+	rec.setRange(path, e.st.pos.rng(expr.Range()))
 	if elems, diags := hcl.ExprList(expr); !diags.HasErrors() && isLiteralList(expr) {
 		for i, el := range elems {
 			e.recordRanges(el, path+"."+strconv.Itoa(i), rec)
@@ -751,13 +802,50 @@ func (e *evaluator) recordTraversal(t hcl.Traversal, at hcl.Range, path string, 
 	switch root {
 	case "local":
 		name, ok := attrStep(t, 1)
-		if !ok || seen["local."+name] {
+		if !ok || seen[e.prefixed("local."+name)] {
 			return
 		}
-		seen["local."+name] = true
+		seen[e.prefixed("local."+name)] = true
 		if a, ok := e.cfg.locals[name]; ok {
 			for _, lt := range a.Expr.Variables() {
 				e.recordTraversal(lt, at, path, rec, seen)
+			}
+		}
+		return
+	case "var":
+		// In a child module, follow the variable to the argument the caller
+		// passed, so edges cross module boundaries.
+		name, ok := attrStep(t, 1)
+		if !ok || e.parent == nil || seen[e.prefixed("var."+name)] {
+			return
+		}
+		seen[e.prefixed("var."+name)] = true
+		if a, ok := e.callArgs[name]; ok {
+			for _, vt := range a.Expr.Variables() {
+				e.parent.recordTraversal(vt, at, path, rec, seen)
+			}
+		}
+		return
+	case "module":
+		// Follow the output into every instance of the called module.
+		name, ok := attrStep(t, 1)
+		if !ok {
+			return
+		}
+		out, hasOut := refAttr(t, 2)
+		for _, child := range e.childrenOf(name) {
+			if !hasOut {
+				continue
+			}
+			key := child.prefixed("output." + out)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if a, ok := child.cfg.outputs[out]; ok {
+				for _, ot := range a.Expr.Variables() {
+					child.recordTraversal(ot, at, path, rec, seen)
+				}
 			}
 		}
 		return
@@ -780,7 +868,7 @@ func (e *evaluator) recordTraversal(t hcl.Traversal, at hcl.Range, path string, 
 		return
 	}
 	targetAttr, _ := refAttr(t, next)
-	rg := e.cfg.positions.rng(at)
+	rg := e.st.pos.rng(at)
 	var targets []string
 	if len(t) > next {
 		if idx, ok := t[next].(hcl.TraverseIndex); ok && idx.Key.IsKnown() && !idx.Key.IsNull() {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
@@ -25,10 +26,21 @@ import (
 type Options struct {
 	// Vars are the -var and -var-file inputs, in command-line order.
 	Vars []VarInput
+	// Env holds the environment variables to read TF_VAR_name values from
+	// (the root module only). The loader never reads the process
+	// environment itself.
+	Env map[string]string
+	// DataDir is Terraform's data directory relative to the root module
+	// (TF_DATA_DIR); default ".terraform". Installed modules are found through
+	// its modules/modules.json.
+	DataDir string
+	// Cache shares parsed module directories between roots; nil for a new one.
+	Cache *Cache
 }
 
 // LoadModule loads the module in directory dir of fsys as a root module and
-// evaluates it. It never returns nil and never panics.
+// evaluates it with every module it calls. It never returns nil and never
+// panics.
 func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 	g = &graph.Graph{Format: graph.FormatTerraform, Root: dir}
 	defer func() {
@@ -41,13 +53,38 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 			})
 		}
 	}()
-	cfg := loadModuleConfig(fsys, dir)
-	g.Files = cfg.files
-	g.Sources = cfg.sources
-	e := newEvaluator(cfg, fsys, "")
-	e.bindVariables(e.inputValues(fsys, opts.Vars))
-	g.Resources = e.resources()
-	g.Diagnostics = dedupe(append(cfg.diags, e.diags...))
+	cache := opts.Cache
+	if cache == nil {
+		cache = NewCache()
+	}
+	st := &loadState{
+		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir,
+		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{},
+	}
+	cfg := cache.module(fsys, dir)
+	e := newEvaluator(st, cfg, "")
+	e.bindVariables(e.inputValues(opts))
+	g.Resources = e.collect()
+	var diags []graph.Diagnostic
+	files := map[string]bool{}
+	for _, c := range st.configs {
+		diags = append(diags, c.diags...)
+		for _, f := range c.files {
+			files[f] = true
+		}
+	}
+	for _, f := range st.files {
+		files[f] = true
+	}
+	g.Sources = map[string][]byte{}
+	for f := range files {
+		g.Files = append(g.Files, f)
+		if src, ok := st.pos.source(f); ok {
+			g.Sources[f] = src
+		}
+	}
+	sort.Strings(g.Files)
+	g.Diagnostics = dedupe(append(diags, st.diags...))
 	g.Link()
 	return g
 }
@@ -58,6 +95,15 @@ func (e *evaluator) resources() []*graph.Resource {
 	for _, rc := range e.cfg.resources {
 		insts := e.expand(rc)
 		for _, in := range insts {
+			if e.st.resources >= MaxResources {
+				if e.st.resources == MaxResources {
+					e.diag(graph.SeverityWarning, "too many resources",
+						fmt.Sprintf("the module tree has more than %d resource instances; the rest are not evaluated", MaxResources), rc.block.DefRange)
+					e.st.resources++
+				}
+				return out
+			}
+			e.st.resources++
 			out = append(out, e.materialise(rc, in))
 		}
 	}
@@ -74,9 +120,10 @@ func (e *evaluator) materialise(rc *resourceConfig, in instance) *graph.Resource
 		Format:   graph.FormatTerraform,
 		Module:   e.modulePath,
 		Provider: providerOf(rc.typ),
-		Range:    e.cfg.positions.rng(rc.block.DefRange),
+		Range:    e.st.pos.rng(rc.block.DefRange),
 		Ranges:   map[string]graph.Range{},
 		Origins:  map[string][]graph.Origin{},
+		Callers:  e.callers,
 		Meta:     map[string]any{},
 	}
 	res.Ranges[""] = res.Range
@@ -93,6 +140,7 @@ func (e *evaluator) materialise(rc *resourceConfig, in instance) *graph.Resource
 	if _, ok := e.instVals[addr]; !ok {
 		e.instVals[addr] = v
 	}
+	res.Origins = origins(v)
 	res.Values, res.Unknown, res.Sensitive = toTree(v)
 	return res
 }

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"sort"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -11,39 +12,55 @@ import (
 
 // positions converts hcl ranges (columns in grapheme clusters) to graph
 // ranges (columns in Unicode code points, as SARIF's unicodeCodePoints),
-// computing columns from byte offsets and the file's source.
+// computing columns from byte offsets and the file's source. It is shared by
+// every module of a scan and safe for concurrent use.
 type positions struct {
-	sources    map[string][]byte
-	lineStarts map[string][]int
+	mu    sync.RWMutex
+	files map[string]*sourceFile
 }
 
-func newPositions(sources map[string][]byte) *positions {
-	return &positions{sources: sources, lineStarts: map[string][]int{}}
+type sourceFile struct {
+	src    []byte
+	starts []int // byte offset of each line
 }
 
-func (p *positions) starts(file string) []int {
-	if s, ok := p.lineStarts[file]; ok {
-		return s
-	}
-	src := p.sources[file]
-	s := []int{0}
+func newPositions() *positions {
+	return &positions{files: map[string]*sourceFile{}}
+}
+
+// add records the content of a file.
+func (p *positions) add(name string, src []byte) {
+	starts := []int{0}
 	for i, c := range src {
 		if c == '\n' {
-			s = append(s, i+1)
+			starts = append(starts, i+1)
 		}
 	}
-	p.lineStarts[file] = s
-	return s
+	p.mu.Lock()
+	p.files[name] = &sourceFile{src: src, starts: starts}
+	p.mu.Unlock()
+}
+
+// source returns the content of a recorded file.
+func (p *positions) source(name string) ([]byte, bool) {
+	p.mu.RLock()
+	f, ok := p.files[name]
+	p.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	return f.src, true
 }
 
 func (p *positions) pos(file string, hp hcl.Pos) graph.Pos {
-	src, ok := p.sources[file]
-	if !ok || hp.Byte < 0 || hp.Byte > len(src) {
+	p.mu.RLock()
+	f, ok := p.files[file]
+	p.mu.RUnlock()
+	if !ok || hp.Byte < 0 || hp.Byte > len(f.src) {
 		return graph.Pos{Line: hp.Line, Column: hp.Column, Byte: hp.Byte}
 	}
-	starts := p.starts(file)
-	line := sort.Search(len(starts), func(i int) bool { return starts[i] > hp.Byte }) - 1
-	col := utf8.RuneCount(src[starts[line]:hp.Byte]) + 1
+	line := sort.Search(len(f.starts), func(i int) bool { return f.starts[i] > hp.Byte }) - 1
+	col := utf8.RuneCount(f.src[f.starts[line]:hp.Byte]) + 1
 	return graph.Pos{Line: line + 1, Column: col, Byte: hp.Byte}
 }
 

@@ -2,8 +2,12 @@ package terraform
 
 import (
 	"encoding/json"
+	"sort"
+	"strings"
 
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
 // sensitiveMark is the cty mark of a value declared sensitive.
@@ -135,4 +139,85 @@ func sensitiveTree(v cty.Value) any {
 		}
 	}
 	return nil
+}
+
+// origins collects the provenance marks of every part of v by attribute
+// path, ordered from where the value was first written to where it was
+// last passed on.
+func origins(v cty.Value) map[string][]graph.Origin {
+	out := map[string][]graph.Origin{}
+	_, pvms := v.UnmarkDeepWithPaths()
+	byPath := map[string]map[originMark]bool{}
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			if om, ok := m.(originMark); ok {
+				p := pathString(pvm.Path)
+				if byPath[p] == nil {
+					byPath[p] = map[originMark]bool{}
+				}
+				byPath[p][om] = true
+			}
+		}
+	}
+	for p, marks := range byPath {
+		// A value inside a marked container came through the container's
+		// hops too: an element of a list passed as a module argument.
+		var ms []originMark
+		for m := range marks {
+			ms = append(ms, m)
+		}
+		for q, qm := range byPath {
+			if q != p && (q == "" || strings.HasPrefix(p, q+".")) {
+				for m := range qm {
+					if !marks[m] {
+						ms = append(ms, m)
+					}
+				}
+			}
+		}
+		sort.Slice(ms, func(i, j int) bool {
+			a, b := ms[i], ms[j]
+			if a.depth != b.depth {
+				return a.depth < b.depth
+			}
+			if originRank(a.kind) != originRank(b.kind) {
+				return originRank(a.kind) < originRank(b.kind)
+			}
+			if a.file != b.file {
+				return a.file < b.file
+			}
+			return a.sb < b.sb
+		})
+		for _, m := range ms {
+			out[p] = append(out[p], m.origin())
+		}
+	}
+	return out
+}
+
+// pathString renders a cty path in the dotted form of attribute paths.
+func pathString(p cty.Path) string {
+	var b strings.Builder
+	for _, step := range p {
+		var part string
+		switch s := step.(type) {
+		case cty.GetAttrStep:
+			part = s.Name
+		case cty.IndexStep:
+			k, _ := s.Key.Unmark()
+			switch {
+			case !k.IsKnown() || k.IsNull():
+				part = "*"
+			case k.Type() == cty.String:
+				part = k.AsString()
+			case k.Type() == cty.Number:
+				part = k.AsBigFloat().Text('f', -1)
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }

@@ -27,21 +27,80 @@ type VarInput struct {
 	Name, Value string
 }
 
-// rawValue is a value given for a variable before conversion to its type.
+// rawValue is a value given for a variable before conversion to its type,
+// with where it came from.
 type rawValue struct {
-	val  cty.Value
-	text string // raw text of a -var, taken literally for string types
-	from string // where it came from, for messages
-	rng  hcl.Range
+	val  cty.Value // NilVal when text must be parsed per the declared type
+	text string    // raw text of a -var or TF_VAR_ value
+	from string    // for messages: "-var region", "terraform.tfvars"
+
+	rng      hcl.Range // where the value is written; zero for -var and TF_VAR_
+	kind     string    // graph.Origin* kind
+	desc     string
+	depth    int
+	external bool
+}
+
+// originMark is the cty mark that records where a value was written. Marks
+// travel with values through expressions and functions, so a resource
+// attribute knows every variable default, tfvars entry and module argument
+// its value came through.
+type originMark struct {
+	kind, desc, file string
+	sl, sc, sb       int
+	el, ec, eb       int
+	depth            int
+	external         bool
+}
+
+func (e *evaluator) mark(raw rawValue) (originMark, bool) {
+	if raw.rng.Filename == "" {
+		return originMark{}, false
+	}
+	r := e.st.pos.rng(raw.rng)
+	return originMark{kind: raw.kind, desc: raw.desc, file: r.File,
+		sl: r.Start.Line, sc: r.Start.Column, sb: r.Start.Byte,
+		el: r.End.Line, ec: r.End.Column, eb: r.End.Byte,
+		depth: raw.depth, external: raw.external}, true
+}
+
+func (m originMark) origin() graph.Origin {
+	return graph.Origin{Kind: m.kind, Description: m.desc, External: m.external, Range: graph.Range{File: m.file,
+		Start: graph.Pos{Line: m.sl, Column: m.sc, Byte: m.sb}, End: graph.Pos{Line: m.el, Column: m.ec, Byte: m.eb}}}
+}
+
+// originRank orders the hops of a value from where it was first written to
+// where it was last passed on.
+func originRank(kind string) int {
+	switch kind {
+	case graph.OriginVariableDefault, graph.OriginVarsFile, graph.OriginCommandLine, graph.OriginEnvironment:
+		return 0
+	}
+	return 1
 }
 
 // inputValues gathers the values given for root module variables, in
-// Terraform's precedence order: terraform.tfvars, terraform.tfvars.json,
-// *.auto.tfvars(.json) in lexical order, then -var and -var-file in command
-// line order. Later values win.
-func (e *evaluator) inputValues(fsys fs.FS, inputs []VarInput) map[string]rawValue {
+// Terraform's precedence order: TF_VAR_ environment variables,
+// terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) in lexical
+// order, then -var and -var-file in command line order. Later values win.
+func (e *evaluator) inputValues(opts Options) map[string]rawValue {
 	out := map[string]rawValue{}
-	entries, _ := fs.ReadDir(fsys, e.cfg.dir)
+	envNames := make([]string, 0, len(opts.Env))
+	for k := range opts.Env {
+		envNames = append(envNames, k)
+	}
+	sort.Strings(envNames)
+	for _, k := range envNames {
+		name, ok := strings.CutPrefix(k, "TF_VAR_")
+		if !ok || name == "" {
+			continue
+		}
+		if _, declared := e.cfg.variables[name]; !declared {
+			continue // Terraform ignores environment values for undeclared variables
+		}
+		out[name] = rawValue{text: opts.Env[k], from: "environment variable " + k, kind: graph.OriginEnvironment}
+	}
+	entries, _ := fs.ReadDir(e.st.fsys, e.cfg.dir)
 	var auto []string
 	for _, ent := range entries {
 		n := ent.Name()
@@ -53,24 +112,31 @@ func (e *evaluator) inputValues(fsys fs.FS, inputs []VarInput) map[string]rawVal
 	files := append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...)
 	for _, n := range files {
 		name := path.Join(e.cfg.dir, n)
-		src, err := fs.ReadFile(fsys, name)
+		src, err := fs.ReadFile(e.st.fsys, name)
 		if err != nil {
 			continue // absent: nothing to load
 		}
 		e.varsFile(name, src, out)
 	}
-	for _, in := range inputs {
+	for _, in := range opts.Vars {
 		if in.File != "" {
 			e.varsFile(in.File, in.Content, out)
 			continue
 		}
-		out[in.Name] = rawValue{text: in.Value, from: "-var " + in.Name}
+		if _, declared := e.cfg.variables[in.Name]; !declared {
+			e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityWarning,
+				Summary: "value for undeclared variable",
+				Detail:  fmt.Sprintf("-var %s is given, but no variable %q is declared in %s", in.Name, in.Name, e.cfg.dir)})
+			continue
+		}
+		out[in.Name] = rawValue{text: in.Value, from: "-var " + in.Name, kind: graph.OriginCommandLine}
 	}
 	return out
 }
 
 func (e *evaluator) varsFile(name string, src []byte, out map[string]rawValue) {
-	e.cfg.sources[name] = src
+	e.st.pos.add(name, src)
+	e.st.files = append(e.st.files, name)
 	var f *hcl.File
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(name, ".json") {
@@ -79,14 +145,14 @@ func (e *evaluator) varsFile(name string, src []byte, out map[string]rawValue) {
 		f, diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	}
 	for _, d := range diags {
-		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	if f == nil {
 		return
 	}
 	attrs, diags := f.Body.JustAttributes()
 	for _, d := range diags {
-		e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
+		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	for n, a := range attrs {
 		if _, declared := e.cfg.variables[n]; !declared {
@@ -96,80 +162,93 @@ func (e *evaluator) varsFile(name string, src []byte, out map[string]rawValue) {
 		}
 		v, d := a.Expr.Value(nil)
 		for _, x := range d {
-			e.diags = append(e.diags, e.cfg.positions.diagnostic(x))
+			e.st.diags = append(e.st.diags, e.st.pos.diagnostic(x))
 		}
 		if d.HasErrors() {
 			v = cty.DynamicVal
 		}
-		out[n] = rawValue{val: v, from: name, rng: a.Expr.Range()}
+		out[n] = rawValue{val: v, from: name, rng: a.Expr.Range(), kind: graph.OriginVarsFile,
+			desc: fmt.Sprintf("value of var.%s from %s", n, name)}
 	}
 }
 
-// bindVariables computes the value of every declared variable: the given
-// value, else the default, else unknown of the declared type.
+// bindVariables computes the value of every declared variable of the root
+// module: the given value, else the default, else unknown of its type.
 func (e *evaluator) bindVariables(given map[string]rawValue) {
 	for name, vc := range e.cfg.variables {
-		var v cty.Value
-		at := vc.declRange
 		raw, ok := given[name]
-		switch {
-		case ok && raw.val != cty.NilVal:
-			v, at = raw.val, raw.rng
-		case ok:
-			v = e.parseVarText(vc, raw)
-		case vc.def != nil:
-			dv, diags := vc.def.Value(nil)
-			for _, d := range diags {
-				e.diags = append(e.diags, e.cfg.positions.diagnostic(d))
-			}
-			if diags.HasErrors() {
-				dv = cty.UnknownVal(vc.typ)
-			}
-			v, at = dv, vc.def.Range()
-		default:
-			v = cty.UnknownVal(vc.typ)
-		}
-		if v.IsNull() && !vc.nullable && vc.def != nil {
-			v, _ = vc.def.Value(nil)
-		}
-		if vc.defaults != nil && v.IsKnown() && !v.IsNull() {
-			v = vc.defaults.Apply(v)
-		}
-		cv, err := convert.Convert(v, vc.typ)
-		if err != nil {
-			e.diag(graph.SeverityError, "invalid value for variable",
-				fmt.Sprintf("var.%s: %s", name, err), at)
-			cv = cty.UnknownVal(vc.typ)
-		}
-		if vc.sensitive {
-			cv = cv.Mark(sensitiveMark{})
-		}
-		e.vars[name] = cv
-	}
-	for name, raw := range given {
-		if _, ok := e.cfg.variables[name]; !ok && raw.val == cty.NilVal {
-			e.diags = append(e.diags, graph.Diagnostic{Severity: graph.SeverityWarning,
-				Summary: "value for undeclared variable",
-				Detail:  fmt.Sprintf("%s, but no variable %q is declared in %s", raw.from, name, e.cfg.dir)})
-		}
+		e.vars[name] = e.bindVariable(vc, raw, ok)
 	}
 }
 
-// parseVarText interprets a -var value as Terraform does: literally for
-// string types, as an HCL expression otherwise.
+// bindVariable converts a given value (or the default) to the variable's
+// type, applies optional attribute defaults, and marks it with its origin
+// and sensitivity.
+func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) cty.Value {
+	var v cty.Value
+	switch {
+	case given && raw.val != cty.NilVal:
+		v = raw.val
+	case given:
+		v = e.parseVarText(vc, raw)
+	case vc.def != nil:
+		dv, diags := vc.def.Value(nil)
+		for _, d := range diags {
+			e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
+		}
+		if diags.HasErrors() {
+			dv = cty.UnknownVal(vc.typ)
+		}
+		v = dv
+		raw = rawValue{rng: vc.def.Range(), kind: graph.OriginVariableDefault,
+			desc: fmt.Sprintf("value from the default of var.%s", vc.name), depth: e.depth, external: e.remote()}
+	default:
+		return cty.UnknownVal(vc.typ)
+	}
+	if v.IsNull() && !vc.nullable && vc.def != nil {
+		if dv, diags := vc.def.Value(nil); !diags.HasErrors() {
+			v = dv
+			raw = rawValue{rng: vc.def.Range(), kind: graph.OriginVariableDefault,
+				desc: fmt.Sprintf("value from the default of var.%s", vc.name), depth: e.depth, external: e.remote()}
+		}
+	}
+	if vc.defaults != nil && v.IsWhollyKnown() && !v.IsNull() {
+		unmarked, marks := v.UnmarkDeepWithPaths()
+		v = vc.defaults.Apply(unmarked).MarkWithPaths(marks)
+	}
+	cv, err := convert.Convert(v, vc.typ)
+	if err != nil {
+		at := raw.rng
+		if at.Filename == "" {
+			at = vc.declRange
+		}
+		e.diag(graph.SeverityError, "invalid value for variable", fmt.Sprintf("var.%s: %s", vc.name, err), at)
+		cv = cty.UnknownVal(vc.typ)
+	}
+	if m, ok := e.mark(raw); ok && cv.IsKnown() {
+		cv = cv.Mark(m)
+	}
+	if vc.sensitive {
+		cv = cv.Mark(sensitiveMark{})
+	}
+	return cv
+}
+
+// parseVarText interprets a -var or TF_VAR_ value as Terraform does:
+// literally for string types, as an HCL expression otherwise.
 func (e *evaluator) parseVarText(vc *variableConfig, raw rawValue) cty.Value {
 	if vc.typ == cty.String || (vc.typ.IsPrimitiveType() && !vc.hasType) || vc.typ == cty.DynamicPseudoType && !vc.hasType {
 		return cty.StringVal(raw.text)
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw.text), "<"+raw.from+">", hcl.InitialPos)
 	if diags.HasErrors() {
-		e.diags = append(e.diags, graph.Diagnostic{Severity: graph.SeverityError,
+		e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityError,
 			Summary: "invalid value for variable", Detail: fmt.Sprintf("%s: %s", raw.from, diags.Error())})
 		return cty.UnknownVal(vc.typ)
 	}
 	v, diags := expr.Value(nil)
 	if diags.HasErrors() {
-		e.diags = append(e.diags, graph.Diagnostic{Severity: graph.SeverityError,
+		e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityError,
 			Summary: "invalid value for variable", Detail: fmt.Sprintf("%s: %s", raw.from, diags.Error())})
 		return cty.UnknownVal(vc.typ)
 	}

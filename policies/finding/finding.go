@@ -167,6 +167,32 @@ func (r *Report) Sort() {
 	graph.SortDiagnostics(r.Diagnostics)
 }
 
+// Dedupe sorts the report and drops duplicate findings (same rule, range and
+// message) and diagnostics: a module shared by several roots reports a
+// problem in its own code once.
+func (r *Report) Dedupe() {
+	r.Sort()
+	findings := r.Findings[:0]
+	for i, f := range r.Findings {
+		if i > 0 {
+			p := r.Findings[i-1]
+			if p.RuleID == f.RuleID && p.Location.Range == f.Location.Range && p.Message == f.Message {
+				continue
+			}
+		}
+		findings = append(findings, f)
+	}
+	r.Findings = findings
+	diags := r.Diagnostics[:0]
+	for i, d := range r.Diagnostics {
+		if i > 0 && r.Diagnostics[i-1] == d {
+			continue
+		}
+		diags = append(diags, d)
+	}
+	r.Diagnostics = diags
+}
+
 // Less orders findings by file, line, column, rule, resource, attribute and message.
 func Less(a, b Finding) bool {
 	ra, rb := a.Location.Range, b.Location.Range

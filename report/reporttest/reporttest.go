@@ -144,8 +144,8 @@ func Report() *finding.Report {
 				Location: finding.Location{
 					Range: rng("main.tf", pos(9, 19, 187), pos(9, 32, 200)),
 					Related: []graph.Origin{
-						{Description: "variable default var.cidr", Range: rng("variables.tf", pos(2, 13, 30), pos(2, 24, 41))},
-						{Description: "module argument [cidr]", Range: graph.Range{}},
+						{Description: "value from the default of var.cidr", Range: rng("variables.tf", pos(2, 13, 30), pos(2, 24, 41))},
+						{Description: "value passed as argument cidr of module.net", Range: graph.Range{}},
 					},
 				},
 			},

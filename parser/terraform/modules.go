@@ -1,0 +1,400 @@
+package terraform
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+)
+
+// MaxModuleDepth bounds the nesting of module calls.
+const MaxModuleDepth = 10
+
+// MaxResources bounds the resource instances of one root module tree.
+const MaxResources = 100000
+
+// Cache shares parsed module directories between the roots of one scan, so
+// that a module called from many examples is parsed once. It is safe for
+// concurrent use.
+type Cache struct {
+	pos     *positions
+	mu      sync.Mutex
+	entries map[string]*cacheEntry
+}
+
+type cacheEntry struct {
+	once sync.Once
+	cfg  *moduleConfig
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{pos: newPositions(), entries: map[string]*cacheEntry{}}
+}
+
+func (c *Cache) module(fsys fs.FS, dir string) *moduleConfig {
+	c.mu.Lock()
+	ent, ok := c.entries[dir]
+	if !ok {
+		ent = &cacheEntry{}
+		c.entries[dir] = ent
+	}
+	c.mu.Unlock()
+	ent.once.Do(func() { ent.cfg = loadModuleConfig(fsys, dir, c.pos) })
+	return ent.cfg
+}
+
+// LocalCalls returns the directories that the module in dir calls with a
+// local source ("./x", "../x"), relative to the root of fsys.
+func (c *Cache) LocalCalls(fsys fs.FS, dir string) []string {
+	cfg := c.module(fsys, dir)
+	var out []string
+	for _, call := range cfg.calls {
+		if isLocalSource(call.source) {
+			if d := path.Join(dir, call.source); fs.ValidPath(d) {
+				out = append(out, d)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isLocalSource(src string) bool {
+	return strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../") || src == "." || src == ".."
+}
+
+// loadState is shared by every module instance of one root module tree.
+type loadState struct {
+	fsys    fs.FS
+	cache   *Cache
+	pos     *positions
+	opts    Options
+	rootDir string
+
+	inProgress map[string]bool
+	stack      []string
+	diags      []graph.Diagnostic
+	configs    []*moduleConfig
+	used       map[*moduleConfig]bool
+	files      []string // variables files read
+	resources  int
+
+	manifest       map[string]string // modules.json: call key → directory
+	manifestLoaded bool
+}
+
+func (st *loadState) useConfig(cfg *moduleConfig) {
+	if st.used[cfg] {
+		return
+	}
+	st.used[cfg] = true
+	st.configs = append(st.configs, cfg)
+}
+
+// modulesManifest reads .terraform/modules/modules.json (TF_DATA_DIR is
+// honoured through Options.DataDir) once.
+func (st *loadState) modulesManifest() map[string]string {
+	if st.manifestLoaded {
+		return st.manifest
+	}
+	st.manifestLoaded = true
+	dataDir := st.opts.DataDir
+	if dataDir == "" {
+		dataDir = ".terraform"
+	}
+	name := path.Join(st.rootDir, dataDir, "modules", "modules.json")
+	if !fs.ValidPath(name) {
+		return nil
+	}
+	b, err := fs.ReadFile(st.fsys, name)
+	if err != nil {
+		return nil
+	}
+	var m struct {
+		Modules []struct {
+			Key, Source, Dir string
+		}
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		st.diags = append(st.diags, graph.Diagnostic{Severity: graph.SeverityWarning,
+			Summary: "cannot read the installed modules manifest", Detail: err.Error(), Range: graph.Range{File: name}})
+		return nil
+	}
+	st.manifest = map[string]string{}
+	for _, mod := range m.Modules {
+		if mod.Key == "" || path.IsAbs(mod.Dir) {
+			continue
+		}
+		st.manifest[mod.Key] = path.Join(st.rootDir, mod.Dir)
+	}
+	return st.manifest
+}
+
+// callInstances expands a module call's count or for_each.
+func (e *evaluator) callInstances(call *moduleCall) []instance {
+	if insts, ok := e.calls[call.name]; ok {
+		return insts
+	}
+	key := "expand:module." + call.name
+	if !e.push(key, call.block.DefRange) {
+		return []instance{{key: cty.UnknownVal(cty.DynamicPseudoType), unknown: true,
+			scope: &scope{count: cty.DynamicVal, each: cty.DynamicVal}}}
+	}
+	var insts []instance
+	switch {
+	case call.count != nil:
+		insts = e.expandCount(call.count)
+	case call.forEach != nil:
+		insts = e.expandForEach(call.forEach)
+	default:
+		insts = []instance{{}}
+	}
+	e.pop(key)
+	e.calls[call.name] = insts
+	return insts
+}
+
+// childrenOf returns the evaluators of every instance of a module call that
+// could be loaded.
+func (e *evaluator) childrenOf(name string) []*evaluator {
+	call, ok := e.cfg.calls[name]
+	if !ok {
+		return nil
+	}
+	var out []*evaluator
+	for _, in := range e.callInstances(call) {
+		if c := e.child(call, in); c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// resolveSource finds the directory of a module call's source: relative to
+// the calling module for local sources, from modules.json otherwise.
+func (e *evaluator) resolveSource(call *moduleCall) (dir string, remote bool, problem string) {
+	if isLocalSource(call.source) {
+		d := path.Join(e.cfg.dir, call.source)
+		if !fs.ValidPath(d) {
+			return "", false, fmt.Sprintf("the source %q of module %q is outside the scan root; scan from a directory that contains it (--root)", call.source, call.name)
+		}
+		return d, e.remote(), ""
+	}
+	key := call.name
+	if e.callPath != "" {
+		key = e.callPath + "." + call.name
+	}
+	if d, ok := e.st.modulesManifest()[key]; ok && fs.ValidPath(d) {
+		return d, true, ""
+	}
+	return "", true, fmt.Sprintf("module %q (source %q) is not installed; run terraform init to install it and scan again. Its outputs are unknown", call.name, call.source)
+}
+
+// remote reports whether this module instance's code was installed outside
+// the repository.
+func (e *evaluator) remote() bool {
+	for _, c := range e.callers {
+		if c.Kind == graph.OriginRemoteModuleCall {
+			return true
+		}
+	}
+	return false
+}
+
+// child returns the evaluator of one instance of a module call, creating it
+// on first use; nil when the module cannot be loaded (a diagnostic says why).
+func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
+	addr := e.prefixed(instanceAddr("module."+call.name, in))
+	if c, ok := e.children[addr]; ok {
+		return c
+	}
+	e.children[addr] = nil
+	dir, remote, problem := e.resolveSource(call)
+	if problem != "" {
+		e.diag(graph.SeverityWarning, "module not loaded", problem, call.block.DefRange)
+		return nil
+	}
+	if e.depth+1 > MaxModuleDepth {
+		e.diag(graph.SeverityError, "module nesting too deep",
+			fmt.Sprintf("module %s is nested more than %d levels deep; its outputs are unknown", addr, MaxModuleDepth), call.block.DefRange)
+		return nil
+	}
+	for p := e; p != nil; p = p.parent {
+		if p.cfg.dir == dir {
+			e.diag(graph.SeverityError, "recursive module call",
+				fmt.Sprintf("module %q calls %s, which is already being evaluated on this path; its outputs are unknown", call.name, dir), call.block.DefRange)
+			return nil
+		}
+	}
+	cfg := e.st.cache.module(e.st.fsys, dir)
+	if len(cfg.files) == 0 {
+		e.diag(graph.SeverityWarning, "module not loaded",
+			fmt.Sprintf("module %q: %s holds no Terraform files; its outputs are unknown", call.name, dir), call.block.DefRange)
+		return nil
+	}
+	c := newEvaluator(e.st, cfg, addr)
+	c.parent = e
+	c.depth = e.depth + 1
+	c.callPath = call.name
+	if e.callPath != "" {
+		c.callPath = e.callPath + "." + call.name
+	}
+	kind := graph.OriginModuleCall
+	if remote {
+		kind = graph.OriginRemoteModuleCall
+	}
+	c.callers = append(append([]graph.Origin{}, e.callers...), graph.Origin{
+		Kind: kind, Description: addr + " (source " + call.source + ")",
+		Range: e.st.pos.rng(call.block.DefRange), External: e.remote(),
+	})
+	c.callArgs = call.args
+	c.callScope = in.scope
+	for name, a := range call.args {
+		if _, ok := cfg.variables[name]; !ok {
+			e.diag(graph.SeverityError, "unsupported argument",
+				fmt.Sprintf("module %q (%s) declares no variable %q", call.name, dir, name), a.NameRange)
+		}
+	}
+	e.children[addr] = c
+	return c
+}
+
+// variable returns the value of an input variable: bound up front in the
+// root module, evaluated on demand from the caller's argument in a child.
+func (e *evaluator) variable(name string, at hcl.Range) cty.Value {
+	if v, ok := e.vars[name]; ok {
+		return v
+	}
+	vc, ok := e.cfg.variables[name]
+	if !ok {
+		e.diag(graph.SeverityError, "reference to undeclared input variable",
+			fmt.Sprintf("var.%s is not declared in %s", name, e.cfg.dir), at)
+		return cty.DynamicVal
+	}
+	if e.parent == nil {
+		return cty.UnknownVal(vc.typ)
+	}
+	key := "var." + name
+	if !e.push(key, vc.declRange) {
+		return cty.UnknownVal(vc.typ)
+	}
+	var raw rawValue
+	if a, ok := e.callArgs[name]; ok {
+		v := e.parent.eval(a.Expr, e.callScope)
+		raw = rawValue{val: v, rng: a.Expr.Range(), kind: graph.OriginModuleArgument,
+			desc: fmt.Sprintf("value passed as argument %q of %s", name, e.modulePath), depth: e.parent.depth,
+			external: e.parent.remote()}
+	} else if vc.def == nil {
+		e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityWarning, Summary: "missing required argument",
+			Detail: fmt.Sprintf("%s does not set the required variable %q; its value is unknown", e.modulePath, name),
+			Range:  e.callers[len(e.callers)-1].Range})
+	}
+	v := e.bindVariable(vc, raw, raw.val != cty.NilVal)
+	e.pop(key)
+	e.vars[name] = v
+	return v
+}
+
+// output evaluates an output of this module instance on demand.
+func (e *evaluator) output(name string, at hcl.Range) cty.Value {
+	if v, ok := e.outputs[name]; ok {
+		return v
+	}
+	a, ok := e.cfg.outputs[name]
+	if !ok {
+		e.parent.diag(graph.SeverityError, "unsupported attribute",
+			fmt.Sprintf("module %s has no output %q", e.modulePath, name), at)
+		return cty.DynamicVal
+	}
+	key := "output." + name
+	if !e.push(key, a.NameRange) {
+		return cty.DynamicVal
+	}
+	v := e.eval(a.Expr, nil)
+	e.pop(key)
+	e.outputs[name] = v
+	return v
+}
+
+// moduleValue is the value of module.NAME: an object of the outputs read
+// (all of them when the whole object is used), aggregated over instances as
+// Terraform does. Outputs of a module that cannot be loaded are unknown.
+func (e *evaluator) moduleValue(name string, outs map[string]bool, at hcl.Range) cty.Value {
+	call, ok := e.cfg.calls[name]
+	if !ok {
+		e.diag(graph.SeverityError, "reference to undeclared module",
+			fmt.Sprintf("no module call %q is declared in %s", name, e.cfg.dir), at)
+		return cty.DynamicVal
+	}
+	insts := e.callInstances(call)
+	one := func(in instance) cty.Value {
+		c := e.child(call, in)
+		if c == nil {
+			return cty.DynamicVal
+		}
+		names := outs
+		if outs["*"] {
+			names = map[string]bool{}
+			for n := range c.cfg.outputs {
+				names[n] = true
+			}
+		}
+		obj := map[string]cty.Value{}
+		for n := range names {
+			obj[n] = c.output(n, at)
+		}
+		return cty.ObjectVal(obj)
+	}
+	for _, in := range insts {
+		if in.unknown {
+			return cty.DynamicVal
+		}
+	}
+	switch {
+	case call.count != nil:
+		if len(insts) == 0 {
+			return cty.EmptyTupleVal
+		}
+		elems := make([]cty.Value, len(insts))
+		for i, in := range insts {
+			elems[i] = one(in)
+		}
+		return cty.TupleVal(elems)
+	case call.forEach != nil:
+		obj := map[string]cty.Value{}
+		for _, in := range insts {
+			obj[in.key.AsString()] = one(in)
+		}
+		return cty.ObjectVal(obj)
+	}
+	if len(insts) == 0 {
+		return cty.DynamicVal
+	}
+	return one(insts[0])
+}
+
+// collect materialises the resources of this module instance and of every
+// module instance it calls, depth first in call-name order.
+func (e *evaluator) collect() []*graph.Resource {
+	out := e.resources()
+	names := make([]string, 0, len(e.cfg.calls))
+	for n := range e.cfg.calls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, c := range e.childrenOf(n) {
+			out = append(out, c.collect()...)
+		}
+	}
+	return out
+}
