@@ -225,7 +225,7 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 		e.diag(graph.SeverityError, "invalid value for variable", fmt.Sprintf("var.%s: %s", vc.name, err), at)
 		cv = cty.UnknownVal(vc.typ)
 	}
-	if m, ok := e.mark(raw); ok && cv.IsKnown() {
+	if m, ok := e.mark(raw); ok {
 		cv = cv.Mark(m)
 	}
 	if vc.sensitive {
