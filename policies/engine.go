@@ -409,6 +409,7 @@ func (e *Engine) resolve(rule finding.Rule, g *graph.Graph, it any) (finding.Fin
 		sev = s
 	}
 	rg, related := res.Locate(r.Attribute)
+	r.Message = redact(r.Message, res.Values, res.Sensitive)
 	return finding.Finding{
 		RuleID:    rule.ID,
 		Severity:  sev,
@@ -419,4 +420,58 @@ func (e *Engine) resolve(rule finding.Rule, g *graph.Graph, it any) (finding.Fin
 		Root:      g.Root,
 		Location:  finding.Location{Range: rg, Related: related},
 	}, nil
+}
+
+// redact replaces every sensitive value of a resource that appears in a
+// message with "(sensitive value)": a rule that quotes an attribute must
+// never print a value declared sensitive.
+func redact(msg string, values, sensitive map[string]any) string {
+	var secrets []string
+	collectSensitive(values, sensitive, &secrets)
+	// Longest first, so a secret that contains another is replaced whole.
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "(sensitive value)")
+		}
+	}
+	return msg
+}
+
+func collectSensitive(value, sensitive any, out *[]string) {
+	switch s := sensitive.(type) {
+	case bool:
+		if s {
+			leaves(value, out)
+		}
+	case map[string]any:
+		v, _ := value.(map[string]any)
+		for k, sub := range s {
+			collectSensitive(v[k], sub, out)
+		}
+	case []any:
+		v, _ := value.([]any)
+		for i, sub := range s {
+			if i < len(v) {
+				collectSensitive(v[i], sub, out)
+			}
+		}
+	}
+}
+
+func leaves(v any, out *[]string) {
+	switch x := v.(type) {
+	case string:
+		*out = append(*out, x)
+	case json.Number:
+		*out = append(*out, x.String())
+	case map[string]any:
+		for _, sub := range x {
+			leaves(sub, out)
+		}
+	case []any:
+		for _, sub := range x {
+			leaves(sub, out)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -174,5 +175,34 @@ deny contains {"resource": "x", "attribute": "", "message": sprintf("%v", [opa.r
 	_, err := New(context.Background(), Options{Sources: []Source{userSource(map[string]string{"r.rego": rule})}})
 	if err == nil || !strings.Contains(err.Error(), "opa.runtime") {
 		t.Errorf("err = %v, want opa.runtime to be undefined", err)
+	}
+}
+
+func TestSensitiveValuesNeverReachMessages(t *testing.T) {
+	rule := `# METADATA
+# title: T
+# custom:
+#   id: A-1
+#   severity: high
+package acme.r
+
+deny contains {"resource": r.address, "attribute": "cidr_blocks.0", "message": sprintf("%s allows %v from %s", [r.address, r.values.port, r.values.cidr_blocks[0]])} if {
+	some r in input.resources
+}
+`
+	eng, err := New(context.Background(), Options{Sources: []Source{userSource(map[string]string{"r.rego": rule})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &graph.Graph{Root: ".", Resources: []*graph.Resource{{Address: "x_a.a", Type: "x_a",
+		Values:    map[string]any{"cidr_blocks": []any{"203.0.113.7/32"}, "port": json.Number("8443")},
+		Sensitive: map[string]any{"cidr_blocks": []any{true}, "port": true}}}}
+	g.Link()
+	fs, _, err := eng.Evaluate(context.Background(), g)
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("%v %v", err, fs)
+	}
+	if want := "x_a.a allows (sensitive value) from (sensitive value)"; fs[0].Message != want {
+		t.Errorf("message = %q, want %q", fs[0].Message, want)
 	}
 }
