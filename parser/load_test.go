@@ -80,3 +80,34 @@ func TestCorpusSmoke(t *testing.T) {
 	}
 	t.Logf("%d roots, %d resources, %d diagnostics", len(graphs), n, d)
 }
+
+func TestCalledModulesAreNotRoots(t *testing.T) {
+	fsys := fstest.MapFS{
+		// A module with its examples, as published modules are laid out.
+		"mod/main.tf":                 {Data: []byte("variable \"cidr\" {\n  default = \"0.0.0.0/0\"\n}\nresource \"x_sg\" \"s\" {\n  cidr = var.cidr\n}\n")},
+		"mod/examples/a/main.tf":      {Data: []byte("module \"m\" {\n  source = \"../../\"\n  cidr   = \"10.0.0.0/8\"\n}\n")},
+		"mod/examples/b/main.tf":      {Data: []byte("module \"m\" {\n  source = \"../..\"\n}\n")},
+		"mod/modules/inner/main.tf":   {Data: []byte("resource \"x_inner\" \"i\" {}\n")},
+		"mod/modules/unused/main.tf":  {Data: []byte("resource \"x_unused\" \"u\" {}\n")},
+		"mod/modules/inner/caller.tf": {Data: []byte("")},
+		"cycle/a/main.tf":             {Data: []byte("module \"b\" {\n  source = \"../b\"\n}\n")},
+		"cycle/b/main.tf":             {Data: []byte("module \"a\" {\n  source = \"../a\"\n}\nresource \"x_b\" \"b\" {}\n")},
+	}
+	graphs, err := Load(context.Background(), fsys, []string{"."}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range graphs {
+		for _, r := range g.Resources {
+			got = append(got, g.Root+":"+r.Address)
+		}
+	}
+	// mod is called by its examples, so it is evaluated only through them,
+	// with their arguments; modules/inner and modules/unused are called by
+	// no one, so they are roots. In a cycle of calls, one directory is kept.
+	want := "[cycle/a:module.b.x_b.b mod/examples/a:module.m.x_sg.s mod/examples/b:module.m.x_sg.s mod/modules/inner:x_inner.i mod/modules/unused:x_unused.u]"
+	if s := fmtList(got); s != want {
+		t.Errorf("got  %s\nwant %s", s, want)
+	}
+}
