@@ -46,7 +46,7 @@ func TestExamplesGolden(t *testing.T) {
 	for _, ex := range []struct {
 		dir  string
 		code int
-	}{{"insecure", exitFindings}, {"secure", exitOK}} {
+	}{{"insecure", exitFindings}, {"secure", exitOK}, {"modules", exitFindings}} {
 		for _, format := range []string{"text", "json", "sarif"} {
 			t.Run(ex.dir+"/"+format, func(t *testing.T) {
 				code, stdout, stderr := runCLI(t, "scan", "--root", repo, "--format", format, filepath.Join(repo, "examples", "terraform", ex.dir))

@@ -229,6 +229,8 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 				}
 				if a, ok := refAttr(t, 3); ok {
 					resAttrs[k][a] = true
+				} else {
+					resAttrs[k]["*"] = true
 				}
 			}
 		default:
@@ -245,6 +247,8 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 			}
 			if a, ok := refAttr(t, 2); ok {
 				resAttrs[k][a] = true
+			} else {
+				resAttrs[k]["*"] = true
 			}
 		}
 	}
@@ -348,9 +352,14 @@ func (e *evaluator) local(name string, at hcl.Range) cty.Value {
 
 // resourceValue is the value of a resource reference: an instance object
 // whose configured attributes are known and every other attribute named in
-// attrs is unknown, aggregated over instances as Terraform does (a tuple for
+// attrs is unknown (attrs["*"]: the attributes read are not static), aggregated over instances as Terraform does (a tuple for
 // count, an object for for_each).
 func (e *evaluator) resourceValue(rc *resourceConfig, attrs map[string]bool) cty.Value {
+	if attrs["*"] {
+		// Used whole or through a splat (aws_subnet.x[*].id): which
+		// attributes are read is not static, and computed ones are unknown.
+		return cty.DynamicVal
+	}
 	insts := e.expand(rc)
 	if rc.count == nil && rc.forEach == nil {
 		if len(insts) == 0 {

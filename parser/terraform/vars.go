@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
@@ -212,9 +213,8 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 				desc: fmt.Sprintf("value from the default of var.%s", vc.name), depth: e.depth, external: e.remote()}
 		}
 	}
-	if vc.defaults != nil && v.IsWhollyKnown() && !v.IsNull() {
-		unmarked, marks := v.UnmarkDeepWithPaths()
-		v = vc.defaults.Apply(unmarked).MarkWithPaths(marks)
+	if vc.defaults != nil && v.IsKnown() && !v.IsNull() {
+		v = applyDefaults(vc.defaults, v)
 	}
 	cv, err := convert.Convert(v, vc.typ)
 	if err != nil {
@@ -253,4 +253,16 @@ func (e *evaluator) parseVarText(vc *variableConfig, raw rawValue) cty.Value {
 		return cty.UnknownVal(vc.typ)
 	}
 	return v
+}
+
+// applyDefaults fills optional(type, default) attributes. It works on the
+// unmarked value (and marks it again) and leaves unknown parts alone.
+func applyDefaults(d *typeexpr.Defaults, v cty.Value) (out cty.Value) {
+	defer func() {
+		if recover() != nil {
+			out = v // leave the value as given rather than lose it
+		}
+	}()
+	unmarked, marks := v.UnmarkDeepWithPaths()
+	return d.Apply(unmarked).MarkWithPaths(marks)
 }
