@@ -73,7 +73,7 @@ func newEvaluator(st *loadState, cfg *moduleConfig, modulePath string) *evaluato
 		st:         st,
 		cfg:        cfg,
 		modulePath: modulePath,
-		funcs:      functions(st.fsys, cfg.dir),
+		funcs:      functions(st.fsys, st.rootDir),
 		vars:       map[string]cty.Value{},
 		locals:     map[string]cty.Value{},
 		outputs:    map[string]cty.Value{},
@@ -201,10 +201,12 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 				vars["each"] = cty.DynamicVal
 			}
 		case "path":
+			// As in Terraform, paths are relative to the working directory,
+			// the root module's directory.
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(e.cfg.dir),
-				"root":   cty.StringVal(e.st.rootDir),
-				"cwd":    cty.StringVal(e.st.rootDir),
+				"module": cty.StringVal(relSlash(e.st.rootDir, e.cfg.dir)),
+				"root":   cty.StringVal("."),
+				"cwd":    cty.StringVal("."),
 			})
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
@@ -304,7 +306,34 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 			vars["data"] = cty.ObjectVal(d)
 		}
 	}
-	return &hcl.EvalContext{Variables: vars, Functions: e.funcs}
+	return &hcl.EvalContext{Variables: vars, Functions: e.withProviderFunctions(expr)}
+}
+
+// withProviderFunctions adds the provider-defined functions that expr calls
+// (provider::aws::arn_parse): their results are unknown, as no provider runs.
+func (e *evaluator) withProviderFunctions(expr hcl.Expression) map[string]function.Function {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return e.funcs
+	}
+	var names []string
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && isProviderFunction(call.Name) {
+			names = append(names, call.Name)
+		}
+		return nil
+	})
+	if len(names) == 0 {
+		return e.funcs
+	}
+	fns := make(map[string]function.Function, len(e.funcs)+len(names))
+	for k, f := range e.funcs {
+		fns[k] = f
+	}
+	for _, n := range names {
+		fns[n] = providerFunction()
+	}
+	return fns
 }
 
 // attrStep returns the attribute name at step i of t.
@@ -899,4 +928,29 @@ func (e *evaluator) prefixed(addr string) string {
 		return addr
 	}
 	return e.modulePath + "." + addr
+}
+
+// relSlash returns target relative to base; both are clean slash paths
+// relative to the same root.
+func relSlash(base, target string) string {
+	split := func(p string) []string {
+		if p == "." || p == "" {
+			return nil
+		}
+		return strings.Split(p, "/")
+	}
+	b, t := split(base), split(target)
+	i := 0
+	for i < len(b) && i < len(t) && b[i] == t[i] {
+		i++
+	}
+	parts := make([]string, 0, len(b)-i+len(t)-i)
+	for range b[i:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, t[i:]...)
+	if len(parts) == 0 {
+		return "."
+	}
+	return strings.Join(parts, "/")
 }

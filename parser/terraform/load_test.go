@@ -300,3 +300,39 @@ func BenchmarkLoadModuleExample(b *testing.B) {
 		}
 	}
 }
+
+func TestProviderFunctionsAndPathsAreLikeTerraform(t *testing.T) {
+	g := load(t, map[string]string{
+		"m/main.tf": `
+module "child" {
+  source = "./child"
+}
+resource "x_a" "a" {
+  arn    = provider::aws::arn_parse("arn:aws:iam::123456789012:role/x").account_id
+  fixed  = "yes"
+  module = path.module
+  body   = file("${path.module}/policy.json")
+}
+`,
+		"m/policy.json": `{"Version": "2012-10-17"}`,
+		"m/child/main.tf": `
+resource "x_b" "b" {
+  module = path.module
+  root   = path.root
+  body   = trimspace(file("${path.module}/data.txt"))
+}
+`,
+		"m/child/data.txt": "from the child\n",
+	}, Options{})
+	a := resource(t, g, "x_a.a")
+	if jsonOf(a.Values) != `{"body":"{\"Version\": \"2012-10-17\"}","fixed":"yes","module":"."}` || jsonOf(a.Unknown) != `{"arn":true}` {
+		t.Errorf("x_a.a values %s unknown %s", jsonOf(a.Values), jsonOf(a.Unknown))
+	}
+	b := resource(t, g, "module.child.x_b.b")
+	if got := jsonOf(b.Values); got != `{"body":"from the child","module":"child","root":"."}` {
+		t.Errorf("x_b.b values = %s", got)
+	}
+	if len(g.Diagnostics) != 0 {
+		t.Errorf("diagnostics: %v", g.Diagnostics)
+	}
+}

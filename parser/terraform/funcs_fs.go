@@ -1,0 +1,530 @@
+package terraform
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// Filesystem functions, written from Terraform's documentation and
+// sandboxed: they read only through fsys (rooted at the scan root), never
+// the operating system, and a path that leaves fsys is an error.
+
+// errOutsideRoot is the error of a path that would leave the scan root.
+var errOutsideRoot = errors.New("path is outside the scan root")
+
+// maxSymlinkHops bounds the symbolic links followed to resolve one path.
+const maxSymlinkHops = 40
+
+// sandbox resolves the paths given to file functions of the module in
+// directory dir (slash-separated, relative to the root of fsys).
+type sandbox struct {
+	fsys fs.FS
+	dir  string
+}
+
+// cleanModuleDir normalises a module directory to a clean slash path ("."
+// for the scan root itself).
+func cleanModuleDir(dir string) string {
+	dir = path.Clean(filepath.ToSlash(dir))
+	if dir == "/" || dir == "" {
+		return "."
+	}
+	return strings.TrimPrefix(dir, "/")
+}
+
+// escapes reports whether a clean slash path leaves the root.
+func escapes(p string) bool {
+	return p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p)
+}
+
+// isAbsolute reports whether p is absolute on any platform: "/x", "\x",
+// "C:\x", "C:/x", "~" forms (Terraform expands "~" to the home directory).
+func isAbsolute(p string) bool {
+	if p == "" {
+		return false
+	}
+	if p[0] == '/' || p[0] == '\\' || p[0] == '~' || filepath.IsAbs(p) {
+		return true
+	}
+	return len(p) >= 2 && p[1] == ':' && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z')
+}
+
+// lexical returns the fsys path of p, a path given to a file function:
+// relative to the directory functions were made for, which is the root
+// module's directory, Terraform's working directory (path.module is then
+// the module's directory relative to it, so "${path.module}/x" works as in
+// Terraform).
+func (s *sandbox) lexical(p string) (string, error) {
+	if isAbsolute(p) {
+		return "", errOutsideRoot
+	}
+	slashed := strings.ReplaceAll(p, `\`, "/")
+	joined := path.Join(s.dir, slashed)
+	if escapes(joined) {
+		return "", errOutsideRoot
+	}
+	return joined, nil
+}
+
+// resolve is lexical, then also checks that no symbolic link on the way
+// leads outside fsys (where fsys can report links).
+func (s *sandbox) resolve(p string) (string, error) {
+	name, err := s.lexical(p)
+	if err != nil {
+		return "", err
+	}
+	if err := s.checkLinks(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// checkLinks follows the symbolic links along name, component by
+// component, and fails if one is absolute or leads outside the root.
+func (s *sandbox) checkLinks(name string) error {
+	rl, ok := s.fsys.(fs.ReadLinkFS)
+	if !ok || name == "." {
+		return nil
+	}
+	parts := strings.Split(name, "/")
+	cur, hops := ".", 0
+	for i := 0; i < len(parts); i++ {
+		next := path.Join(cur, parts[i])
+		fi, err := rl.Lstat(next)
+		if err != nil {
+			return nil // missing: the read itself reports it
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		if hops++; hops > maxSymlinkHops {
+			return fmt.Errorf("too many levels of symbolic links at %q", next)
+		}
+		target, err := rl.ReadLink(next)
+		if err != nil {
+			return err
+		}
+		if isAbsolute(target) {
+			return errOutsideRoot
+		}
+		resolved := path.Join(cur, strings.ReplaceAll(target, `\`, "/"))
+		if escapes(resolved) {
+			return errOutsideRoot
+		}
+		rest := parts[i+1:]
+		parts = append(strings.Split(resolved, "/"), rest...)
+		cur, i = ".", -1
+	}
+	return nil
+}
+
+// read returns the contents of the file at p.
+func (s *sandbox) read(p string) ([]byte, error) {
+	name, err := s.resolve(p)
+	if err != nil {
+		return nil, err
+	}
+	b, err := fs.ReadFile(s.fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no file exists at %q (%s in the scan root); file functions read only files that are present before Terraform runs", p, name)
+		}
+		return nil, fmt.Errorf("cannot read %q: %w", p, err)
+	}
+	return b, nil
+}
+
+// pathFunc is a function of one path argument.
+func pathFunc(desc string, ret cty.Type, impl func(p string) (cty.Value, error)) function.Function {
+	return function.New(&function.Spec{
+		Description: desc,
+		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:        function.StaticReturnType(ret),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return impl(args[0].AsString())
+		},
+	})
+}
+
+// fileFunc is file(path): the contents of a UTF-8 text file.
+func (s *sandbox) fileFunc() function.Function {
+	return pathFunc("Reads the contents of the file at the given path as UTF-8 text.", cty.String, func(p string) (cty.Value, error) {
+		b, err := s.read(p)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		if !utf8.Valid(b) {
+			return cty.NilVal, fmt.Errorf("contents of %q are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents", p)
+		}
+		return cty.StringVal(string(b)), nil
+	})
+}
+
+// fileBase64Func is filebase64(path): the contents of a file, Base64.
+func (s *sandbox) fileBase64Func() function.Function {
+	return pathFunc("Reads the contents of the file at the given path and returns them as base64.", cty.String, func(p string) (cty.Value, error) {
+		b, err := s.read(p)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return cty.StringVal(base64.StdEncoding.EncodeToString(b)), nil
+	})
+}
+
+// fileHashFunc is filemd5, filesha256, ...: a digest of a file's contents.
+func (s *sandbox) fileHashFunc(sum func([]byte) []byte, enc func([]byte) string) function.Function {
+	return pathFunc("Returns a digest of the contents of the file at the given path.", cty.String, func(p string) (cty.Value, error) {
+		b, err := s.read(p)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return cty.StringVal(enc(sum(b))), nil
+	})
+}
+
+// fileExistsFunc is fileexists(path): whether a regular file exists there;
+// a directory or other special file is an error, as in Terraform.
+func (s *sandbox) fileExistsFunc() function.Function {
+	return pathFunc("Reports whether a file exists at the given path.", cty.Bool, func(p string) (cty.Value, error) {
+		name, err := s.resolve(p)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		fi, err := fs.Stat(s.fsys, name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return cty.False, nil
+			}
+			return cty.NilVal, fmt.Errorf("cannot stat %q: %w", p, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return cty.NilVal, fmt.Errorf("%q is not a regular file, but %q", p, fi.Mode().Type().String())
+		}
+		return cty.True, nil
+	})
+}
+
+// absPathFunc is abspath(path). The evaluator has no working directory, so
+// a relative path is joined to the module directory relative to the scan
+// root (deterministic, not an absolute OS path); an absolute path is
+// returned cleaned, with forward slashes.
+func (s *sandbox) absPathFunc() function.Function {
+	return pathFunc("Returns the given path joined to the module directory.", cty.String, func(p string) (cty.Value, error) {
+		if isAbsolute(p) {
+			return cty.StringVal(path.Clean(strings.ReplaceAll(p, `\`, "/"))), nil
+		}
+		if name, err := s.lexical(p); err == nil {
+			return cty.StringVal(name), nil
+		}
+		return cty.StringVal(path.Join(s.dir, strings.ReplaceAll(p, `\`, "/"))), nil
+	})
+}
+
+// dirNameFunc is dirname(path): all but the last element of a path.
+var dirNameFunc = pathFunc("Returns all but the last element of the given path.", cty.String, func(p string) (cty.Value, error) {
+	return cty.StringVal(path.Dir(p)), nil
+})
+
+// baseNameFunc is basename(path): the last element of a path.
+var baseNameFunc = pathFunc("Returns the last element of the given path.", cty.String, func(p string) (cty.Value, error) {
+	return cty.StringVal(path.Base(p)), nil
+})
+
+// pathExpandFunc is pathexpand(path). A path starting with "~" names the
+// home directory of whoever runs Terraform, which a static evaluator must
+// not read: its result is unknown. Other paths are returned unchanged.
+var pathExpandFunc = pathFunc("Expands a leading ~ in the given path to the home directory (unknown here).", cty.String, func(p string) (cty.Value, error) {
+	if strings.HasPrefix(p, "~") {
+		return cty.UnknownVal(cty.String), nil
+	}
+	return cty.StringVal(p), nil
+})
+
+// templateFileFunc is templatefile(path, vars): the file at path rendered
+// as an HCL template with vars and funcs (in which the template functions
+// refuse to run, so templates do not nest).
+func (s *sandbox) templateFileFunc(funcs map[string]function.Function) function.Function {
+	return function.New(&function.Spec{
+		Description: "Renders the file at the given path as a template with the given variables.",
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String},
+			{Name: "vars", Type: cty.DynamicPseudoType},
+		},
+		Type: function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			p := args[0].AsString()
+			b, err := s.read(p)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if !utf8.Valid(b) {
+				return cty.NilVal, fmt.Errorf("contents of %q are not valid UTF-8", p)
+			}
+			return renderTemplate(string(b), p, args[1], funcs)
+		},
+	})
+}
+
+// fileSetFunc is fileset(path, pattern): the set of regular files under
+// path whose names, relative to path and with forward slashes, match the
+// glob pattern (*, **, ?, [class], [^class], {a,b}). A missing directory
+// gives an empty set. The pattern may not climb out of path with "..".
+func (s *sandbox) fileSetFunc() function.Function {
+	return function.New(&function.Spec{
+		Description: "Returns the set of regular file names under the given path that match the given pattern.",
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String},
+			{Name: "pattern", Type: cty.String},
+		},
+		Type: function.StaticReturnType(cty.Set(cty.String)),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			base, err := s.resolve(args[0].AsString())
+			if err != nil {
+				return cty.NilVal, err
+			}
+			pattern := path.Clean(strings.ReplaceAll(args[1].AsString(), `\`, "/"))
+			if escapes(pattern) || isAbsolute(pattern) {
+				return cty.NilVal, function.NewArgErrorf(1, "the pattern must be relative to the path and stay inside it")
+			}
+			g, err := compileGlob(pattern)
+			if err != nil {
+				return cty.NilVal, function.NewArgErrorf(1, "invalid pattern %q: %s", args[1].AsString(), err)
+			}
+			var names []string
+			err = fs.WalkDir(s.fsys, base, func(name string, d fs.DirEntry, err error) error {
+				if err != nil {
+					if name == base && errors.Is(err, fs.ErrNotExist) {
+						return fs.SkipAll
+					}
+					return err
+				}
+				if d.IsDir() || name == base {
+					return nil
+				}
+				if d.Type()&fs.ModeSymlink != 0 {
+					if s.checkLinks(name) != nil {
+						return nil
+					}
+					fi, err := fs.Stat(s.fsys, name)
+					if err != nil || !fi.Mode().IsRegular() {
+						return nil
+					}
+				} else if !d.Type().IsRegular() {
+					return nil
+				}
+				rel := strings.TrimPrefix(name, base+"/")
+				if base == "." {
+					rel = name
+				}
+				if g.match(rel) {
+					names = append(names, rel)
+				}
+				return nil
+			})
+			if err != nil {
+				return cty.NilVal, fmt.Errorf("cannot list %q: %w", args[0].AsString(), err)
+			}
+			if len(names) == 0 {
+				return cty.SetValEmpty(cty.String), nil
+			}
+			sort.Strings(names)
+			vals := make([]cty.Value, len(names))
+			for i, n := range names {
+				vals[i] = cty.StringVal(n)
+			}
+			return cty.SetVal(vals), nil
+		},
+	})
+}
+
+// glob is a compiled fileset pattern: one alternative per expansion of its
+// braces, each a list of path components.
+type glob [][]globComponent
+
+// globComponent matches one path component, or any number of them ("**").
+type globComponent struct {
+	any bool
+	re  *regexp.Regexp
+}
+
+// maxGlobAlternatives bounds brace expansion.
+const maxGlobAlternatives = 1024
+
+func compileGlob(pattern string) (glob, error) {
+	alts, err := expandBraces(pattern)
+	if err != nil {
+		return nil, err
+	}
+	var g glob
+	for _, alt := range alts {
+		var comps []globComponent
+		for _, c := range strings.Split(alt, "/") {
+			if c == "**" {
+				comps = append(comps, globComponent{any: true})
+				continue
+			}
+			expr, err := componentRegexp(c)
+			if err != nil {
+				return nil, err
+			}
+			re, err := regexp.Compile("^" + expr + "$")
+			if err != nil {
+				return nil, err
+			}
+			comps = append(comps, globComponent{re: re})
+		}
+		g = append(g, comps)
+	}
+	return g, nil
+}
+
+func (g glob) match(name string) bool {
+	parts := strings.Split(name, "/")
+	for _, comps := range g {
+		if matchComponents(comps, parts) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchComponents(comps []globComponent, parts []string) bool {
+	for len(comps) > 0 {
+		c := comps[0]
+		if c.any {
+			for skip := 0; skip <= len(parts); skip++ {
+				if matchComponents(comps[1:], parts[skip:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(parts) == 0 || !c.re.MatchString(parts[0]) {
+			return false
+		}
+		comps, parts = comps[1:], parts[1:]
+	}
+	return len(parts) == 0
+}
+
+// componentRegexp translates one glob path component into a regular
+// expression: * any run of non-separators, ? one non-separator, [class],
+// [^class] or [!class], and \ escaping the next character.
+func componentRegexp(c string) (string, error) {
+	var b strings.Builder
+	runes := []rune(c)
+	for i := 0; i < len(runes); i++ {
+		switch r := runes[i]; r {
+		case '*':
+			b.WriteString("[^/]*")
+		case '?':
+			b.WriteString("[^/]")
+		case '\\':
+			if i+1 < len(runes) {
+				i++
+			}
+			b.WriteString(regexp.QuoteMeta(string(runes[i])))
+		case '[':
+			j := i + 1
+			var class strings.Builder
+			class.WriteString("[")
+			if j < len(runes) && (runes[j] == '^' || runes[j] == '!') {
+				class.WriteString("^")
+				j++
+			}
+			start := j
+			for ; j < len(runes) && (runes[j] != ']' || j == start); j++ {
+				switch runes[j] {
+				case '\\':
+					if j+1 < len(runes) {
+						j++
+					}
+					class.WriteString(regexp.QuoteMeta(string(runes[j])))
+				case '-':
+					class.WriteRune('-')
+				case '[', ']', '^':
+					class.WriteString(`\` + string(runes[j]))
+				default:
+					class.WriteString(regexp.QuoteMeta(string(runes[j])))
+				}
+			}
+			if j >= len(runes) {
+				return "", errors.New("unterminated character class")
+			}
+			class.WriteString("]")
+			b.WriteString("(?:" + class.String() + ")")
+			i = j
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	return b.String(), nil
+}
+
+// expandBraces expands {a,b} alternatives (nested ones too) into the list
+// of plain patterns.
+func expandBraces(p string) ([]string, error) {
+	open := -1
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' {
+			i++
+			continue
+		}
+		if p[i] == '{' {
+			open = i
+			break
+		}
+	}
+	if open < 0 {
+		return []string{p}, nil
+	}
+	depth, start := 0, open+1
+	var alts []string
+	closeAt := -1
+	for i := open; i < len(p) && closeAt < 0; i++ {
+		switch p[i] {
+		case '\\':
+			i++
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				alts = append(alts, p[start:i])
+				closeAt = i
+			}
+		case ',':
+			if depth == 1 {
+				alts = append(alts, p[start:i])
+				start = i + 1
+			}
+		}
+	}
+	if closeAt < 0 {
+		return nil, errors.New("unterminated {alternatives}")
+	}
+	var out []string
+	for _, alt := range alts {
+		rest, err := expandBraces(p[:open] + alt + p[closeAt+1:])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rest...)
+		if len(out) > maxGlobAlternatives {
+			return nil, fmt.Errorf("more than %d alternatives", maxGlobAlternatives)
+		}
+	}
+	return out, nil
+}
