@@ -336,3 +336,106 @@ resource "x_b" "b" {
 		t.Errorf("diagnostics: %v", g.Diagnostics)
 	}
 }
+
+func TestNestedDynamicUnknownForEachAndMetaBlocks(t *testing.T) {
+	g := load(t, map[string]string{"m/main.tf": `
+variable "names" { type = set(string) }
+variable "rules" {
+  default = {
+    web = { ports = [80, 443], cidrs = ["0.0.0.0/0"] }
+  }
+}
+moved {
+  from = x_old.a
+  to   = x_sg.a
+}
+import {
+  to = x_sg.a
+  id = "sg-123"
+}
+check "health" {
+  assert {
+    condition     = true
+    error_message = "never"
+  }
+}
+resource "x_each" "a" {
+  for_each  = var.names
+  fixed     = terraform.workspace
+  key       = each.key
+  secret    = sensitive("s3cr3t")
+}
+resource "x_sg" "a" {
+  dynamic "group" {
+    for_each = var.rules
+    content {
+      name = group.key
+      dynamic "ingress" {
+        for_each = group.value.ports
+        iterator = port
+        content {
+          port  = port.value
+          cidrs = group.value.cidrs
+        }
+      }
+    }
+  }
+}
+`}, Options{})
+	if diff := cmp.Diff([]string{"x_each.a[*]", "x_sg.a"}, addresses(g)); diff != "" {
+		t.Fatalf("addresses (-want +got):\n%s", diff)
+	}
+	each := resource(t, g, "x_each.a[*]")
+	if jsonOf(each.Values) != `{"fixed":"default","secret":"s3cr3t"}` || jsonOf(each.Unknown) != `{"key":true}` ||
+		jsonOf(each.Sensitive) != `{"secret":true}` || each.Meta["expansion"] != "unknown" {
+		t.Errorf("x_each: values %s unknown %s sensitive %s meta %v", jsonOf(each.Values), jsonOf(each.Unknown), jsonOf(each.Sensitive), each.Meta)
+	}
+	sg := resource(t, g, "x_sg.a")
+	want := `{"group":[{"ingress":[{"cidrs":["0.0.0.0/0"],"port":80},{"cidrs":["0.0.0.0/0"],"port":443}],"name":"web"}]}`
+	if got := jsonOf(sg.Values); got != want {
+		t.Errorf("values = %s\nwant     %s", got, want)
+	}
+	// Generated blocks point at their content blocks, attributes inside them.
+	for path, pos := range map[string]string{
+		"group.0":                 "m/main.tf:30:5",
+		"group.0.name":            "m/main.tf:31:14",
+		"group.0.ingress.1":       "m/main.tf:35:9",
+		"group.0.ingress.1.port":  "m/main.tf:36:19",
+		"group.0.ingress.1.cidrs": "m/main.tf:37:19",
+	} {
+		if got := sg.Ranges[path].String(); got != pos {
+			t.Errorf("%s at %s, want %s", path, got, pos)
+		}
+	}
+	// The CIDR list came from the variable default.
+	if o := sg.OriginsFor("group.0.ingress.1.cidrs.0"); len(o) != 1 || o[0].Range.String() != "m/main.tf:3:13" {
+		t.Errorf("origins = %+v", o)
+	}
+	if len(g.Diagnostics) != 0 {
+		t.Errorf("diagnostics: %v", g.Diagnostics)
+	}
+}
+
+func TestDynamicWithUnknownForEach(t *testing.T) {
+	g := load(t, map[string]string{"m/main.tf": `
+variable "rules" { type = list(object({ port = number })) }
+resource "x_sg" "a" {
+  dynamic "ingress" {
+    for_each = var.rules
+    content {
+      port        = ingress.value.port
+      description = "fixed"
+    }
+  }
+}
+`}, Options{})
+	sg := resource(t, g, "x_sg.a")
+	// One representative block: what does not depend on the iterator is
+	// still checked; the rest is unknown.
+	if jsonOf(sg.Values) != `{"ingress":[{"description":"fixed"}]}` || jsonOf(sg.Unknown) != `{"ingress":[{"port":true}]}` {
+		t.Errorf("values %s unknown %s", jsonOf(sg.Values), jsonOf(sg.Unknown))
+	}
+	if got := jsonOf(sg.Meta["dynamic_unknown"]); got != `["ingress.0"]` {
+		t.Errorf("meta = %s", got)
+	}
+}
