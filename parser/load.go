@@ -21,12 +21,15 @@ import (
 	"sync"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/plan"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
 )
 
 // Options configures a scan.
 type Options struct {
 	Terraform terraform.Options
+	// Plan configures loading Terraform plan JSON files.
+	Plan plan.Options
 }
 
 // skipDir reports whether a directory is never scanned: Terraform's and
@@ -36,9 +39,11 @@ func skipDir(name string) bool {
 }
 
 // Load finds every Terraform module directory under paths (slash-separated,
-// relative to the root of fsys) and loads each as a root module.
+// relative to the root of fsys) and loads each as a root module; and every
+// Terraform plan JSON file (plan.Detect), after the modules.
 func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, error) {
 	dirs := map[string]bool{}
+	var plans []string // Terraform plan JSON files (see package plan for which files are)
 	for _, p := range paths {
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
@@ -46,8 +51,12 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
 		}
 		if !info.IsDir() {
-			if strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json") {
+			if terraform.IsConfigFile(p) {
 				dirs[path.Dir(p)] = true
+				continue
+			}
+			if plan.Detect(fsys, p, true) {
+				plans = append(plans, p)
 				continue
 			}
 			return nil, fmt.Errorf("cannot scan %s: not a directory or a Terraform file", p)
@@ -57,6 +66,9 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 				return nil // unreadable entries are skipped; the module loader reports files it cannot read
 			}
 			if !d.IsDir() {
+				if plan.Detect(fsys, name, false) {
+					plans = append(plans, name)
+				}
 				return nil
 			}
 			if name != p && skipDir(d.Name()) {
@@ -83,6 +95,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 		tfOpts.Cache = terraform.NewCache()
 	}
 	list = roots(fsys, list, tfOpts.Cache)
+	list = withoutPlannedDirs(list, plans, opts.Plan)
 
 	graphs := make([]*graph.Graph, len(list))
 	var wg sync.WaitGroup
@@ -99,6 +112,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 		}()
 	}
 	wg.Wait()
+	graphs = append(graphs, plan.LoadAll(ctx, fsys, plans, opts.Plan)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -158,6 +172,28 @@ func roots(fsys fs.FS, dirs []string, cache *terraform.Cache) []string {
 		if isRoot[d] || !reach[d] {
 			out = append(out, d)
 			visit(d)
+		}
+	}
+	return out
+}
+
+// withoutPlannedDirs drops the Terraform roots that a scanned plan file was
+// made from: the plan holds Terraform's own evaluation of the same
+// configuration (its findings are located in the same .tf files), and
+// scanning both would report everything twice.
+func withoutPlannedDirs(dirs, plans []string, opts plan.Options) []string {
+	planned := map[string]bool{}
+	for _, p := range plans {
+		if opts.SourceDir != "" {
+			planned[path.Clean(opts.SourceDir)] = true
+		} else {
+			planned[path.Dir(p)] = true
+		}
+	}
+	out := dirs[:0]
+	for _, d := range dirs {
+		if !planned[d] {
+			out = append(out, d)
 		}
 	}
 	return out

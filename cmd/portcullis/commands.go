@@ -16,6 +16,7 @@ import (
 
 	"github.com/portcullis-iac/portcullis/parser"
 	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/plan"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
 	"github.com/portcullis-iac/portcullis/policies"
 	"github.com/portcullis-iac/portcullis/policies/finding"
@@ -161,14 +162,23 @@ func newScanCommand(stdout, stderr io.Writer, state *exitState) *cobra.Command {
 		rootDir   string
 		dirs      []string
 		noColor   bool
+		sourceDir string
 		vars      varFlags
 	)
 	c := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
 		Short: "Scan Terraform for policy violations",
 		Long: `Scan the Terraform modules found under each PATH (default: the current
-directory). Every directory holding *.tf or *.tf.json files is a module and is
-evaluated as a root module; .terraform, .git and hidden directories are skipped.
+directory). Every directory holding *.tf, *.tf.json or *.tofu files is a module;
+those that no other scanned directory calls as a local module are evaluated as
+root modules, with every module they call. .terraform, .git and hidden
+directories are skipped.
+
+Terraform plan JSON (terraform show -json PLANFILE > plan.json) is scanned
+too: a file named as a PATH is detected by its content; while walking a
+directory, files named plan.json, tfplan.json or *.tfplan.json are read.
+Findings point at the .tf source when it is beside the plan or given with
+--source-dir, else into the plan file.
 
 Exit codes:
   0  no finding at or above --severity-threshold
@@ -205,7 +215,13 @@ change the exit code.`,
 				return err
 			}
 			tfOpts := terraform.Options{Vars: tfVars, Env: tfEnv(), DataDir: os.Getenv("TF_DATA_DIR")}
-			rep, evalFailed, err := scan(cmd.Context(), eng, root, rel, parser.Options{Terraform: tfOpts})
+			planOpts := plan.Options{}
+			if sourceDir != "" {
+				if planOpts.SourceDir, err = relativeTo(root, sourceDir); err != nil {
+					return fmt.Errorf("--source-dir: %w", err)
+				}
+			}
+			rep, evalFailed, err := scan(cmd.Context(), eng, root, rel, parser.Options{Terraform: tfOpts, Plan: planOpts})
 			if err != nil {
 				return err
 			}
@@ -232,6 +248,7 @@ change the exit code.`,
 	f.StringVar(&threshold, "severity-threshold", "low", "exit 1 when a finding is at or above `SEVERITY` (critical, high, medium, low)")
 	f.StringVar(&rootDir, "root", "", "`DIR` that file paths in the output are relative to (default: the current directory, or the paths' common parent)")
 	f.StringArrayVar(&dirs, "policy-dir", nil, "also load the Rego policies of `DIR` (repeatable)")
+	f.StringVar(&sourceDir, "source-dir", "", "the Terraform configuration `DIR` a plan JSON file was made from, for exact locations (default: the plan file's directory when it holds .tf files)")
 	f.BoolVar(&noColor, "no-color", false, "never colour text output (colour is used only on a terminal; NO_COLOR is respected)")
 	f.Var(&varFlag{vars: &vars, file: false}, "var", "set a root module variable: `NAME=VALUE` (repeatable; applied in command-line order with --var-file)")
 	f.Var(&varFlag{vars: &vars, file: true}, "var-file", "load root module variables from a .tfvars or .tfvars.json `FILE` (repeatable)")
@@ -446,4 +463,20 @@ func tfEnv() map[string]string {
 		}
 	}
 	return env
+}
+
+// relativeTo returns p (an OS path) relative to root, slash-separated.
+func relativeTo(root, p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	if !within(root, abs) {
+		return "", fmt.Errorf("%s is outside the scan root %s", p, root)
+	}
+	r, err := filepath.Rel(root, abs)
+	if err != nil {
+		return "", err
+	}
+	return filepath.ToSlash(r), nil
 }

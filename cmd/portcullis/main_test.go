@@ -247,3 +247,26 @@ func TestRulesAndVersion(t *testing.T) {
 		t.Errorf("scan --help: %d %q", code, out)
 	}
 }
+
+func TestPlanJSON(t *testing.T) {
+	planFile := filepath.Join(repo, "parser", "plan", "testdata", "plans", "full.tfplan.json")
+	src := filepath.Join(repo, "parser", "plan", "testdata", "src")
+	// With the configuration: findings point into the .tf files.
+	code, out, stderr := runCLI(t, "scan", "--root", repo, "--format", "json", "--source-dir", src, planFile)
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, `"file": "parser/plan/testdata/src/modules/net/main.tf"`) {
+		t.Errorf("no finding located in the configuration:\n%s", out)
+	}
+	// Without it: findings point into the plan file itself.
+	code, out, _ = runCLI(t, "scan", "--root", repo, "--format", "json", planFile)
+	if code != exitFindings || strings.Contains(out, `"file": "parser/plan/testdata/src/`) ||
+		!strings.Contains(out, `"file": "parser/plan/testdata/plans/full.tfplan.json"`) {
+		t.Errorf("exit %d; findings not located in the plan file:\n%s", code, out)
+	}
+	code, _, stderr = runCLI(t, "scan", "--source-dir", "/", planFile)
+	if code != exitError || !strings.Contains(stderr, "--source-dir: / is outside the scan root") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

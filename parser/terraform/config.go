@@ -110,8 +110,10 @@ var moduleSchema = &hcl.BodySchema{
 	},
 }
 
-// isConfigFile reports whether name is a Terraform (or OpenTofu)
-// configuration file.
+// IsConfigFile reports whether name is a Terraform (or OpenTofu)
+// configuration file: *.tf, *.tf.json, *.tofu, *.tofu.json.
+func IsConfigFile(name string) bool { return isConfigFile(name) }
+
 func isConfigFile(name string) bool {
 	for _, ext := range []string{".tf", ".tf.json", ".tofu", ".tofu.json"} {
 		if strings.HasSuffix(name, ext) {
