@@ -125,6 +125,17 @@ type Resource struct {
 
 	// Meta holds format-specific facts policies may read (expansion, condition).
 	Meta map[string]any
+
+	// Suppressions are the inline ignores written at the resource: a
+	// finding of a suppressed rule is reported as suppressed, with its reason.
+	Suppressions []Suppression
+}
+
+// Suppression is an inline ignore of one rule on one resource.
+type Suppression struct {
+	RuleID string // a rule id, or "*" for every rule
+	Reason string // why: required, shown to reviewers and auditors
+	Range  Range  // where the ignore is written
 }
 
 // Severity of a diagnostic.
