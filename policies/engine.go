@@ -410,15 +410,23 @@ func (e *Engine) resolve(rule finding.Rule, g *graph.Graph, it any) (finding.Fin
 	}
 	rg, related := res.Locate(r.Attribute)
 	r.Message = redact(r.Message, res.Values, res.Sensitive)
+	var sup *finding.Suppression
+	for _, s := range res.Suppressions {
+		if s.RuleID == rule.ID || s.RuleID == "*" {
+			sup = &finding.Suppression{Reason: s.Reason, Range: s.Range}
+			break
+		}
+	}
 	return finding.Finding{
-		RuleID:    rule.ID,
-		Severity:  sev,
-		Message:   r.Message,
-		Resource:  res.Address,
-		Type:      res.Type,
-		Attribute: r.Attribute,
-		Root:      g.Root,
-		Location:  finding.Location{Range: rg, Related: related},
+		Suppressed: sup,
+		RuleID:     rule.ID,
+		Severity:   sev,
+		Message:    r.Message,
+		Resource:   res.Address,
+		Type:       res.Type,
+		Attribute:  r.Attribute,
+		Root:       g.Root,
+		Location:   finding.Location{Range: rg, Related: related},
 	}, nil
 }
 

@@ -78,6 +78,15 @@ type JSONFinding struct {
 	Location     *JSONLocation `json:"location"`
 	Related      []JSONRelated `json:"related"`
 	Fingerprint  string        `json:"fingerprint"`
+	// Suppressed is set when an inline ignore at the resource covers the
+	// rule; such a finding does not fail the scan.
+	Suppressed *JSONSuppression `json:"suppressed,omitempty"`
+}
+
+// JSONSuppression is the inline ignore that covers a finding.
+type JSONSuppression struct {
+	Reason   string        `json:"reason"`
+	Location *JSONLocation `json:"location"`
 }
 
 // JSONLocation is a span of a source file. File is slash-separated and
@@ -107,7 +116,8 @@ type JSONDiagnostic struct {
 
 // JSONSummary counts the findings and diagnostics.
 type JSONSummary struct {
-	Total       int            `json:"total"`
+	Total       int            `json:"total"` // findings not suppressed
+	Suppressed  int            `json:"suppressed"`
 	BySeverity  JSONBySeverity `json:"by_severity"`
 	Resources   int            `json:"resources"`
 	Diagnostics int            `json:"diagnostics"`
@@ -146,7 +156,6 @@ func NewJSONReport(r *finding.Report) JSONReport {
 		Findings:      make([]JSONFinding, 0, len(findings)),
 		Diagnostics:   make([]JSONDiagnostic, 0, len(diags)),
 		Summary: JSONSummary{
-			Total:       len(findings),
 			Resources:   r.Resources,
 			Diagnostics: len(diags),
 		},
@@ -171,6 +180,13 @@ func NewJSONReport(r *finding.Report) JSONReport {
 			jf.Related = append(jf.Related, JSONRelated{Description: o.Description, Location: jsonLocation(o.Range)})
 		}
 		out.Findings = append(out.Findings, jf)
+		if f.Suppressed != nil {
+			jf.Suppressed = &JSONSuppression{Reason: f.Suppressed.Reason, Location: jsonLocation(f.Suppressed.Range)}
+			out.Findings[len(out.Findings)-1] = jf
+			out.Summary.Suppressed++
+			continue
+		}
+		out.Summary.Total++
 		switch f.Severity {
 		case finding.Critical:
 			out.Summary.BySeverity.Critical++

@@ -76,7 +76,18 @@ var widths = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: tru
 func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, color: opts.Color, report: r, rules: ruleIndex(r.Rules)}
-	findings, diags := sortedCopies(r)
+	all, diags := sortedCopies(r)
+	// Suppressed findings are counted in the summary, not listed: they were
+	// reviewed, and their reasons are in the JSON and SARIF outputs.
+	var findings []finding.Finding
+	suppressed := 0
+	for _, f := range all {
+		if f.Suppressed != nil {
+			suppressed++
+			continue
+		}
+		findings = append(findings, f)
+	}
 	for i, f := range findings {
 		if i > 0 {
 			t.line("")
@@ -94,7 +105,7 @@ func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
 	if len(findings) > 0 || len(diags) > 0 {
 		t.line("")
 	}
-	t.summary(findings, diags, r.Resources)
+	t.summary(findings, suppressed, diags, r.Resources)
 	return bw.Flush()
 }
 
@@ -467,7 +478,7 @@ func (t *textWriter) diagnostic(d graph.Diagnostic) {
 // summary writes the closing line, for example
 // "6 findings (1 critical, 1 high, 3 medium, 1 low) in 12 resources,
 // 2 diagnostics (1 error, 1 warning)".
-func (t *textWriter) summary(findings []finding.Finding, diags []graph.Diagnostic, resources int) {
+func (t *textWriter) summary(findings []finding.Finding, suppressed int, diags []graph.Diagnostic, resources int) {
 	counts := map[finding.Severity]int{}
 	other := 0
 	for _, f := range findings {
@@ -488,6 +499,9 @@ func (t *textWriter) summary(findings []finding.Finding, diags []graph.Diagnosti
 	s := "No findings"
 	if len(findings) > 0 {
 		s = t.paint(styleBold, plural(len(findings), "finding")) + " (" + strings.Join(parts, ", ") + ")"
+	}
+	if suppressed > 0 {
+		s += ", " + strconv.Itoa(suppressed) + " suppressed"
 	}
 	s += " in " + plural(resources, "resource") + ", " + plural(len(diags), "diagnostic")
 

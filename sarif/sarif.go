@@ -276,6 +276,15 @@ func result(f finding.Finding, ruleIndex int) *gosarif.Result {
 		res.WithRelatedLocations(related)
 	}
 	res.PartialFingerprints = map[string]string{FingerprintKey: f.FingerprintHash()}
+	if f.Suppressed != nil {
+		// An inline ignore: code scanning shows the alert as dismissed,
+		// with the reason.
+		sup := gosarif.NewSuppression().WithKind("inSource").WithStatus("accepted").WithJustification(f.Suppressed.Reason)
+		if pl := physical(f.Suppressed.Range); pl != nil {
+			sup.WithLocation(gosarif.NewLocationWithPhysicalLocation(pl))
+		}
+		res.Suppressions = append(res.Suppressions, sup)
+	}
 
 	props := gosarif.NewPropertyBag()
 	props.Add("severity", string(f.Severity))

@@ -257,7 +257,7 @@ change the exit code.`,
 
 func anyAtLeast(fs []finding.Finding, thr finding.Severity) bool {
 	for _, f := range fs {
-		if f.Severity.AtLeast(thr) {
+		if f.Suppressed == nil && f.Severity.AtLeast(thr) {
 			return true
 		}
 	}

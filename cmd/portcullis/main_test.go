@@ -270,3 +270,38 @@ func TestPlanJSON(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestSuppressedFindingsDoNotFailTheScan(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_security_group_rule" "https" {
+  type              = "ingress"
+  description       = "HTTPS from anywhere"
+  security_group_id = "sg-123"
+  from_port         = 443
+  to_port           = 443
+  protocol          = "tcp"
+  # portcullis:ignore PCS-AWS-001 public HTTPS endpoint behind the WAF, approved in SEC-123
+  cidr_blocks = ["0.0.0.0/0"]
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "scan", "--root", dir, "--format", "json", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0: %s", code, stderr)
+	}
+	for _, want := range []string{`"reason": "public HTTPS endpoint behind the WAF, approved in SEC-123"`, `"suppressed": 1`, `"total": 0`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("JSON lacks %s:\n%s", want, out)
+		}
+	}
+	_, out, _ = runCLI(t, "scan", "--root", dir, "--format", "sarif", dir)
+	if !strings.Contains(out, `"kind": "inSource"`) || !strings.Contains(out, `"justification": "public HTTPS endpoint behind the WAF, approved in SEC-123"`) {
+		t.Errorf("SARIF lacks the suppression:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "scan", "--root", dir, dir)
+	if !strings.Contains(out, "No findings, 1 suppressed in 1 resource") {
+		t.Errorf("text summary: %s", out)
+	}
+}

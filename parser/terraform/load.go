@@ -140,6 +140,7 @@ func (e *evaluator) materialise(rc *resourceConfig, in instance) *graph.Resource
 	if _, ok := e.instVals[addr]; !ok {
 		e.instVals[addr] = v
 	}
+	res.Suppressions = e.suppressions(rc.block)
 	res.Origins = origins(v)
 	res.Values, res.Unknown, res.Sensitive = toTree(v)
 	return res

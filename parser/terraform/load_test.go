@@ -439,3 +439,34 @@ resource "x_sg" "a" {
 		t.Errorf("meta = %s", got)
 	}
 }
+
+func TestInlineIgnores(t *testing.T) {
+	g := load(t, map[string]string{"m/main.tf": `
+# The public load balancer's group.
+# portcullis:ignore PCS-AWS-001 public HTTPS endpoint, approved in SEC-123
+resource "x_sg" "lb" {
+  # portcullis:ignore PCS-AWS-003
+  name = "lb" // portcullis:ignore * everything, for the test
+}
+
+resource "x_sg" "other" {}
+`}, Options{})
+	lb := resource(t, g, "x_sg.lb")
+	var got []string
+	for _, s := range lb.Suppressions {
+		got = append(got, s.RuleID+"|"+s.Reason+"|"+s.Range.String())
+	}
+	want := []string{
+		"PCS-AWS-001|public HTTPS endpoint, approved in SEC-123|m/main.tf:2:3",
+		"*|everything, for the test|m/main.tf:5:18",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("suppressions (-want +got):\n%s", diff)
+	}
+	if len(resource(t, g, "x_sg.other").Suppressions) != 0 {
+		t.Error("an ignore leaked to the next resource")
+	}
+	if diff := cmp.Diff([]string{"m/main.tf:4:5 ignore without a reason"}, diagnostics(g)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}

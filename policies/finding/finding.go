@@ -105,6 +105,16 @@ type Finding struct {
 	Attribute string // attribute path the rule named ("" for the resource)
 	Root      string // the graph root the finding came from
 	Location  Location
+	// Suppressed is set when an inline ignore at the resource covers the
+	// rule: the finding is still reported (auditors see it and why), but it
+	// does not fail the scan.
+	Suppressed *Suppression
+}
+
+// Suppression is the inline ignore that covers a finding.
+type Suppression struct {
+	Reason string
+	Range  graph.Range
 }
 
 // Fingerprint identifies a finding independently of line numbers: rule,
@@ -142,9 +152,11 @@ type Tool struct {
 	RulesURI string
 }
 
-// Summary counts findings by severity.
+// Summary counts findings by severity. Suppressed findings are counted
+// apart and not in Total or BySeverity.
 type Summary struct {
 	Total       int              `json:"total"`
+	Suppressed  int              `json:"suppressed"`
 	BySeverity  map[Severity]int `json:"by_severity"`
 	Diagnostics int              `json:"diagnostics"`
 	Resources   int              `json:"resources"`
@@ -220,6 +232,10 @@ func (r *Report) Summarise() Summary {
 		s.BySeverity[sev] = 0
 	}
 	for _, f := range r.Findings {
+		if f.Suppressed != nil {
+			s.Suppressed++
+			continue
+		}
 		s.Total++
 		s.BySeverity[f.Severity]++
 	}
