@@ -182,7 +182,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		v := fmt.Sprintf("r%d", i)
 		e.vars = append(e.vars, v)
 		ref := ast.MustParseRef("data." + r.Package).Append(ast.StringTerm(entrypoint))
-		q = append(q, fmt.Sprintf("%s = %s", v, ref))
+		// A comprehension is always defined: a rule whose deny is undefined
+		// cannot empty the results of the others.
+		q = append(q, fmt.Sprintf("%s = [x | some x in %s]", v, ref))
 	}
 	if len(q) == 0 {
 		return e, nil
@@ -230,6 +232,10 @@ func rulesOf(mods map[string]*ast.Module, builtin map[string]bool) ([]finding.Ru
 			continue
 		}
 		byPkg[pkg] = name
+		if err := checkEntrypoint(name, m); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		r, err := ruleOf(name, m)
 		if err != nil {
 			errs = append(errs, err)
@@ -249,6 +255,21 @@ func rulesOf(mods map[string]*ast.Module, builtin map[string]bool) ([]finding.Ru
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules, nil
+}
+
+// checkEntrypoint requires deny to be a partial set rule (deny contains
+// {...} if ...): the engine reads each element as one finding.
+func checkEntrypoint(file string, m *ast.Module) error {
+	for _, r := range m.Rules {
+		if r.Head.Name.String() != entrypoint && (len(r.Head.Reference) == 0 || r.Head.Reference[0].Value.String() != entrypoint) {
+			continue
+		}
+		if r.Head.RuleKind() != ast.MultiValue || len(r.Head.Reference) > 1 {
+			return fmt.Errorf("%s:%d: %s must be a partial set rule: deny contains {\"resource\": ..., \"attribute\": ..., \"message\": ...} if { ... }",
+				file, r.Location.Row, entrypoint)
+		}
+	}
+	return nil
 }
 
 func definesEntrypoint(m *ast.Module) bool {
@@ -330,7 +351,12 @@ type result struct {
 // recorded range of the attribute each rule names; a malformed result is a
 // diagnostic, not an error. The error is for an evaluation that failed as
 // a whole (timeout, runtime error in a rule).
-func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) ([]finding.Finding, []graph.Diagnostic, error) {
+func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Finding, ds []graph.Diagnostic, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fs, ds, err = nil, nil, fmt.Errorf("evaluating policies on %s: internal error: %v", g.Root, r)
+		}
+	}()
 	if len(e.rules) == 0 {
 		return nil, nil, nil
 	}

@@ -114,6 +114,8 @@ func TestBrokenPoliciesAreClearErrors(t *testing.T) {
 			"loading policies from acme: 3 errors occurred:\nacme/r.rego:3: rego_parse_error: unexpected if keyword"},
 		{"input typo", map[string]string{"r.rego": strings.Replace(withCustom("#   id: A-1\n#   severity: high\n"), "if false", "if { some r in input.resource; r.type == \"x\" }", 1)},
 			"undefined ref: input.resource"},
+		{"deny not a partial set", map[string]string{"r.rego": strings.Replace(withCustom("#   id: A-1\n#   severity: high\n"), "deny contains {\"resource\": \"x\", \"attribute\": \"\", \"message\": \"m\"} if false", "deny := {\"x\"} if false", 1)},
+			"acme/r.rego:8: deny must be a partial set rule"},
 		{"strict mode", map[string]string{"r.rego": withCustom("#   id: A-1\n#   severity: high\n") + "import data.unused\n"},
 			"compiling policies:"},
 	}

@@ -12,6 +12,7 @@ package graph
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -93,6 +94,10 @@ type Origin struct {
 	// repository (a remote module under .terraform/modules): a location
 	// there is useless in a code review.
 	External bool
+	// Values are the known scalar values (as text) that the hop carried,
+	// bounded: they tell which argument an offending value came from when
+	// several reach one attribute.
+	Values []string
 }
 
 // Resource is one evaluated resource instance.
@@ -323,11 +328,19 @@ func (r *Resource) Locate(path string) (Range, []Origin) {
 		}
 	}
 	used := Origin{Kind: OriginAttribute, Description: "used by " + r.Address + attrSuffix(path), Range: rg, External: remote != nil}
+	// The outermost module argument that carried the offending value. When
+	// the value is known, the argument must have carried it: a list built
+	// from a literal in the module and an argument points at the module.
+	leaf, known := scalarAt(r.Values, path)
 	for i, o := range origins {
-		if o.Kind == OriginModuleArgument && !o.External {
-			related := append(append([]Origin{}, origins[:i]...), origins[i+1:]...)
-			return o.Range, append(related, used)
+		if o.Kind != OriginModuleArgument || o.External {
+			continue
 		}
+		if known && !carries(o.Values, leaf) {
+			continue
+		}
+		related := append(append([]Origin{}, origins[:i]...), origins[i+1:]...)
+		return o.Range, append(related, used)
 	}
 	if remote != nil {
 		return remote.Range, append(append([]Origin{}, origins...), used)
@@ -340,4 +353,47 @@ func attrSuffix(path string) string {
 		return ""
 	}
 	return " " + path
+}
+
+// scalarAt returns the scalar value at a dotted path of a values tree, as
+// text.
+func scalarAt(values map[string]any, path string) (string, bool) {
+	if path == "" {
+		return "", false
+	}
+	var cur any = values
+	for _, step := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[step]
+		case []any:
+			i, err := strconv.Atoi(step)
+			if err != nil || i < 0 || i >= len(c) {
+				return "", false
+			}
+			cur = c[i]
+		default:
+			return "", false
+		}
+	}
+	switch v := cur.(type) {
+	case string:
+		return v, true
+	case fmt.Stringer:
+		return v.String(), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
+// carries reports whether a hop's values include the offending value, as
+// a whole or inside a string ("0.0.0.0/0,10.0.0.0/8" split in the module).
+func carries(values []string, leaf string) bool {
+	for _, v := range values {
+		if v == leaf || (leaf != "" && strings.Contains(v, leaf)) {
+			return true
+		}
+	}
+	return false
 }

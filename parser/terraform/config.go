@@ -24,16 +24,17 @@ const MaxFileSize = 8 << 20
 // moduleConfig is the shallow decode of one module directory: the top-level
 // blocks with their bodies kept for on-demand evaluation.
 type moduleConfig struct {
-	dir       string
-	files     []string // relative paths, sorted
-	variables map[string]*variableConfig
-	locals    map[string]*hcl.Attribute
-	outputs   map[string]*hcl.Attribute
-	calls     map[string]*moduleCall
-	resources []*resourceConfig
-	byAddr    map[string]*resourceConfig // "aws_x.n" and "data.aws_x.n"
-	diags     []graph.Diagnostic
-	pos       *positions
+	dir              string
+	files            []string // relative paths, sorted
+	variables        map[string]*variableConfig
+	locals           map[string]*hcl.Attribute
+	outputs          map[string]*hcl.Attribute
+	sensitiveOutputs map[string]bool
+	calls            map[string]*moduleCall
+	resources        []*resourceConfig
+	byAddr           map[string]*resourceConfig // "aws_x.n" and "data.aws_x.n"
+	diags            []graph.Diagnostic
+	pos              *positions
 }
 
 type variableConfig struct {
@@ -157,13 +158,14 @@ type parsedFile struct {
 // Files are parsed in parallel; problems become diagnostics.
 func loadModuleConfig(fsys fs.FS, dir string, pos *positions) *moduleConfig {
 	m := &moduleConfig{
-		dir:       dir,
-		pos:       pos,
-		variables: map[string]*variableConfig{},
-		locals:    map[string]*hcl.Attribute{},
-		outputs:   map[string]*hcl.Attribute{},
-		calls:     map[string]*moduleCall{},
-		byAddr:    map[string]*resourceConfig{},
+		dir:              dir,
+		pos:              pos,
+		variables:        map[string]*variableConfig{},
+		locals:           map[string]*hcl.Attribute{},
+		outputs:          map[string]*hcl.Attribute{},
+		sensitiveOutputs: map[string]bool{},
+		calls:            map[string]*moduleCall{},
+		byAddr:           map[string]*resourceConfig{},
 	}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -284,6 +286,11 @@ func (m *moduleConfig) decodeFile(f *hcl.File, override bool) {
 			_ = diags // outputs may hold blocks such as precondition; their values are what matters
 			if v, ok := attrs["value"]; ok {
 				m.outputs[b.Labels[0]] = v
+			}
+			if a, ok := attrs["sensitive"]; ok {
+				if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.Bool && v.IsKnown() && !v.IsNull() {
+					m.sensitiveOutputs[b.Labels[0]] = v.True()
+				}
 			}
 		case "module":
 			m.decodeModuleCall(b, override)

@@ -38,6 +38,7 @@ type evaluator struct {
 	outputs    map[string]cty.Value
 	expansions map[string][]instance // resource config address → instances
 	instVals   map[string]cty.Value  // instance address → configured object
+	refVals    map[string]cty.Value  // resource address and attributes read → reference value
 	calls      map[string][]instance // module call name → instances
 	children   map[string]*evaluator // module instance address → evaluator
 }
@@ -79,6 +80,7 @@ func newEvaluator(st *loadState, cfg *moduleConfig, modulePath string) *evaluato
 		outputs:    map[string]cty.Value{},
 		expansions: map[string][]instance{},
 		instVals:   map[string]cty.Value{},
+		refVals:    map[string]cty.Value{},
 		calls:      map[string][]instance{},
 		children:   map[string]*evaluator{},
 	}
@@ -209,7 +211,13 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 				"cwd":    cty.StringVal("."),
 			})
 		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{
+				"workspace": cty.StringVal("default"),
+				"applying":  cty.False, // a plan, not an apply
+			})
+		case "ephemeral":
+			// Ephemeral resources exist only during a run: unknown.
+			vars["ephemeral"] = cty.DynamicVal
 		case "module":
 			if name, ok := attrStep(t, 1); ok {
 				if moduleOutputs[name] == nil {
@@ -256,29 +264,38 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 	}
 	if len(varNames) > 0 {
 		obj := map[string]cty.Value{}
-		for name, at := range varNames {
-			obj[name] = e.variable(name, at)
+		for _, name := range sortedKeys(varNames) {
+			obj[name] = e.variable(name, varNames[name])
 		}
 		vars["var"] = cty.ObjectVal(obj)
 	}
 	if len(localNames) > 0 {
 		obj := map[string]cty.Value{}
-		for name, at := range localNames {
-			obj[name] = e.local(name, at)
+		for _, name := range sortedKeys(localNames) {
+			obj[name] = e.local(name, localNames[name])
 		}
 		vars["local"] = cty.ObjectVal(obj)
 	}
 	if len(moduleOutputs) > 0 {
 		obj := map[string]cty.Value{}
-		for name, outs := range moduleOutputs {
-			obj[name] = e.moduleValue(name, outs, expr.Range())
+		for _, name := range sortedKeys(moduleOutputs) {
+			obj[name] = e.moduleValue(name, moduleOutputs[name], expr.Range())
 		}
 		vars["module"] = cty.ObjectVal(obj)
 	}
 	if len(resAttrs) > 0 {
 		byType := map[string]map[string]cty.Value{}
 		dataByType := map[string]map[string]cty.Value{}
-		for k, attrs := range resAttrs {
+		keys := make([]resKey, 0, len(resAttrs))
+		for k := range resAttrs {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := keys[i], keys[j]
+			return a.mode+"."+a.typ+"."+a.name < b.mode+"."+b.typ+"."+b.name
+		})
+		for _, k := range keys {
+			attrs := resAttrs[k]
 			target := byType
 			addr := k.typ + "." + k.name
 			if k.mode == "data" {
@@ -389,6 +406,21 @@ func (e *evaluator) resourceValue(rc *resourceConfig, attrs map[string]bool) cty
 		// attributes are read is not static, and computed ones are unknown.
 		return cty.DynamicVal
 	}
+	memo := rc.addr() + "|" + strings.Join(sortedKeys(attrs), ",")
+	if v, ok := e.refVals[memo]; ok {
+		return v
+	}
+	v := e.buildResourceValue(rc, attrs)
+	for k := range e.st.inProgress {
+		if strings.HasPrefix(k, e.prefixed(rc.addr())) {
+			return v // part of a cycle: do not remember a value cut short
+		}
+	}
+	e.refVals[memo] = v
+	return v
+}
+
+func (e *evaluator) buildResourceValue(rc *resourceConfig, attrs map[string]bool) cty.Value {
 	insts := e.expand(rc)
 	if rc.count == nil && rc.forEach == nil {
 		if len(insts) == 0 {
@@ -569,7 +601,9 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 			fmt.Sprintf("%s must be a map or a set of strings, got %s", what, ty.FriendlyName()), at)
 		return nil
 	}
-	if !v.IsWhollyKnown() && (ty.IsSetType() || ty.IsListType() || ty.IsTupleType()) {
+	if !v.IsWhollyKnown() && ty.IsSetType() {
+		// A set with unknown elements has an unknown number of elements; a
+		// list knows its length even when elements are unknown.
 		return unknownInst
 	}
 	if v.LengthInt() > MaxInstances {
@@ -580,8 +614,8 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 	var insts []instance
 	for it := v.ElementIterator(); it.Next(); {
 		k, val := it.Element()
-		if ty.IsSetType() || ty.IsListType() || ty.IsTupleType() {
-			k = val
+		if ty.IsSetType() {
+			k = val // a set's key is the element; a list's is its index
 		}
 		k, _ = k.UnmarkDeep()
 		val = val.WithMarks(marks)
@@ -779,7 +813,7 @@ func (e *evaluator) attribute(expr hcl.Expression, sc *scope, path string, rec *
 	v := e.eval(expr, sc)
 	if rec != nil {
 		e.recordRanges(expr, path, rec)
-		e.recordRefs(expr, path, rec, map[string]bool{})
+		e.recordRefs(expr, sc, path, rec, map[string]bool{})
 	}
 	return v
 }
@@ -826,14 +860,102 @@ func isLiteralMap(expr hcl.Expression) bool {
 }
 
 // recordRefs records an edge for every resource the expression refers to,
-// directly or through local values.
-func (e *evaluator) recordRefs(expr hcl.Expression, path string, rec *recorder, seen map[string]bool) {
+// directly or through local values, module outputs and module arguments.
+func (e *evaluator) recordRefs(expr hcl.Expression, sc *scope, path string, rec *recorder, seen map[string]bool) {
+	e.recordExpr(expr, sc, nil, path, rec, seen)
+}
+
+// recordExpr records the edges of expr, evaluated in scope sc. at, when set,
+// is the range in the referring attribute that every edge is reported at.
+func (e *evaluator) recordExpr(expr hcl.Expression, sc *scope, at *hcl.Range, path string, rec *recorder, seen map[string]bool) {
+	keys := e.indexKeys(expr, sc)
 	for _, t := range expr.Variables() {
-		e.recordTraversal(t, t.SourceRange(), path, rec, seen)
+		r := t.SourceRange()
+		if at != nil {
+			r = *at
+		}
+		e.recordTraversal(t, keys[t.SourceRange()], r, path, rec, seen)
 	}
 }
 
-func (e *evaluator) recordTraversal(t hcl.Traversal, at hcl.Range, path string, rec *recorder, seen map[string]bool) {
+// dynIndex is an instance key computed in the referring scope:
+// aws_security_group.b[count.index].id has the key of count.index.
+type dynIndex struct {
+	key  cty.Value
+	attr string
+}
+
+// indexKeys evaluates the dynamic instance keys of the references in expr,
+// by the source range of the referenced traversal.
+func (e *evaluator) indexKeys(expr hcl.Expression, sc *scope) map[hcl.Range]*dynIndex {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	var out map[hcl.Range]*dynIndex
+	entry := func(st *hclsyntax.ScopeTraversalExpr) *dynIndex {
+		if !e.isReference(st.Traversal) {
+			return nil
+		}
+		if out == nil {
+			out = map[hcl.Range]*dynIndex{}
+		}
+		r := st.Traversal.SourceRange()
+		if out[r] == nil {
+			out[r] = &dynIndex{key: cty.NilVal}
+		}
+		return out[r]
+	}
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.IndexExpr:
+			if st, ok := x.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+				if d := entry(st); d != nil && d.key == cty.NilVal {
+					d.key = e.evalQuiet(x.Key, sc)
+				}
+			}
+		case *hclsyntax.RelativeTraversalExpr:
+			if ie, ok := x.Source.(*hclsyntax.IndexExpr); ok {
+				if st, ok := ie.Collection.(*hclsyntax.ScopeTraversalExpr); ok && len(x.Traversal) > 0 {
+					if a, ok := x.Traversal[0].(hcl.TraverseAttr); ok {
+						if d := entry(st); d != nil {
+							d.attr = a.Name
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// isReference reports whether t names a resource, data source or module.
+func (e *evaluator) isReference(t hcl.Traversal) bool {
+	switch root := t.RootName(); root {
+	case "data", "module":
+		return true
+	default:
+		name, ok := attrStep(t, 1)
+		if !ok {
+			return false
+		}
+		_, declared := e.cfg.byAddr[root+"."+name]
+		return declared
+	}
+}
+
+// evalQuiet evaluates expr without reporting diagnostics: the expression
+// is evaluated (and its problems reported) as part of its attribute.
+func (e *evaluator) evalQuiet(expr hcl.Expression, sc *scope) cty.Value {
+	n := len(e.st.diags)
+	v := e.eval(expr, sc)
+	e.st.diags = e.st.diags[:n]
+	v, _ = v.UnmarkDeep()
+	return v
+}
+
+func (e *evaluator) recordTraversal(t hcl.Traversal, dyn *dynIndex, at hcl.Range, path string, rec *recorder, seen map[string]bool) {
 	root := t.RootName()
 	var rc *resourceConfig
 	next := 2
@@ -845,9 +967,7 @@ func (e *evaluator) recordTraversal(t hcl.Traversal, at hcl.Range, path string, 
 		}
 		seen[e.prefixed("local."+name)] = true
 		if a, ok := e.cfg.locals[name]; ok {
-			for _, lt := range a.Expr.Variables() {
-				e.recordTraversal(lt, at, path, rec, seen)
-			}
+			e.recordExpr(a.Expr, nil, &at, path, rec, seen)
 		}
 		return
 	case "var":
@@ -859,31 +979,45 @@ func (e *evaluator) recordTraversal(t hcl.Traversal, at hcl.Range, path string, 
 		}
 		seen[e.prefixed("var."+name)] = true
 		if a, ok := e.callArgs[name]; ok {
-			for _, vt := range a.Expr.Variables() {
-				e.parent.recordTraversal(vt, at, path, rec, seen)
-			}
+			e.parent.recordExpr(a.Expr, e.callScope, &at, path, rec, seen)
 		}
 		return
 	case "module":
-		// Follow the output into every instance of the called module.
+		// Follow the output into the called instance (or every instance
+		// when the key is not known).
 		name, ok := attrStep(t, 1)
 		if !ok {
 			return
 		}
+		key := cty.NilVal
+		if len(t) > 2 {
+			if idx, ok := t[2].(hcl.TraverseIndex); ok {
+				key = idx.Key
+			}
+		}
+		if key == cty.NilVal && dyn != nil {
+			key = dyn.key
+		}
 		out, hasOut := refAttr(t, 2)
+		if !hasOut && dyn != nil && dyn.attr != "" {
+			out, hasOut = dyn.attr, true
+		}
+		if !hasOut {
+			return
+		}
 		for _, child := range e.childrenOf(name) {
-			if !hasOut {
+			if key != cty.NilVal && key.IsKnown() && !key.IsNull() &&
+				child.modulePath != e.prefixed(instanceAddr("module."+name, instance{key: key})) &&
+				!strings.HasSuffix(child.modulePath, "[*]") {
 				continue
 			}
-			key := child.prefixed("output." + out)
-			if seen[key] {
+			k := child.prefixed("output." + out)
+			if seen[k] {
 				continue
 			}
-			seen[key] = true
+			seen[k] = true
 			if a, ok := child.cfg.outputs[out]; ok {
-				for _, ot := range a.Expr.Variables() {
-					child.recordTraversal(ot, at, path, rec, seen)
-				}
+				child.recordExpr(a.Expr, nil, &at, path, rec, seen)
 			}
 		}
 		return
@@ -906,18 +1040,32 @@ func (e *evaluator) recordTraversal(t hcl.Traversal, at hcl.Range, path string, 
 		return
 	}
 	targetAttr, _ := refAttr(t, next)
-	rg := e.st.pos.rng(at)
-	var targets []string
+	key := cty.NilVal
 	if len(t) > next {
-		if idx, ok := t[next].(hcl.TraverseIndex); ok && idx.Key.IsKnown() && !idx.Key.IsNull() {
-			targets = append(targets, instanceAddr(rc.addr(), instance{key: idx.Key}))
+		if idx, ok := t[next].(hcl.TraverseIndex); ok {
+			key = idx.Key
 		}
 	}
-	if targets == nil {
-		for _, in := range e.expand(rc) {
+	if key == cty.NilVal && dyn != nil {
+		key = dyn.key
+		if targetAttr == "" {
+			targetAttr = dyn.attr
+		}
+	}
+	insts := e.expand(rc)
+	var targets []string
+	switch {
+	case len(insts) == 1 && insts[0].unknown:
+		// The instances are not known: the edge goes to the representative.
+		targets = []string{instanceAddr(rc.addr(), insts[0])}
+	case key != cty.NilVal && key.IsKnown() && !key.IsNull():
+		targets = []string{instanceAddr(rc.addr(), instance{key: key})}
+	default:
+		for _, in := range insts {
 			targets = append(targets, instanceAddr(rc.addr(), in))
 		}
 	}
+	rg := e.st.pos.rng(at)
 	for _, target := range targets {
 		rec.res.Refs = append(rec.res.Refs, graph.Ref{Attribute: path, Target: e.prefixed(target), TargetAttribute: targetAttr, Range: rg})
 	}
@@ -953,4 +1101,15 @@ func relSlash(base, target string) string {
 		return "."
 	}
 	return strings.Join(parts, "/")
+}
+
+// sortedKeys returns the keys of m in order, so that evaluation order (and
+// the diagnostics it reports) never depends on map iteration.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -321,6 +321,9 @@ func (e *evaluator) output(name string, at hcl.Range) cty.Value {
 	}
 	v := e.eval(a.Expr, nil)
 	e.pop(key)
+	if e.cfg.sensitiveOutputs[name] {
+		v = v.Mark(sensitiveMark{})
+	}
 	e.outputs[name] = v
 	return v
 }

@@ -321,3 +321,78 @@ resource "x_thing" "t" {
 		t.Errorf("diagnostics: %v", diagnostics(g))
 	}
 }
+
+// Regressions found in review: edges through computed keys, unknown
+// expansions, dynamic blocks over lists, and where a mixed value points.
+func TestReviewRegressions(t *testing.T) {
+	g := LoadModule(mapFS(map[string]string{
+		"r/main.tf": `
+variable "create" { type = bool }
+resource "aws_security_group" "b" {
+  count = 2
+}
+resource "aws_security_group_rule" "a" {
+  count             = 2
+  security_group_id = aws_security_group.b[count.index].id
+}
+resource "aws_security_group" "maybe" {
+  count = var.create ? 1 : 0
+}
+resource "aws_security_group_rule" "m" {
+  security_group_id = aws_security_group.maybe[0].id
+}
+resource "x_dyn" "d" {
+  dynamic "ingress" {
+    for_each = [{ port = 22 }, { port = 443, sg = aws_security_group.b[0].id }]
+    content {
+      port        = ingress.value.port
+      description = "rule ${ingress.key}"
+    }
+  }
+}
+resource "x_inf" "i" {
+  port = log(0, 2)
+}
+module "mixed" {
+  source = "./mixed"
+  extra  = ["10.0.0.0/8"]
+}
+`,
+		"r/mixed/main.tf": `
+variable "extra" { type = list(string) }
+resource "x_rule" "r" {
+  cidr_blocks = concat(["0.0.0.0/0"], var.extra)
+}
+`,
+	}), "r", Options{})
+	refs := map[string]string{}
+	for _, r := range g.Resources {
+		for _, ref := range r.Refs {
+			refs[r.Address] += ref.Target + "." + ref.TargetAttribute + " "
+		}
+	}
+	want := map[string]string{
+		"aws_security_group_rule.a[0]": "aws_security_group.b[0].id ",
+		"aws_security_group_rule.a[1]": "aws_security_group.b[1].id ",
+		"aws_security_group_rule.m":    "aws_security_group.maybe[*].id ",
+	}
+	if diff := cmp.Diff(want, refs); diff != "" {
+		t.Errorf("refs (-want +got):\n%s", diff)
+	}
+	d := g.Resource("x_dyn.d")
+	if got := jsonOf(d.Values); got != `{"ingress":[{"description":"rule 0","port":22},{"description":"rule 1","port":443}]}` {
+		t.Errorf("dynamic over a partly unknown list = %s", got)
+	}
+	if got := jsonOf(g.Resource("x_inf.i").Unknown); got != `{"port":true}` {
+		t.Errorf("infinite number: unknown = %s", got)
+	}
+	// The open CIDR is a literal in the module; the caller's argument only
+	// adds 10.0.0.0/8: the finding belongs in the module.
+	r := g.Resource("module.mixed.x_rule.r")
+	if p, _ := r.Locate("cidr_blocks.0"); p.String() != "r/mixed/main.tf:3:17" {
+		t.Errorf("literal in the module located at %s", p)
+	}
+	if p, _ := r.Locate("cidr_blocks.1"); p.String() != "r/main.tf:29:12" {
+		t.Errorf("argument value located at %s", p)
+	}
+}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"sort"
 	"sync"
 	"unicode/utf8"
@@ -18,6 +19,8 @@ type positions struct {
 	mu    sync.RWMutex
 	files map[string]*sourceFile
 }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 type sourceFile struct {
 	src    []byte
@@ -60,7 +63,11 @@ func (p *positions) pos(file string, hp hcl.Pos) graph.Pos {
 		return graph.Pos{Line: hp.Line, Column: hp.Column, Byte: hp.Byte}
 	}
 	line := sort.Search(len(f.starts), func(i int) bool { return f.starts[i] > hp.Byte }) - 1
-	col := utf8.RuneCount(f.src[f.starts[line]:hp.Byte]) + 1
+	lineStart := f.starts[line]
+	if line == 0 && hp.Byte >= len(utf8BOM) && bytes.HasPrefix(f.src, utf8BOM) {
+		lineStart = len(utf8BOM) // a byte order mark is not a column
+	}
+	col := utf8.RuneCount(f.src[lineStart:hp.Byte]) + 1
 	return graph.Pos{Line: line + 1, Column: col, Byte: hp.Byte}
 }
 

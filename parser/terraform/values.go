@@ -50,7 +50,11 @@ func toPlain(v cty.Value) (known any, unknown any) {
 	case ty == cty.String:
 		return v.AsString(), nil
 	case ty == cty.Number:
-		return json.Number(v.AsBigFloat().Text('f', -1)), nil
+		bf := v.AsBigFloat()
+		if bf.IsInf() {
+			return nil, true // log(0, 2): not a number JSON or a policy can hold
+		}
+		return json.Number(bf.Text('f', -1)), nil
 	case ty == cty.Bool:
 		return v.True(), nil
 	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
@@ -166,12 +170,10 @@ func origins(v cty.Value) map[string][]graph.Origin {
 		for m := range marks {
 			ms = append(ms, m)
 		}
-		for q, qm := range byPath {
-			if q != p && (q == "" || strings.HasPrefix(p, q+".")) {
-				for m := range qm {
-					if !marks[m] {
-						ms = append(ms, m)
-					}
+		for _, q := range prefixes(p) {
+			for m := range byPath[q] {
+				if !marks[m] {
+					ms = append(ms, m)
 				}
 			}
 		}
@@ -186,9 +188,20 @@ func origins(v cty.Value) map[string][]graph.Origin {
 			if a.file != b.file {
 				return a.file < b.file
 			}
-			return a.sb < b.sb
+			if a.sb != b.sb {
+				return a.sb < b.sb
+			}
+			if a.kind != b.kind {
+				return a.kind < b.kind
+			}
+			return a.desc < b.desc
 		})
-		for _, m := range ms {
+		for i, m := range ms {
+			// Hops written at the same place (six instances of one module
+			// passing one value) are one hop.
+			if i > 0 && ms[i-1].file == m.file && ms[i-1].sb == m.sb && ms[i-1].eb == m.eb && ms[i-1].kind == m.kind {
+				continue
+			}
 			out[p] = append(out[p], m.origin())
 		}
 	}
@@ -220,4 +233,18 @@ func pathString(p cty.Path) string {
 		b.WriteString(part)
 	}
 	return b.String()
+}
+
+// prefixes returns the proper prefixes of a dotted path, "" included.
+func prefixes(p string) []string {
+	if p == "" {
+		return nil
+	}
+	out := []string{""}
+	for i := 0; i < len(p); i++ {
+		if p[i] == '.' {
+			out = append(out, p[:i])
+		}
+	}
+	return out
 }

@@ -52,9 +52,10 @@ type originMark struct {
 	el, ec, eb       int
 	depth            int
 	external         bool
+	values           string // the known scalars carried, "\x00"-separated (see graph.Origin.Values)
 }
 
-func (e *evaluator) mark(raw rawValue) (originMark, bool) {
+func (e *evaluator) mark(raw rawValue, v cty.Value) (originMark, bool) {
 	if raw.rng.Filename == "" {
 		return originMark{}, false
 	}
@@ -62,11 +63,46 @@ func (e *evaluator) mark(raw rawValue) (originMark, bool) {
 	return originMark{kind: raw.kind, desc: raw.desc, file: r.File,
 		sl: r.Start.Line, sc: r.Start.Column, sb: r.Start.Byte,
 		el: r.End.Line, ec: r.End.Column, eb: r.End.Byte,
-		depth: raw.depth, external: raw.external}, true
+		depth: raw.depth, external: raw.external, values: scalars(v)}, true
+}
+
+// scalars lists the known scalar values of v as text, bounded.
+func scalars(v cty.Value) string {
+	const maxValues, maxLen = 64, 512
+	var out []string
+	var walk func(cty.Value)
+	walk = func(v cty.Value) {
+		v, _ = v.Unmark()
+		if len(out) >= maxValues || !v.IsKnown() || v.IsNull() {
+			return
+		}
+		ty := v.Type()
+		switch {
+		case ty == cty.String:
+			if s := v.AsString(); len(s) <= maxLen {
+				out = append(out, s)
+			}
+		case ty == cty.Number:
+			out = append(out, v.AsBigFloat().Text('f', -1))
+		case ty == cty.Bool:
+			out = append(out, fmt.Sprint(v.True()))
+		case ty.IsCollectionType() || ty.IsObjectType() || ty.IsTupleType():
+			for it := v.ElementIterator(); it.Next(); {
+				_, ev := it.Element()
+				walk(ev)
+			}
+		}
+	}
+	walk(v)
+	return strings.Join(out, "\x00")
 }
 
 func (m originMark) origin() graph.Origin {
-	return graph.Origin{Kind: m.kind, Description: m.desc, External: m.external, Range: graph.Range{File: m.file,
+	var values []string
+	if m.values != "" {
+		values = strings.Split(m.values, "\x00")
+	}
+	return graph.Origin{Kind: m.kind, Description: m.desc, External: m.external, Values: values, Range: graph.Range{File: m.file,
 		Start: graph.Pos{Line: m.sl, Column: m.sc, Byte: m.sb}, End: graph.Pos{Line: m.el, Column: m.ec, Byte: m.eb}}}
 }
 
@@ -225,7 +261,7 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 		e.diag(graph.SeverityError, "invalid value for variable", fmt.Sprintf("var.%s: %s", vc.name, err), at)
 		cv = cty.UnknownVal(vc.typ)
 	}
-	if m, ok := e.mark(raw); ok {
+	if m, ok := e.mark(raw, cv); ok {
 		cv = cv.Mark(m)
 	}
 	if vc.sensitive {
