@@ -10,6 +10,7 @@
 package parser
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/portcullis-iac/portcullis/parser/cloudformation"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/parser/plan"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
@@ -30,6 +32,8 @@ type Options struct {
 	Terraform terraform.Options
 	// Plan configures loading Terraform plan JSON files.
 	Plan plan.Options
+	// CloudFormation configures loading CloudFormation templates.
+	CloudFormation cloudformation.Options
 }
 
 // skipDir reports whether a directory is never scanned: Terraform's and
@@ -43,7 +47,8 @@ func skipDir(name string) bool {
 // Terraform plan JSON file (plan.Detect), after the modules.
 func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, error) {
 	dirs := map[string]bool{}
-	var plans []string // Terraform plan JSON files (see package plan for which files are)
+	var plans []string     // Terraform plan JSON files (see package plan for which files are)
+	var templates []string // CloudFormation templates
 	for _, p := range paths {
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
@@ -59,15 +64,22 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 				plans = append(plans, p)
 				continue
 			}
-			return nil, fmt.Errorf("cannot scan %s: not a directory or a Terraform file", p)
+			if isTemplate(fsys, p) {
+				templates = append(templates, p)
+				continue
+			}
+			return nil, fmt.Errorf("cannot scan %s: not a directory, a Terraform file, a Terraform plan or a CloudFormation template", p)
 		}
 		err = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil // unreadable entries are skipped; the module loader reports files it cannot read
 			}
 			if !d.IsDir() {
-				if plan.Detect(fsys, name, false) {
+				switch {
+				case plan.Detect(fsys, name, false):
 					plans = append(plans, name)
+				case templateCandidate(name) && isTemplate(fsys, name):
+					templates = append(templates, name)
 				}
 				return nil
 			}
@@ -113,6 +125,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	}
 	wg.Wait()
 	graphs = append(graphs, plan.LoadAll(ctx, fsys, plans, opts.Plan)...)
+	graphs = append(graphs, loadTemplates(ctx, fsys, templates, opts.CloudFormation)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -197,4 +210,105 @@ func withoutPlannedDirs(dirs, plans []string, opts plan.Options) []string {
 		}
 	}
 	return out
+}
+
+// templateCandidate reports whether a file found while walking may be a
+// CloudFormation template: by extension, before its content decides.
+func templateCandidate(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json", ".yaml", ".yml", ".template", ".cfn":
+		return !strings.HasSuffix(name, ".tf.json") && !strings.HasSuffix(name, ".tofu.json")
+	}
+	return false
+}
+
+// maxTemplateSize bounds the files examined as templates (CloudFormation's
+// own limit for a template is 1 MB; S3-hosted ones may be larger).
+const maxTemplateSize = 8 << 20
+
+// isTemplate decides by content: a template mentions
+// AWSTemplateFormatVersion or an "AWS::" resource type, which a cheap byte
+// search finds before any decoding; then the decoded document must look
+// like a template. Other JSON and YAML files are passed over quietly.
+func isTemplate(fsys fs.FS, name string) bool {
+	info, err := fs.Stat(fsys, name)
+	if err != nil || info.Size() > maxTemplateSize {
+		return false
+	}
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return false
+	}
+	if !bytes.Contains(src, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(src, []byte("AWS::")) {
+		return false
+	}
+	if !bytes.Contains(src, []byte("Resources")) {
+		return false
+	}
+	root, _ := cloudformation.Decode(name, src)
+	if root == nil {
+		// Broken, but it names template things: load it so that its
+		// syntax errors are reported.
+		return bytes.Contains(src, []byte("AWSTemplateFormatVersion"))
+	}
+	return cloudformation.IsTemplate(root)
+}
+
+// loadTemplates loads each template, and the local templates their nested
+// stacks name, once each, in parallel; graphs come back in name order.
+func loadTemplates(ctx context.Context, fsys fs.FS, files []string, opts cloudformation.Options) []*graph.Graph {
+	seen := map[string]bool{}
+	var out []*graph.Graph
+	queue := append([]string(nil), files...)
+	for len(queue) > 0 && ctx.Err() == nil {
+		var batch []string
+		for _, f := range queue {
+			if !seen[f] {
+				seen[f] = true
+				batch = append(batch, f)
+			}
+		}
+		queue = nil
+		graphs := make([]*graph.Graph, len(batch))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for i, f := range batch {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				graphs[i] = loadTemplate(fsys, f, opts)
+			}()
+		}
+		wg.Wait()
+		for _, g := range graphs {
+			out = append(out, g)
+			for _, nested := range cloudformation.NestedTemplates(g) {
+				if fs.ValidPath(nested) && !seen[nested] {
+					if _, err := fs.Stat(fsys, nested); err == nil {
+						queue = append(queue, nested)
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Root < out[j].Root })
+	return out
+}
+
+func loadTemplate(fsys fs.FS, file string, opts cloudformation.Options) *graph.Graph {
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Diagnostics: []graph.Diagnostic{{
+			Severity: graph.SeverityError, Summary: "cannot read template", Detail: err.Error(), Range: graph.Range{File: file}}}}
+	}
+	root, diags := cloudformation.Decode(file, src)
+	if root == nil {
+		return &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Diagnostics: diags,
+			Files: []string{file}, Sources: map[string][]byte{file: src}}
+	}
+	g := cloudformation.LoadTemplate(file, root, src, opts)
+	g.Diagnostics = append(diags, g.Diagnostics...)
+	graph.SortDiagnostics(g.Diagnostics)
+	return g
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis-iac/portcullis/parser"
+	"github.com/portcullis-iac/portcullis/parser/cloudformation"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/parser/plan"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
@@ -163,6 +164,8 @@ func newScanCommand(stdout, stderr io.Writer, state *exitState) *cobra.Command {
 		dirs      []string
 		noColor   bool
 		sourceDir string
+		cfnFiles  []string
+		cfnParams []string
 		vars      varFlags
 	)
 	c := &cobra.Command{
@@ -221,7 +224,11 @@ change the exit code.`,
 					return fmt.Errorf("--source-dir: %w", err)
 				}
 			}
-			rep, evalFailed, err := scan(cmd.Context(), eng, root, rel, parser.Options{Terraform: tfOpts, Plan: planOpts})
+			cfnOpts, err := cfnOptions(root, cfnFiles, cfnParams)
+			if err != nil {
+				return err
+			}
+			rep, evalFailed, err := scan(cmd.Context(), eng, root, rel, parser.Options{Terraform: tfOpts, Plan: planOpts, CloudFormation: cfnOpts})
 			if err != nil {
 				return err
 			}
@@ -249,6 +256,8 @@ change the exit code.`,
 	f.StringVar(&rootDir, "root", "", "`DIR` that file paths in the output are relative to (default: the current directory, or the paths' common parent)")
 	f.StringArrayVar(&dirs, "policy-dir", nil, "also load the Rego policies of `DIR` (repeatable)")
 	f.StringVar(&sourceDir, "source-dir", "", "the Terraform configuration `DIR` a plan JSON file was made from, for exact locations (default: the plan file's directory when it holds .tf files)")
+	f.StringArrayVar(&cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`: the [{\"ParameterKey\", \"ParameterValue\"}] form of aws cloudformation, or {\"Key\": \"Value\"} (repeatable; later files win)")
+	f.StringArrayVar(&cfnParams, "cfn-parameter", nil, "set a CloudFormation parameter: `KEY=VALUE` (repeatable; wins over --cfn-parameters)")
 	f.BoolVar(&noColor, "no-color", false, "never colour text output (colour is used only on a terminal; NO_COLOR is respected)")
 	f.Var(&varFlag{vars: &vars, file: false}, "var", "set a root module variable: `NAME=VALUE` (repeatable; applied in command-line order with --var-file)")
 	f.Var(&varFlag{vars: &vars, file: true}, "var-file", "load root module variables from a .tfvars or .tfvars.json `FILE` (repeatable)")
@@ -479,4 +488,31 @@ func relativeTo(root, p string) (string, error) {
 		return "", err
 	}
 	return filepath.ToSlash(r), nil
+}
+
+// cfnOptions reads the CloudFormation parameter files and values.
+func cfnOptions(root string, files, params []string) (cloudformation.Options, error) {
+	var opts cloudformation.Options
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return opts, fmt.Errorf("--cfn-parameters: %w", err)
+		}
+		name := filepath.ToSlash(f)
+		if rel, err := relativeTo(root, f); err == nil {
+			name = rel
+		}
+		opts.ParameterFiles = append(opts.ParameterFiles, cloudformation.ParamFile{Name: name, Content: b})
+	}
+	for _, kv := range params {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return opts, fmt.Errorf("--cfn-parameter: want KEY=VALUE, got %q", kv)
+		}
+		if opts.Parameters == nil {
+			opts.Parameters = map[string]string{}
+		}
+		opts.Parameters[k] = v
+	}
+	return opts, nil
 }

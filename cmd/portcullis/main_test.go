@@ -44,19 +44,23 @@ func golden(t *testing.T, name, got string) {
 
 func TestExamplesGolden(t *testing.T) {
 	for _, ex := range []struct {
-		dir  string
+		dir  string // under examples/
 		code int
-	}{{"insecure", exitFindings}, {"secure", exitOK}, {"modules", exitFindings}} {
+	}{
+		{"terraform/insecure", exitFindings}, {"terraform/secure", exitOK}, {"terraform/modules", exitFindings},
+		{"cloudformation/insecure.yaml", exitFindings}, {"cloudformation/insecure.json", exitFindings},
+		{"cloudformation/secure.yaml", exitOK},
+	} {
 		for _, format := range []string{"text", "json", "sarif"} {
 			t.Run(ex.dir+"/"+format, func(t *testing.T) {
-				code, stdout, stderr := runCLI(t, "scan", "--root", repo, "--format", format, filepath.Join(repo, "examples", "terraform", ex.dir))
+				code, stdout, stderr := runCLI(t, "scan", "--root", repo, "--format", format, filepath.Join(repo, "examples", ex.dir))
 				if code != ex.code {
 					t.Errorf("exit code %d, want %d; stderr: %s", code, ex.code, stderr)
 				}
 				if stderr != "" {
 					t.Errorf("stderr: %s", stderr)
 				}
-				golden(t, "examples/"+ex.dir+"."+format, stdout)
+				golden(t, "examples/"+strings.ReplaceAll(ex.dir, "/", "_")+"."+format, stdout)
 			})
 		}
 	}

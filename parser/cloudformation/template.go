@@ -1,0 +1,446 @@
+package cloudformation
+
+import (
+	"fmt"
+	"path"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+)
+
+// Bounds of the evaluation of one template.
+const (
+	// MaxResources bounds the resources of one template (after Fn::ForEach
+	// expansion); the rest are not evaluated.
+	MaxResources = 10000
+	// maxFnDepth bounds the nesting of intrinsic functions.
+	maxFnDepth = 100
+	// maxNodeDepth bounds the nesting of values (mappings and sequences).
+	maxNodeDepth = 1000
+	// maxSteps bounds the nodes evaluated for one template (YAML aliases
+	// can make a small document a very large tree).
+	maxSteps = 4000000
+	// maxStringLen bounds a string built by Fn::Sub, Fn::Join,
+	// Fn::Base64 or Fn::ToJsonString.
+	maxStringLen = 4 << 20
+	// maxListLen bounds a list built by Fn::Split.
+	maxListLen = 100000
+)
+
+// Options configures loading a template.
+type Options struct {
+	// Parameters are --cfn-parameter Key=Value values. They win over the
+	// parameter files. A pseudo parameter (AWS::Region, AWS::AccountId,
+	// ...) can be given the same way; otherwise pseudo parameters are
+	// unknown.
+	Parameters map[string]string
+	// ParameterFiles are applied in order; a later file wins.
+	ParameterFiles []ParamFile
+}
+
+// samTransform is the transform that makes a template a SAM template.
+const samTransform = "AWS::Serverless-2016-10-31"
+
+// tmpl is the state of loading one template.
+type tmpl struct {
+	file  string
+	root  *Node
+	opts  Options
+	g     *graph.Graph
+	diags []graph.Diagnostic
+
+	given      map[string]givenValue
+	params     map[string]*param
+	mappings   *Node
+	conditions *Node
+	// resourceIDs are the declared logical IDs (after Fn::ForEach
+	// expansion), whether or not their Condition holds.
+	resourceIDs map[string]bool
+
+	conds    map[string]tri
+	condBusy map[string]bool
+
+	// env holds the Fn::ForEach loop variables in scope, innermost last.
+	env []binding
+
+	steps      int
+	stepsOver  bool
+	depth      int
+	fnDepth    int
+	depthNoted bool
+}
+
+// IsTemplate reports whether a decoded JSON or YAML document is a
+// CloudFormation template: a mapping with AWSTemplateFormatVersion, or
+// with a Resources mapping one of whose entries has a Type starting with
+// "AWS::", "Custom::" or "Alexa::". Other documents are not templates and
+// are passed over quietly.
+func IsTemplate(n *Node) bool {
+	if n == nil || n.Kind != Mapping {
+		return false
+	}
+	if n.Get("AWSTemplateFormatVersion") != nil {
+		return true
+	}
+	res := n.Get("Resources")
+	if res == nil || res.Kind != Mapping {
+		return false
+	}
+	for _, v := range res.Values {
+		if v == nil || v.Kind != Mapping {
+			continue
+		}
+		if ty := v.Get("Type"); ty != nil && ty.Kind == String && isResourceType(ty.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+func isResourceType(s string) bool {
+	return strings.HasPrefix(s, "AWS::") || strings.HasPrefix(s, "Custom::") || strings.HasPrefix(s, "Alexa::")
+}
+
+// LoadTemplate evaluates a decoded template into a graph: one resource per
+// logical ID (per Fn::ForEach iteration) whose Condition does not evaluate
+// to false. src is the file's content, kept in the graph's Sources. It
+// never returns nil and never panics.
+//
+// Each resource has Address and Name = the logical ID, Type = its Type,
+// Mode "managed", Provider "aws", and Range = the range of the logical ID
+// (as Terraform resources are located at their block header; Ranges[""]
+// is the same). Values, Unknown and Sensitive are the evaluated Properties
+// in plan JSON's conventions; Ranges has every property path down to list
+// elements: a literal is located where it is written, a value an intrinsic
+// function computed at the call (a parameter's value where it is
+// referenced, with the parameter's Default or parameter file entry in
+// Origins), and Fn::If is transparent: the value is the branch taken, with
+// its own ranges.
+//
+// Parameter values are strings, Number parameters included: CloudFormation
+// passes every parameter to properties as a string, so FromPort: !Ref Port
+// is "22" where FromPort: 22 is the number 22; policies convert (the port
+// helpers of policies/lib accept both). List parameters (CommaDelimitedList,
+// List<...>) are lists of strings; SSM parameter types are unknown.
+//
+// Refs are the Ref, Fn::GetAtt and Fn::Sub references to resources, at the
+// path of the property whose value contains them (TargetAttribute "Ref"
+// for Ref and ${Res}); of an Fn::If only the branch taken, or both when the
+// condition is unknown. Meta holds: "condition" (the resource's Condition)
+// and "condition_unknown" (true when it cannot be decided; the resource is
+// kept), "depends_on" (DependsOn, not an edge), "deletion_policy",
+// "update_replace_policy", "imports" ([{attribute, export}] for
+// Fn::ImportValue; export absent when not known), "template_file" (a
+// nested stack's local template), "expansion" ("for_each", or "unknown"
+// for the one representative resource of an Fn::ForEach over an unknown
+// collection) and "properties_unknown".
+func LoadTemplate(file string, root *Node, src []byte, opts Options) (g *graph.Graph) {
+	g = &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Files: []string{file},
+		Sources: map[string][]byte{}}
+	if src != nil {
+		g.Sources[file] = src
+	}
+	t := &tmpl{file: file, root: root, opts: opts, g: g}
+	defer func() {
+		if r := recover(); r != nil {
+			t.diags = append(t.diags, graph.Diagnostic{
+				Severity: graph.SeverityError,
+				Summary:  "internal error while loading the template; please report it",
+				Detail:   fmt.Sprintf("%v\n%s", r, debug.Stack()),
+				Range:    graph.Range{File: file},
+			})
+		}
+		g.Diagnostics = append(g.Diagnostics, t.diags...)
+		sort.Strings(g.Files[1:])
+		g.Link()
+	}()
+	if root == nil {
+		return g
+	}
+	if root.Kind != Mapping {
+		t.errorf(root.Range, "invalid template", "a template is a mapping with a Resources section")
+		return g
+	}
+	t.load()
+	return g
+}
+
+// NestedTemplates returns the local template files that the graph's nested
+// stacks (AWS::CloudFormation::Stack TemplateURL, AWS::Serverless::Application
+// Location) name, relative to the scan root, sorted: the caller scans each
+// as a template of its own.
+func NestedTemplates(g *graph.Graph) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range g.Resources {
+		if f, ok := r.Meta["template_file"].(string); ok && !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (t *tmpl) errorf(rng graph.Range, summary, detail string) {
+	t.diags = append(t.diags, graph.Diagnostic{Severity: graph.SeverityError, Summary: summary, Detail: detail, Range: rng})
+}
+
+func (t *tmpl) warnf(rng graph.Range, summary, detail string) {
+	t.diags = append(t.diags, graph.Diagnostic{Severity: graph.SeverityWarning, Summary: summary, Detail: detail, Range: rng})
+}
+
+// resourceDecl is one resource declaration to evaluate: a Resources entry,
+// or one iteration of an Fn::ForEach over resources.
+type resourceDecl struct {
+	id   string
+	key  *Node // the logical ID as written
+	body *Node
+	env  []binding
+	// expansion is "for_each" for a resource made by Fn::ForEach, "unknown"
+	// for the one representative resource of an Fn::ForEach over an unknown
+	// collection.
+	expansion string
+}
+
+func (t *tmpl) load() {
+	t.mappings = t.root.Get("Mappings")
+	t.conditions = t.root.Get("Conditions")
+	if t.conditions != nil && t.conditions.Kind != Mapping {
+		t.errorf(t.conditions.Range, "invalid Conditions section", "Conditions must be a mapping of condition names to conditions")
+		t.conditions = nil
+	}
+	t.conds, t.condBusy = map[string]tri{}, map[string]bool{}
+	t.bindParameters()
+
+	sec := t.root.Get("Resources")
+	if sec == nil {
+		return
+	}
+	if sec.Kind != Mapping {
+		t.errorf(sec.Range, "invalid Resources section", "Resources must be a mapping of logical IDs to resources")
+		return
+	}
+	decls := t.expandResources(sec)
+	if len(decls) > MaxResources {
+		t.warnf(decls[MaxResources].key.Range, "too many resources",
+			fmt.Sprintf("the template has more than %d resources; the rest are not evaluated", MaxResources))
+		decls = decls[:MaxResources]
+	}
+	t.resourceIDs = map[string]bool{}
+	for _, d := range decls {
+		t.resourceIDs[d.id] = true
+	}
+	globals := t.samGlobals()
+	for _, d := range decls {
+		if r := t.resource(d, globals); r != nil {
+			t.g.Resources = append(t.g.Resources, r)
+		}
+	}
+}
+
+// expandResources lists the resource declarations, expanding Fn::ForEach
+// and reporting duplicate logical IDs.
+func (t *tmpl) expandResources(sec *Node) []resourceDecl {
+	var out []resourceDecl
+	seen := map[string]bool{}
+	var add func(key, body *Node, id string, env []binding, expansion string)
+	add = func(key, body *Node, id string, env []binding, expansion string) {
+		if len(out) > MaxResources {
+			return
+		}
+		if strings.HasPrefix(id, forEachPrefix) {
+			t.forEach(key, body, env, func(k, b *Node, id string, env []binding, exp string) {
+				if expansion == "unknown" {
+					exp = expansion
+				}
+				add(k, b, id, env, exp)
+			})
+			return
+		}
+		if seen[id] {
+			t.errorf(key.Range, "duplicate resource", fmt.Sprintf("logical ID %s is declared more than once; the first declaration is used", id))
+			return
+		}
+		seen[id] = true
+		out = append(out, resourceDecl{id: id, key: key, body: body, env: env, expansion: expansion})
+	}
+	for i, k := range sec.Keys {
+		add(k, sec.Values[i], k.Value, nil, "")
+	}
+	return out
+}
+
+// resource evaluates one resource declaration; nil when the declaration
+// is invalid or its Condition is false.
+func (t *tmpl) resource(d resourceDecl, globals map[string]*Node) *graph.Resource {
+	body := d.body
+	if body == nil || body.Kind != Mapping {
+		t.errorf(d.key.Range, "invalid resource", fmt.Sprintf("resource %s must be a mapping with a Type", d.id))
+		return nil
+	}
+	tyNode := body.Get("Type")
+	switch {
+	case tyNode == nil || (tyNode.Kind == String && tyNode.Value == ""):
+		t.errorf(d.key.Range, "invalid resource", fmt.Sprintf("resource %s has no Type", d.id))
+		return nil
+	case tyNode.Kind != String:
+		t.errorf(tyNode.Range, "invalid resource", fmt.Sprintf("the Type of resource %s is not a string "+
+			"(a preprocessor directive such as Rain::Module? scan the processed template)", d.id))
+		return nil
+	}
+	t.env = d.env
+	defer func() { t.env = nil }()
+	meta := map[string]any{}
+	if d.expansion != "" {
+		meta["expansion"] = d.expansion
+	}
+	if c := body.Get("Condition"); c != nil {
+		if c.Kind != String {
+			t.errorf(c.Range, "invalid resource Condition", "a resource's Condition is the name of a condition")
+		} else {
+			switch t.condition(c.Value, c.Range) {
+			case tFalse:
+				return nil
+			case tUnknown:
+				meta["condition"] = c.Value
+				meta["condition_unknown"] = true
+			default:
+				meta["condition"] = c.Value
+			}
+		}
+	}
+	r := &graph.Resource{
+		Address:  d.id,
+		Mode:     "managed",
+		Type:     tyNode.Value,
+		Name:     d.id,
+		Format:   graph.FormatCloudFormation,
+		Provider: "aws",
+		Range:    d.key.Range,
+		Ranges:   map[string]graph.Range{"": d.key.Range},
+		Origins:  map[string][]graph.Origin{},
+		Meta:     meta,
+	}
+	props := body.Get("Properties")
+	if g := globals[r.Type]; g != nil {
+		props = mergeGlobals(g, props)
+	}
+	var pv *value
+	if props != nil {
+		pv = t.eval(props)
+		switch pv.kind {
+		case vMap, vUnknown, vNull:
+		case vNoValue:
+			pv = nil
+		default:
+			t.errorf(props.Range, "invalid resource Properties", fmt.Sprintf("the Properties of %s must be a mapping", d.id))
+			pv = nil
+		}
+	}
+	(&resourceTrees{res: r}).fill(pv)
+	t.resourceMeta(r, body)
+	r.Suppressions = t.suppressions(body)
+	return r
+}
+
+// resourceMeta records the resource attributes policies may read:
+// DependsOn, DeletionPolicy, UpdateReplacePolicy, and the local template of
+// a nested stack.
+func (t *tmpl) resourceMeta(r *graph.Resource, body *Node) {
+	if dn := body.Get("DependsOn"); dn != nil {
+		var deps []any
+		switch dn.Kind {
+		case String:
+			deps = append(deps, dn.Value)
+		case Sequence:
+			for _, it := range dn.Items {
+				if it.Kind == String {
+					deps = append(deps, it.Value)
+				}
+			}
+		}
+		if len(deps) > 0 {
+			r.Meta["depends_on"] = deps
+		}
+	}
+	for attr, key := range map[string]string{"DeletionPolicy": "deletion_policy", "UpdateReplacePolicy": "update_replace_policy"} {
+		if n := body.Get(attr); n != nil {
+			if v := t.eval(n); v.kind == vString {
+				r.Meta[key] = v.text
+			}
+		}
+	}
+	var loc string
+	switch r.Type {
+	case "AWS::CloudFormation::Stack":
+		if v, ok := r.Values["TemplateURL"].(string); ok {
+			loc = v
+		}
+	case "AWS::Serverless::Application":
+		if v, ok := r.Values["Location"].(string); ok {
+			loc = v
+		}
+	}
+	if f, ok := t.localTemplate(loc); ok {
+		r.Meta["template_file"] = f
+	}
+}
+
+// localTemplate resolves a nested stack's template location when it is a
+// local path (no URL scheme), relative to this template's directory,
+// inside the scan root.
+func (t *tmpl) localTemplate(loc string) (string, bool) {
+	loc = strings.TrimSpace(loc)
+	if loc == "" || strings.Contains(loc, "://") || strings.HasPrefix(loc, "/") || strings.Contains(loc, "\\") {
+		return "", false
+	}
+	if i := strings.IndexByte(loc, ':'); i >= 0 && !strings.ContainsAny(loc[:i], "/.") {
+		return "", false // another scheme (s3:foo)
+	}
+	f := path.Join(path.Dir(t.file), loc)
+	if f == ".." || strings.HasPrefix(f, "../") {
+		return "", false
+	}
+	return f, true
+}
+
+// suppressions reads a resource's inline ignores:
+//
+//	Metadata:
+//	  portcullis:
+//	    ignore:
+//	      - rule: PCS-AWS-001
+//	        reason: Public HTTPS endpoint, approved in SEC-123
+//
+// An ignore without a reason is reported and not applied: auditors need
+// the why. rule "*" ignores every rule.
+func (t *tmpl) suppressions(body *Node) []graph.Suppression {
+	pc := body.Get("Metadata").Get("portcullis")
+	if pc == nil {
+		return nil
+	}
+	ign := pc.Get("ignore")
+	if pc.Kind != Mapping || ign == nil || ign.Kind != Sequence {
+		t.warnf(pc.Range, "invalid portcullis metadata",
+			"Metadata.portcullis must be a mapping with an ignore list of {rule, reason}; it is not applied")
+		return nil
+	}
+	var out []graph.Suppression
+	for _, e := range ign.Items {
+		rule, reason := e.Get("rule"), e.Get("reason")
+		if e.Kind != Mapping || rule == nil || rule.Kind != String || strings.TrimSpace(rule.Value) == "" {
+			t.warnf(e.Range, "invalid portcullis ignore", "an ignore entry needs a rule id (or \"*\") and a reason; it is not applied")
+			continue
+		}
+		id := strings.TrimSpace(rule.Value)
+		if reason == nil || reason.Kind != String || strings.TrimSpace(reason.Value) == "" {
+			t.warnf(e.Range, "ignore without a reason", "the ignore of "+id+" needs a reason; it is not applied")
+			continue
+		}
+		out = append(out, graph.Suppression{RuleID: id, Reason: strings.TrimSpace(reason.Value), Range: e.Range})
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package cloudformation
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestCorpusSmoke decodes and loads every template of the shared corpus of
+// real-world templates: nothing may panic (a recovered panic is an
+// "internal error" diagnostic, which fails the test too). The counts are
+// logged (go test -v -run TestCorpusSmoke).
+func TestCorpusSmoke(t *testing.T) {
+	root := filepath.Join("..", "..", "..", "shared", "corpus", "cloudformation")
+	if _, err := os.Stat(root); err != nil {
+		t.Logf("no corpus at %s: nothing to smoke-test", root)
+		return
+	}
+	files, templates, others, resources := 0, 0, 0, 0
+	bySummary := map[string]int{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".json", ".yaml", ".yml", ".template":
+		default:
+			return nil
+		}
+		files++
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: panic: %v", rel, r)
+				}
+			}()
+			node, decodeDiags := Decode(rel, src)
+			if !IsTemplate(node) {
+				others++
+				return
+			}
+			templates++
+			g := LoadTemplate(rel, node, src, Options{})
+			resources += len(g.Resources)
+			for _, d := range append(decodeDiags, g.Diagnostics...) {
+				bySummary[string(d.Severity)+": "+d.Summary]++
+				if strings.HasPrefix(d.Summary, "internal error") {
+					t.Errorf("%s: %s", rel, d)
+				}
+			}
+			for _, r := range g.Resources {
+				if r.Values == nil || r.Unknown == nil || r.Sensitive == nil || r.Ranges[""].IsZero() {
+					t.Errorf("%s: resource %s is incomplete", rel, r.Address)
+				}
+			}
+		}()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for s, n := range bySummary {
+		lines = append(lines, fmt.Sprintf("%6d  %s", n, s))
+	}
+	sort.Strings(lines)
+	t.Logf("%d files: %d templates (%d resources), %d other documents; diagnostics by summary:\n%s",
+		files, templates, resources, others, strings.Join(lines, "\n"))
+}
