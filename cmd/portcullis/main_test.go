@@ -309,3 +309,24 @@ func TestSuppressedFindingsDoNotFailTheScan(t *testing.T) {
 		t.Errorf("text summary: %s", out)
 	}
 }
+
+func TestCloudFormationParameters(t *testing.T) {
+	tmpl := filepath.Join(repo, "examples", "cloudformation", "insecure.yaml")
+	_, before, _ := runCLI(t, "scan", "--root", repo, "--format", "json", tmpl)
+	if !strings.Contains(before, "TCP port 22 (SSH)") || !strings.Contains(before, "TCP port 3306 (MySQL)") {
+		t.Fatalf("the SSH and MySQL findings are missing:\n%s", before)
+	}
+	// The parameter file (aws cloudformation's array form) sets the admin
+	// network; Environment=prod takes the private branch of the Fn::If.
+	params := filepath.Join(t.TempDir(), "params.json")
+	if err := os.WriteFile(params, []byte(`[{"ParameterKey": "AdminCidr", "ParameterValue": "198.51.100.0/24"}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := runCLI(t, "scan", "--root", repo, "--format", "json", "--cfn-parameters", params, "--cfn-parameter", "Environment=prod", tmpl)
+	if strings.Contains(after, "TCP port 22 (SSH)") || strings.Contains(after, "TCP port 3306 (MySQL)") {
+		t.Errorf("parameters did not apply:\n%s", after)
+	}
+	if code, _, stderr := runCLI(t, "scan", "--cfn-parameter", "novalue", tmpl); code != exitError || !strings.Contains(stderr, `want KEY=VALUE`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
