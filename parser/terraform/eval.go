@@ -74,7 +74,7 @@ func newEvaluator(st *loadState, cfg *moduleConfig, modulePath string) *evaluato
 		st:         st,
 		cfg:        cfg,
 		modulePath: modulePath,
-		funcs:      functions(st.fsys, st.rootDir),
+		funcs:      st.functions(),
 		vars:       map[string]cty.Value{},
 		locals:     map[string]cty.Value{},
 		outputs:    map[string]cty.Value{},

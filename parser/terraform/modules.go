@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
@@ -86,10 +87,21 @@ type loadState struct {
 	configs    []*moduleConfig
 	used       map[*moduleConfig]bool
 	files      []string // variables files read
+	funcs      map[string]function.Function
 	resources  int
 
 	manifest       map[string]string // modules.json: call key → directory
 	manifestLoaded bool
+}
+
+// functions returns the function table of this module tree, built once:
+// file functions resolve against the root module's directory in every
+// module, as in Terraform.
+func (st *loadState) functions() map[string]function.Function {
+	if st.funcs == nil {
+		st.funcs = functions(st.fsys, st.rootDir)
+	}
+	return st.funcs
 }
 
 func (st *loadState) useConfig(cfg *moduleConfig) {
