@@ -172,6 +172,16 @@ rules contains rule if {
 	rule := _build(address, res, form[0], [attr, i], form[1], address)
 }
 
+# A single nested block written as a JSON object in a .tf.json file
+# ("ingress": {...} instead of [{...}]) is one block, at the attribute's path.
+rules contains rule if {
+	some address, res in managed_resources
+	some attr, form in _inline[res.type]
+	block := object.get(res, ["values", attr], [])
+	is_object(block)
+	rule := _build(address, res, form[0], [attr], form[1], address)
+}
+
 rules contains rule if {
 	some address, res in managed_resources
 	spec := _standalone[res.type]

@@ -379,3 +379,23 @@ test_type_sets if {
 		"AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
 	}
 }
+
+# A single nested block written as a JSON object in a .tf.json file is one
+# block, at the attribute's own path.
+test_inline_block_as_json_object if {
+	sg := mock.resource("aws_security_group", "web", {
+		"name": "web",
+		"description": "web servers",
+		"ingress": {
+			"description": "SSH",
+			"from_port": 22,
+			"to_port": 22,
+			"protocol": "tcp",
+			"cidr_blocks": ["0.0.0.0/0"],
+		},
+	})
+	[rule] := [r | some r in network.rules] with input as mock.doc([sg])
+	rule.path == "ingress"
+	rule.ipv4 == [{"cidr": "0.0.0.0/0", "path": "ingress.cidr_blocks.0"}]
+	rule.description == "SSH"
+}
