@@ -798,13 +798,113 @@ func (e *evaluator) jsonBody(b hcl.Body, sc *scope, prefix string, top bool, rec
 		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	obj := map[string]cty.Value{}
-	for name, a := range attrs {
+	var dynamic hcl.Expression
+	for _, name := range sortedKeys(attrs) {
+		a := attrs[name]
 		if top && (metaAttrs[name] || metaBlocks[name]) {
+			continue
+		}
+		if name == "dynamic" {
+			dynamic = a.Expr
 			continue
 		}
 		obj[name] = e.attribute(a.Expr, sc, join(prefix, name), rec)
 	}
+	if dynamic != nil {
+		e.jsonDynamic(dynamic, sc, prefix, obj, rec)
+	}
 	return cty.ObjectVal(obj)
+}
+
+// jsonObject evaluates an object written in JSON syntax as a block body:
+// its properties are arguments, and a "dynamic" property generates blocks.
+func (e *evaluator) jsonObject(expr hcl.Expression, sc *scope, prefix string, rec *recorder) cty.Value {
+	pairs, diags := hcl.ExprMap(expr)
+	if diags.HasErrors() {
+		return e.attribute(expr, sc, prefix, rec)
+	}
+	obj := map[string]cty.Value{}
+	var dynamic hcl.Expression
+	for _, kv := range pairs {
+		k, d := kv.Key.Value(nil)
+		if d.HasErrors() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+			continue
+		}
+		if name := k.AsString(); name == "dynamic" {
+			dynamic = kv.Value
+		} else {
+			obj[name] = e.attribute(kv.Value, sc, join(prefix, name), rec)
+		}
+	}
+	if dynamic != nil {
+		e.jsonDynamic(dynamic, sc, prefix, obj, rec)
+	}
+	return cty.ObjectVal(obj)
+}
+
+// jsonDynamic expands the dynamic blocks of a JSON-syntax body:
+//
+//	"dynamic": {"ingress": {"for_each": "${var.rules}", "iterator": "rule", "content": {...}}}
+//
+// (one object, or an array of them, per block type). Generated blocks are
+// appended to the blocks of that type written directly.
+func (e *evaluator) jsonDynamic(expr hcl.Expression, sc *scope, prefix string, obj map[string]cty.Value, rec *recorder) {
+	types, diags := hcl.ExprMap(expr)
+	if diags.HasErrors() {
+		e.diag(graph.SeverityError, "invalid dynamic block", "dynamic must be an object of block types", expr.Range())
+		return
+	}
+	for _, tv := range types {
+		k, d := tv.Key.Value(nil)
+		if d.HasErrors() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+			continue
+		}
+		typ := k.AsString()
+		specs := []hcl.Expression{tv.Value}
+		if list, d := hcl.ExprList(tv.Value); !d.HasErrors() {
+			specs = list
+		}
+		var blocks []cty.Value
+		if existing, ok := obj[typ]; ok && existing.IsKnown() && !existing.IsNull() && (existing.Type().IsTupleType() || existing.Type().IsListType()) {
+			blocks = existing.AsValueSlice()
+		}
+		for _, spec := range specs {
+			fields := map[string]hcl.Expression{}
+			pairs, d := hcl.ExprMap(spec)
+			if d.HasErrors() {
+				e.diag(graph.SeverityError, "invalid dynamic block", "a dynamic block must be an object", spec.Range())
+				continue
+			}
+			for _, kv := range pairs {
+				if fk, d := kv.Key.Value(nil); !d.HasErrors() && fk.Type() == cty.String && fk.IsKnown() && !fk.IsNull() {
+					fields[fk.AsString()] = kv.Value
+				}
+			}
+			fe, content := fields["for_each"], fields["content"]
+			if fe == nil || content == nil {
+				e.diag(graph.SeverityError, "invalid dynamic block", "a dynamic block needs for_each and content", spec.Range())
+				continue
+			}
+			iter := typ
+			if it, ok := fields["iterator"]; ok {
+				if v, d := it.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+					iter = v.AsString()
+				}
+			}
+			insts := e.eachInstances(e.eval(fe, sc), fe.Range(), "dynamic block for_each", func(k, v cty.Value) *scope {
+				return sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
+			})
+			for _, in := range insts {
+				p := join(prefix, typ+"."+strconv.Itoa(len(blocks)))
+				rec.setRange(p, e.st.pos.rng(content.Range()))
+				blocks = append(blocks, e.jsonObject(content, in.scope, p, rec))
+				if in.unknown && rec != nil {
+					rec.res.Meta["dynamic_unknown"] = appendMeta(rec.res.Meta["dynamic_unknown"], p)
+				}
+			}
+		}
+		obj[typ] = cty.TupleVal(blocks)
+	}
 }
 
 // attribute evaluates one attribute and records the ranges of the

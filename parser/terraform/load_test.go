@@ -470,3 +470,31 @@ resource "x_sg" "other" {}
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
+
+func TestJSONSyntaxDynamicBlocks(t *testing.T) {
+	g := load(t, map[string]string{"m/main.tf.json": `{
+  "variable": {"ports": {"default": [22, 443]}},
+  "resource": {"aws_security_group": {"web": {
+    "name": "web",
+    "ingress": [{"from_port": 80, "to_port": 80, "cidr_blocks": ["10.0.0.0/8"]}],
+    "dynamic": {"ingress": {
+      "for_each": "${var.ports}",
+      "iterator": "p",
+      "content": {"from_port": "${p.value}", "to_port": "${p.value}", "cidr_blocks": ["0.0.0.0/0"], "description": "port ${p.key}"}
+    }}
+  }}}
+}`}, Options{})
+	sg := resource(t, g, "aws_security_group.web")
+	want := `{"ingress":[{"cidr_blocks":["10.0.0.0/8"],"from_port":80,"to_port":80},` +
+		`{"cidr_blocks":["0.0.0.0/0"],"description":"port 0","from_port":22,"to_port":22},` +
+		`{"cidr_blocks":["0.0.0.0/0"],"description":"port 1","from_port":443,"to_port":443}],"name":"web"}`
+	if got := jsonOf(sg.Values); got != want {
+		t.Errorf("values = %s\nwant     %s", got, want)
+	}
+	if got := sg.Ranges["ingress.2.cidr_blocks.0"].String(); got != "m/main.tf.json:9:87" {
+		t.Errorf("generated element at %s", got)
+	}
+	if len(g.Diagnostics) != 0 {
+		t.Errorf("diagnostics: %v", g.Diagnostics)
+	}
+}
