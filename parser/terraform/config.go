@@ -26,6 +26,10 @@ const MaxFileSize = 8 << 20
 type moduleConfig struct {
 	dir              string
 	files            []string // relative paths, sorted
+	// attrNames are the attribute names the module's expressions read
+	// anywhere (x.id, each.value.arn): a reference to a whole resource
+	// offers them, unknown when not configured.
+	attrNames map[string]bool
 	variables        map[string]*variableConfig
 	locals           map[string]*hcl.Attribute
 	outputs          map[string]*hcl.Attribute
@@ -213,6 +217,7 @@ func loadModuleConfig(fsys fs.FS, dir string, pos *positions) *moduleConfig {
 			continue
 		}
 		m.decodeFile(p.file, isOverride(p.name))
+		m.collectAttrNames(p.file)
 	}
 	return m
 }
@@ -486,4 +491,32 @@ func blockKey(b *hclsyntax.Block) string {
 		return b.Labels[0]
 	}
 	return b.Type
+}
+
+// collectAttrNames records every attribute name read in a file's
+// expressions.
+func (m *moduleConfig) collectAttrNames(f *hcl.File) {
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return
+	}
+	if m.attrNames == nil {
+		m.attrNames = map[string]bool{"id": true}
+	}
+	add := func(t hcl.Traversal) {
+		for _, step := range t {
+			if a, ok := step.(hcl.TraverseAttr); ok {
+				m.attrNames[a.Name] = true
+			}
+		}
+	}
+	_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			add(x.Traversal)
+		case *hclsyntax.RelativeTraversalExpr:
+			add(x.Traversal)
+		}
+		return nil
+	})
 }

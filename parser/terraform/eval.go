@@ -173,6 +173,7 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 	type resKey struct{ mode, typ, name string }
 	resAttrs := map[resKey]map[string]bool{}
 	moduleOutputs := map[string]map[string]bool{}
+	var relAttrs map[string]bool // attributes read after a splat or computed index
 	for _, t := range expr.Variables() {
 		root := t.RootName()
 		if sc != nil {
@@ -240,6 +241,7 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 				if a, ok := refAttr(t, 3); ok {
 					resAttrs[k][a] = true
 				} else {
+					relAttrs = relAttrsOf(expr, relAttrs)
 					resAttrs[k]["*"] = true
 				}
 			}
@@ -258,6 +260,7 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 			if a, ok := refAttr(t, 2); ok {
 				resAttrs[k][a] = true
 			} else {
+				relAttrs = relAttrsOf(expr, relAttrs)
 				resAttrs[k]["*"] = true
 			}
 		}
@@ -309,6 +312,17 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 			if rc == nil {
 				target[k.typ][k.name] = cty.DynamicVal
 				continue
+			}
+			if attrs["*"] {
+				// Used whole, through a splat or a computed index: every
+				// attribute the expression reads that way may be computed.
+				attrs = map[string]bool{"*": true}
+				for n := range relAttrs {
+					attrs[n] = true
+				}
+				for n := range e.cfg.attrNames {
+					attrs[n] = true
+				}
 			}
 			target[k.typ][k.name] = e.resourceValue(rc, attrs)
 		}
@@ -398,14 +412,9 @@ func (e *evaluator) local(name string, at hcl.Range) cty.Value {
 
 // resourceValue is the value of a resource reference: an instance object
 // whose configured attributes are known and every other attribute named in
-// attrs is unknown (attrs["*"]: the attributes read are not static), aggregated over instances as Terraform does (a tuple for
+// attrs is unknown, aggregated over instances as Terraform does (a tuple for
 // count, an object for for_each).
 func (e *evaluator) resourceValue(rc *resourceConfig, attrs map[string]bool) cty.Value {
-	if attrs["*"] {
-		// Used whole or through a splat (aws_subnet.x[*].id): which
-		// attributes are read is not static, and computed ones are unknown.
-		return cty.DynamicVal
-	}
 	memo := rc.addr() + "|" + strings.Join(sortedKeys(attrs), ",")
 	if v, ok := e.refVals[memo]; ok {
 		return v
@@ -461,6 +470,9 @@ func withAttrs(obj cty.Value, attrs map[string]bool) cty.Value {
 		m = map[string]cty.Value{}
 	}
 	for a := range attrs {
+		if a == "*" {
+			continue
+		}
 		if v, ok := m[a]; !ok || v.IsNull() {
 			m[a] = cty.DynamicVal
 		}
@@ -1212,4 +1224,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// relAttrsOf adds to into the attribute names that expr reads after a splat
+// or a computed index (aws_subnet.x[*].id, aws_subnet.x[count.index].id):
+// a reference to a whole resource must offer them, unknown when the
+// configuration does not set them.
+func relAttrsOf(expr hcl.Expression, into map[string]bool) map[string]bool {
+	if into != nil {
+		return into
+	}
+	into = map[string]bool{}
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return into
+	}
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		if rt, ok := n.(*hclsyntax.RelativeTraversalExpr); ok && len(rt.Traversal) > 0 {
+			if a, ok := rt.Traversal[0].(hcl.TraverseAttr); ok {
+				into[a.Name] = true
+			}
+		}
+		return nil
+	})
+	return into
 }

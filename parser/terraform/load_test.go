@@ -498,3 +498,37 @@ func TestJSONSyntaxDynamicBlocks(t *testing.T) {
 		t.Errorf("diagnostics: %v", g.Diagnostics)
 	}
 }
+
+func TestWholeResourceReferencesKeepKnownKeys(t *testing.T) {
+	g := load(t, map[string]string{"m/main.tf": `
+resource "aws_subnet" "s" {
+  for_each   = { a = "10.0.1.0/24", b = "10.0.2.0/24" }
+  cidr_block = each.value
+}
+resource "x_per_subnet" "p" {
+  for_each  = aws_subnet.s
+  cidr      = each.value.cidr_block
+  subnet_id = each.value.id
+}
+resource "x_list" "l" {
+  ids   = [for s in aws_subnet.s : s.id]
+  cidrs = values(aws_subnet.s)[*].cidr_block
+  n     = length(aws_subnet.s)
+}
+`}, Options{})
+	want := []string{`aws_subnet.s["a"]`, `aws_subnet.s["b"]`, "x_list.l", `x_per_subnet.p["a"]`, `x_per_subnet.p["b"]`}
+	if diff := cmp.Diff(want, addresses(g)); diff != "" {
+		t.Fatalf("addresses (-want +got):\n%s", diff)
+	}
+	p := resource(t, g, `x_per_subnet.p["b"]`)
+	if jsonOf(p.Values) != `{"cidr":"10.0.2.0/24"}` || jsonOf(p.Unknown) != `{"subnet_id":true}` {
+		t.Errorf("values %s unknown %s", jsonOf(p.Values), jsonOf(p.Unknown))
+	}
+	l := resource(t, g, "x_list.l")
+	if jsonOf(l.Values) != `{"cidrs":["10.0.1.0/24","10.0.2.0/24"],"ids":[null,null],"n":2}` {
+		t.Errorf("values %s unknown %s", jsonOf(l.Values), jsonOf(l.Unknown))
+	}
+	if len(g.Diagnostics) != 0 {
+		t.Errorf("diagnostics: %v", g.Diagnostics)
+	}
+}
