@@ -24,12 +24,12 @@ const MaxFileSize = 8 << 20
 // moduleConfig is the shallow decode of one module directory: the top-level
 // blocks with their bodies kept for on-demand evaluation.
 type moduleConfig struct {
-	dir              string
-	files            []string // relative paths, sorted
+	dir   string
+	files []string // relative paths, sorted
 	// attrNames are the attribute names the module's expressions read
 	// anywhere (x.id, each.value.arn): a reference to a whole resource
 	// offers them, unknown when not configured.
-	attrNames map[string]bool
+	attrNames        map[string]bool
 	variables        map[string]*variableConfig
 	locals           map[string]*hcl.Attribute
 	outputs          map[string]*hcl.Attribute
