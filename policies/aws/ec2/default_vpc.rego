@@ -56,7 +56,8 @@
 #     Create a dedicated VPC with private subnets (or use your platform's network
 #     module) and place every resource in it explicitly: vpc_id for security
 #     groups, subnet_id for instances, db_subnet_group_name for databases,
-#     subnets for load balancers. Delete the default VPC in each region you use,
+#     subnets for load balancers (in CloudFormation: VpcId, SubnetId,
+#     DBSubnetGroupName, Subnets). Delete the default VPC in each region you use,
 #     and manage the default security group only to remove all its rules:
 #
 #       resource "aws_default_security_group" "default" {
