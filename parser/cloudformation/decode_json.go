@@ -40,7 +40,7 @@ type decJSONFrame struct {
 	node      *Node
 	keys      map[string]*Node // object: the keys seen, to find duplicates
 	key       *Node            // object: the key whose value comes next
-	skipValue bool             // object: the next value belongs to a duplicate key
+	skipValue bool             // object: the next value belongs to a duplicate key and replaces the first
 }
 
 func (d *decJSONDecoder) rng(start, end int) graph.Range { return d.lines.rng(d.file, start, end) }
@@ -190,8 +190,9 @@ func (d *decJSONDecoder) key(f *decJSONFrame, k *Node) {
 		f.skipValue = true
 		d.diags = append(d.diags, decodeDiag(graph.SeverityError, k.Range,
 			fmt.Sprintf("duplicate key %q", k.Value),
-			fmt.Sprintf("the key is defined at line %d and again at line %d; the first value is kept",
+			fmt.Sprintf("the key is defined at line %d and again at line %d; CloudFormation uses the last value, and so does Portcullis",
 				first.Range.Start.Line, k.Range.Start.Line)))
+		f.keys[k.Value] = k
 		return
 	}
 	f.keys[k.Value] = k
@@ -206,7 +207,14 @@ func (d *decJSONDecoder) attach(f *decJSONFrame, n *Node) {
 	if f.key == nil { // cannot happen after encoding/json's checks
 		return
 	}
-	if !f.skipValue {
+	if f.skipValue {
+		// A duplicate key: the last value wins, as in CloudFormation.
+		for i, k := range f.node.Keys {
+			if k.Value == f.key.Value {
+				f.node.Keys[i], f.node.Values[i] = f.key, n
+			}
+		}
+	} else {
 		f.node.Keys = append(f.node.Keys, f.key)
 		f.node.Values = append(f.node.Values, n)
 	}

@@ -742,8 +742,14 @@ func (d *decYAMLDecoder) mapping(yn *yaml.Node, c int) (*Node, int) {
 		if first := seen[kn.Value]; first != nil {
 			d.diags = append(d.diags, decodeDiag(graph.SeverityError, kn.Range,
 				fmt.Sprintf("duplicate key %q", kn.Value),
-				fmt.Sprintf("the key is defined at line %d and again at line %d; the first value is kept",
+				fmt.Sprintf("the key is defined at line %d and again at line %d; CloudFormation uses the last value, and so does Portcullis",
 					first.Range.Start.Line, kn.Range.Start.Line)))
+			for i, k := range n.Keys {
+				if k.Value == kn.Value {
+					n.Keys[i], n.Values[i] = kn, vn
+				}
+			}
+			seen[kn.Value] = kn
 			continue
 		}
 		seen[kn.Value] = kn

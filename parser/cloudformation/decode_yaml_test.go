@@ -253,10 +253,10 @@ func TestDecodeYAMLDiagnostics(t *testing.T) {
 		{
 			name: "duplicate key",
 			src:  "a: 1\nb: 2\na: 3\n",
-			want: []decDiagWant{{graph.SeverityError, `duplicate key "a"`, 3, 1, 3, 2, "line 1 and again at line 3; the first value is kept"}},
+			want: []decDiagWant{{graph.SeverityError, `duplicate key "a"`, 3, 1, 3, 2, "line 1 and again at line 3; CloudFormation uses the last value, and so does Portcullis"}},
 			check: func(t *testing.T, n *Node) {
-				if len(n.Keys) != 2 || n.Get("a").Value != "1" {
-					t.Errorf("want the first value kept:\n%s", decodeDump(nil, n))
+				if len(n.Keys) != 2 || n.Get("a").Value != "3" {
+					t.Errorf("want the last value, as CloudFormation:\n%s", decodeDump(nil, n))
 				}
 			},
 		},

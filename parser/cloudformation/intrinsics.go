@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
 // pseudoParameters are CloudFormation's pseudo parameters other than
@@ -147,6 +149,56 @@ func (t *tmpl) fail(n *Node, fn, detail string, inputs ...*value) *value {
 }
 
 func (t *tmpl) call(n *Node, fn string, arg *Node) *value {
+	if t.valuesOver {
+		return unknownAt(n.Range)
+	}
+	v := t.callFn(n, fn, arg)
+	// A function's result is a new value as large as what it copied (a Ref
+	// to a long list parameter, a FindInMap): charge its size, so that a
+	// small template repeating such calls cannot exhaust memory.
+	if !t.charge(size(v, maxValues-t.values+1), n.Range) {
+		return unknownAt(n.Range)
+	}
+	return v
+}
+
+// charge spends n of the template's budget of values built by functions
+// and loop iterations; false (with one diagnostic) once it is exhausted.
+func (t *tmpl) charge(n int, at graph.Range) bool {
+	t.values += n
+	if t.values <= maxValues {
+		return true
+	}
+	if !t.valuesOver {
+		t.valuesOver = true
+		t.errorf(at, "template too complex",
+			fmt.Sprintf("functions and loops build more than %d values (copies of very large lists, nested Fn::ForEach?); the rest is unknown", maxValues))
+	}
+	return false
+}
+
+// size counts the parts of v, stopping at limit.
+func size(v *value, limit int) int {
+	if v == nil {
+		return 0
+	}
+	n := 1
+	for _, it := range v.items {
+		if n >= limit {
+			return n
+		}
+		n += size(it, limit-n)
+	}
+	for _, f := range v.fields {
+		if n >= limit {
+			return n
+		}
+		n += size(f, limit-n)
+	}
+	return n
+}
+
+func (t *tmpl) callFn(n *Node, fn string, arg *Node) *value {
 	if !t.enterFn(n) {
 		return unknownAt(n.Range)
 	}

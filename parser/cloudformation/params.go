@@ -38,6 +38,8 @@ type param struct {
 type givenValue struct {
 	text   string
 	origin *graph.Origin // nil for --cfn-parameter values
+	// previous is set for UsePreviousValue: the deployed value, unknown here.
+	previous bool
 }
 
 // isListType reports whether a parameter type is a list: CommaDelimitedList
@@ -65,7 +67,7 @@ func (t *tmpl) givenValues() map[string]givenValue {
 		for _, e := range entries {
 			o := graph.Origin{Kind: graph.OriginParameter,
 				Description: fmt.Sprintf("value of parameter %s from %s", e.key, pf.Name), Range: e.rng}
-			out[e.key] = givenValue{text: e.value, origin: &o}
+			out[e.key] = givenValue{text: e.value, origin: &o, previous: e.previous}
 		}
 	}
 	keys := make([]string, 0, len(t.opts.Parameters))
@@ -114,6 +116,9 @@ func (t *tmpl) bindParameters() {
 			continue
 		}
 		if gv, ok := t.given[name]; ok {
+			if gv.previous {
+				continue // unknown: neither the Default nor a guess
+			}
 			var origins []graph.Origin
 			var rng graph.Range
 			if gv.origin != nil {
@@ -179,6 +184,7 @@ func (t *tmpl) paramValue(p *param, parts []string, rng graph.Range, origins []g
 type paramEntry struct {
 	key, value string
 	rng        graph.Range
+	previous   bool // UsePreviousValue: the deployed value, not known here
 }
 
 // parseParamFile reads a parameter file in either JSON form, locating each
@@ -214,7 +220,8 @@ func parseParamFile(name string, src []byte) ([]paramEntry, []graph.Diagnostic) 
 			}
 			if v == nil {
 				if up := e.get("UsePreviousValue"); up != nil && up.text == "true" {
-					continue // the deployed value: not known here
+					out = append(out, paramEntry{key: k.text, previous: true, rng: at(e)})
+					continue
 				}
 				bad(e, fmt.Sprintf("parameter %s has no ParameterValue", k.text))
 				continue
@@ -287,6 +294,10 @@ func (j *pfValue) paramText() (string, bool) {
 
 // parseParamJSON decodes JSON keeping each value's byte span.
 func parseParamJSON(src []byte) (*pfValue, error) {
+	// A byte order mark is blanked, keeping every offset where it was.
+	if bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) {
+		src = append([]byte("   "), src[3:]...)
+	}
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
 	p := &pfParser{dec: dec, src: src}

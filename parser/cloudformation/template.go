@@ -22,6 +22,9 @@ const (
 	// maxSteps bounds the nodes evaluated for one template (YAML aliases
 	// can make a small document a very large tree).
 	maxSteps = 4000000
+	// maxValues bounds the values built by intrinsic functions and
+	// Fn::ForEach iterations for one template.
+	maxValues = 200000
 	// maxStringLen bounds a string built by Fn::Sub, Fn::Join,
 	// Fn::Base64 or Fn::ToJsonString.
 	maxStringLen = 4 << 20
@@ -67,6 +70,8 @@ type tmpl struct {
 
 	steps      int
 	stepsOver  bool
+	values     int
+	valuesOver bool
 	depth      int
 	fnDepth    int
 	depthNoted bool
@@ -341,6 +346,14 @@ func (t *tmpl) resource(d resourceDecl, globals map[string]*Node) *graph.Resourc
 		}
 	}
 	(&resourceTrees{res: r}).fill(pv)
+	if pv != nil && pv.kind == vUnknown {
+		// Properties chosen by an Fn::If on an unknown condition: every
+		// property either branch sets is unknown, so no rule reports one
+		// as missing.
+		for _, k := range branchKeys(props, 0) {
+			r.Unknown[k] = true
+		}
+	}
 	t.resourceMeta(r, body)
 	r.Suppressions = t.suppressions(body)
 	return r
@@ -441,6 +454,29 @@ func (t *tmpl) suppressions(body *Node) []graph.Suppression {
 			continue
 		}
 		out = append(out, graph.Suppression{RuleID: id, Reason: strings.TrimSpace(reason.Value), Range: e.Range})
+	}
+	return out
+}
+
+// branchKeys lists the keys of the mappings an Fn::If (possibly nested)
+// may produce.
+func branchKeys(n *Node, depth int) []string {
+	if n == nil || depth > 32 {
+		return nil
+	}
+	if n.Kind == Mapping && len(n.Keys) == 1 && n.Keys[0].Value == "Fn::If" {
+		args := n.Values[0]
+		if args == nil || args.Kind != Sequence || len(args.Items) != 3 {
+			return nil
+		}
+		return append(branchKeys(args.Items[1], depth+1), branchKeys(args.Items[2], depth+1)...)
+	}
+	if n.Kind != Mapping {
+		return nil
+	}
+	out := make([]string, 0, len(n.Keys))
+	for _, k := range n.Keys {
+		out = append(out, k.Value)
 	}
 	return out
 }

@@ -134,6 +134,9 @@ func (t *tmpl) forEach(key, arg *Node, env []binding, emit func(key, body *Node,
 		exp = "unknown"
 	}
 	for _, b := range l.iterations(arg.Items[1].Range) {
+		if !t.charge(1, arg.Range) {
+			return
+		}
 		inner := withBinding(env, b)
 		for i, k := range l.out.Keys {
 			id := k.Value
@@ -155,6 +158,9 @@ func (t *tmpl) forEachProperties(key, arg *Node, m *value) {
 	saved := t.env
 	defer func() { t.env = saved }()
 	for _, b := range l.iterations(arg.Items[1].Range) {
+		if !t.charge(1, arg.Range) {
+			return
+		}
 		t.env = withBinding(saved, b)
 		for i, k := range l.out.Keys {
 			if strings.HasPrefix(k.Value, forEachPrefix) {

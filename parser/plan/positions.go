@@ -321,21 +321,44 @@ func join(prefix, name string) string {
 }
 
 // lines converts byte offsets of one file to graph positions: 1-based
-// lines, 1-based columns in Unicode code points.
+// lines, 1-based columns in Unicode code points. terraform show -json writes
+// the whole plan on one line, so columns come from rune counts kept at
+// checkpoints, never from a count over the whole line.
 type lines struct {
 	file   string
 	data   []byte
 	starts []int
+	// runes[i] is the number of runes in data[:i*checkpoint].
+	runes []int
 }
+
+const checkpoint = 4096
 
 func newLines(file string, data []byte, base int) *lines {
 	starts := []int{base} // a byte order mark is not a column
+	runes := []int{0}
+	n := 0
 	for i, c := range data {
 		if c == '\n' {
 			starts = append(starts, i+1)
 		}
+		if c < utf8.RuneSelf || utf8.RuneStart(c) {
+			n++
+		}
+		if (i+1)%checkpoint == 0 {
+			runes = append(runes, n)
+		}
 	}
-	return &lines{file: file, data: data, starts: starts}
+	return &lines{file: file, data: data, starts: starts, runes: runes}
+}
+
+// runeCount is the number of runes in data[:off].
+func (l *lines) runeCount(off int) int {
+	c := off / checkpoint
+	if c >= len(l.runes) {
+		c = len(l.runes) - 1
+	}
+	return l.runes[c] + utf8.RuneCount(l.data[c*checkpoint:off])
 }
 
 func (l *lines) pos(off int) graph.Pos {
@@ -343,7 +366,7 @@ func (l *lines) pos(off int) graph.Pos {
 	line := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
 	line = max(line, 0)
 	from := min(l.starts[line], off)
-	return graph.Pos{Line: line + 1, Column: utf8.RuneCount(l.data[from:off]) + 1, Byte: off}
+	return graph.Pos{Line: line + 1, Column: l.runeCount(off) - l.runeCount(from) + 1, Byte: off}
 }
 
 func (l *lines) rng(s span) graph.Range {

@@ -1,10 +1,12 @@
 package plan
 
 import (
+	"bytes"
+	"encoding/json"
 	"io/fs"
-	"maps"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
@@ -106,15 +108,134 @@ func (l *loader) locate(opts Options) {
 // calls leading to it (which decide where a finding in a module is shown).
 func (l *loader) sourceRanges(r, h *graph.Resource) {
 	r.Range = h.Range
-	r.Ranges = maps.Clone(h.Ranges)
-	if r.Ranges == nil {
-		r.Ranges = map[string]graph.Range{}
+	remap := blockOrder(r.Values, h.Values)
+	r.Ranges = map[string]graph.Range{}
+	for p, rg := range h.Ranges {
+		if q, ok := remapPath(p, remap); ok {
+			r.Ranges[q] = rg
+		}
 	}
 	r.Ranges[""] = r.Range
-	if len(h.Origins) > 0 {
-		r.Origins = maps.Clone(h.Origins)
+	// Provenance describes the values the HCL evaluation saw; the plan may
+	// have used others (-var, a different tfvars). Keep a hop only where
+	// both agree on the value.
+	for p, o := range h.Origins {
+		q, ok := remapPath(p, remap)
+		if !ok || !sameValue(valueAt(r.Values, q), valueAt(h.Values, p)) {
+			continue
+		}
+		if r.Origins == nil {
+			r.Origins = map[string][]graph.Origin{}
+		}
+		r.Origins[q] = o
 	}
 	r.Callers = h.Callers
+}
+
+// blockOrder matches the elements of repeated nested blocks between the
+// plan and the HCL: Terraform writes set-typed blocks (a security group's
+// ingress) in its own order, not the source's. The result maps a block type
+// to, for each HCL index, the plan index with the same content (-1 when
+// there is none).
+func blockOrder(plan, hcl map[string]any) map[string][]int {
+	out := map[string][]int{}
+	for k, hv := range hcl {
+		hl, ok1 := hv.([]any)
+		pl, ok2 := plan[k].([]any)
+		if !ok1 || !ok2 || len(hl) == 0 {
+			continue
+		}
+		if _, isObj := hl[0].(map[string]any); !isObj {
+			continue
+		}
+		order := make([]int, len(hl))
+		used := make([]bool, len(pl))
+		for i, he := range hl {
+			order[i] = -1
+			for j, pe := range pl {
+				if !used[j] && contains(pe, he) {
+					order[i], used[j] = j, true
+					break
+				}
+			}
+		}
+		out[k] = order
+	}
+	return out
+}
+
+// contains reports whether every known value of the HCL element h is the
+// same in the plan element p (the plan also has provider defaults).
+func contains(p, h any) bool {
+	switch hv := h.(type) {
+	case map[string]any:
+		pv, ok := p.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, x := range hv {
+			if !contains(pv[k], x) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		pv, ok := p.([]any)
+		if !ok || len(pv) != len(hv) {
+			return false
+		}
+		for i := range hv {
+			if hv[i] != nil && !contains(pv[i], hv[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return sameValue(p, h)
+}
+
+// remapPath rewrites the block index of an HCL attribute path to the plan's
+// ("ingress.0.cidr_blocks" -> "ingress.1.cidr_blocks"); false when the
+// element has no counterpart in the plan.
+func remapPath(p string, remap map[string][]int) (string, bool) {
+	parts := strings.SplitN(p, ".", 3)
+	order, ok := remap[parts[0]]
+	if !ok || len(parts) < 2 {
+		return p, true
+	}
+	i, err := strconv.Atoi(parts[1])
+	if err != nil || i < 0 || i >= len(order) || order[i] < 0 {
+		return "", false
+	}
+	parts[1] = strconv.Itoa(order[i])
+	return strings.Join(parts, "."), true
+}
+
+func valueAt(v any, path string) any {
+	if path == "" {
+		return v
+	}
+	for _, step := range strings.Split(path, ".") {
+		switch c := v.(type) {
+		case map[string]any:
+			v = c[step]
+		case []any:
+			i, err := strconv.Atoi(step)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			v = c[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+func sameValue(a, b any) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
 }
 
 // planRanges points a resource at its object in the plan file, and its

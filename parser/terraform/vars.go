@@ -240,6 +240,9 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 		raw = rawValue{rng: vc.def.Range(), kind: graph.OriginVariableDefault,
 			desc: fmt.Sprintf("value from the default of var.%s", vc.name), depth: e.depth, external: e.remote()}
 	default:
+		if vc.sensitive {
+			return cty.UnknownVal(vc.typ).Mark(sensitiveMark{})
+		}
 		return cty.UnknownVal(vc.typ)
 	}
 	if v.IsNull() && !vc.nullable && vc.def != nil {
