@@ -109,21 +109,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	list = roots(fsys, list, tfOpts.Cache)
 	list = withoutPlannedDirs(list, plans, opts.Plan)
 
-	graphs := make([]*graph.Graph, len(list))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, dir := range list {
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			graphs[i] = terraform.LoadModule(fsys, dir, tfOpts)
-		}()
-	}
-	wg.Wait()
+	graphs := inParallel(ctx, list, func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) })
 	graphs = append(graphs, plan.LoadAll(ctx, fsys, plans, opts.Plan)...)
 	graphs = append(graphs, loadTemplates(ctx, fsys, templates, opts.CloudFormation)...)
 	if err := ctx.Err(); err != nil {
@@ -269,19 +255,11 @@ func loadTemplates(ctx context.Context, fsys fs.FS, files []string, opts cloudfo
 			}
 		}
 		queue = nil
-		graphs := make([]*graph.Graph, len(batch))
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-		for i, f := range batch {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem; wg.Done() }()
-				graphs[i] = loadTemplate(fsys, f, opts)
-			}()
-		}
-		wg.Wait()
+		graphs := inParallel(ctx, batch, func(f string) *graph.Graph { return loadTemplate(fsys, f, opts) })
 		for _, g := range graphs {
+			if g == nil { // cancelled
+				continue
+			}
 			out = append(out, g)
 			for _, nested := range cloudformation.NestedTemplates(g) {
 				if fs.ValidPath(nested) && !seen[nested] {
@@ -311,4 +289,25 @@ func loadTemplate(fsys fs.FS, file string, opts cloudformation.Options) *graph.G
 	g.Diagnostics = append(diags, g.Diagnostics...)
 	graph.SortDiagnostics(g.Diagnostics)
 	return g
+}
+
+// inParallel loads each item on up to GOMAXPROCS goroutines and returns the
+// graphs in the items' order (nil for items not started once ctx is done).
+func inParallel(ctx context.Context, items []string, load func(string) *graph.Graph) []*graph.Graph {
+	graphs := make([]*graph.Graph, len(items))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, item := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			graphs[i] = load(item)
+		}()
+	}
+	wg.Wait()
+	return graphs
 }
