@@ -137,6 +137,6 @@ _has_ports(rule) if {
 
 # label(p) formats a port for a message: "22 (SSH)" for a sensitive port, "443"
 # otherwise.
-label(p) := sprintf("%d (%s)", [p, sensitive[p]])
+label(p) := sprintf("%v (%s)", [p, sensitive[p]])
 
-label(p) := sprintf("%d", [p]) if not sensitive[p]
+label(p) := sprintf("%v", [p]) if not sensitive[p]

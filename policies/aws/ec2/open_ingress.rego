@@ -137,12 +137,12 @@ _protocol_name(p) := sprintf("protocol %s", [p]) if not _protocol_names[p]
 
 _port_text(rule, _) := sprintf("port %s", [ports.label(rule.from_port)]) if rule.from_port == rule.to_port
 
-_port_text(rule, _) := sprintf("ports %d-%d (all)", [rule.from_port, rule.to_port]) if {
+_port_text(rule, _) := sprintf("ports %v-%v (all)", [rule.from_port, rule.to_port]) if {
 	rule.from_port != rule.to_port
 	rule.all_ports
 }
 
-_port_text(rule, sensitive) := sprintf("ports %d-%d%s", [rule.from_port, rule.to_port, _including(sensitive)]) if {
+_port_text(rule, sensitive) := sprintf("ports %v-%v%s", [rule.from_port, rule.to_port, _including(sensitive)]) if {
 	rule.from_port != rule.to_port
 	not rule.all_ports
 }
@@ -154,7 +154,7 @@ _including(sensitive) := sprintf(" including %s", [concat(", ", [ports.label(p) 
 	count(sensitive) <= _max_listed
 }
 
-_including(sensitive) := sprintf(" including %s and %d more sensitive ports", [
+_including(sensitive) := sprintf(" including %s and %v more sensitive ports", [
 	concat(", ", [ports.label(p) | some p in array.slice(sensitive, 0, _max_listed)]),
 	count(sensitive) - _max_listed,
 ]) if {
