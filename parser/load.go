@@ -47,8 +47,9 @@ func skipDir(name string) bool {
 // Terraform plan JSON file (plan.Detect), after the modules.
 func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, error) {
 	dirs := map[string]bool{}
-	var plans []string     // Terraform plan JSON files (see package plan for which files are)
-	var templates []string // CloudFormation templates
+	var plans []string          // Terraform plan JSON files (see package plan for which files are)
+	var templates []string      // CloudFormation templates, and candidates found while walking
+	walked := map[string]bool{} // candidates that are dropped quietly if they are not templates
 	for _, p := range paths {
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
@@ -64,7 +65,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 				plans = append(plans, p)
 				continue
 			}
-			if isTemplate(fsys, p) {
+			if mentionsTemplate(fsys, p) {
 				templates = append(templates, p)
 				continue
 			}
@@ -78,8 +79,9 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 				switch {
 				case plan.Detect(fsys, name, false):
 					plans = append(plans, name)
-				case templateCandidate(name) && isTemplate(fsys, name):
+				case templateCandidate(name) && mentionsTemplate(fsys, name):
 					templates = append(templates, name)
+					walked[name] = true
 				}
 				return nil
 			}
@@ -110,8 +112,8 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	list = withoutPlannedDirs(list, plans, opts.Plan)
 
 	graphs := inParallel(ctx, list, func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) })
-	graphs = append(graphs, plan.LoadAll(ctx, fsys, plans, opts.Plan)...)
-	graphs = append(graphs, loadTemplates(ctx, fsys, templates, opts.CloudFormation)...)
+	graphs = append(graphs, inParallel(ctx, dedupe(plans), func(f string) *graph.Graph { return plan.Load(fsys, f, opts.Plan) })...)
+	graphs = append(graphs, loadTemplates(ctx, fsys, templates, walked, opts.CloudFormation)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -212,11 +214,12 @@ func templateCandidate(name string) bool {
 // own limit for a template is 1 MB; S3-hosted ones may be larger).
 const maxTemplateSize = 8 << 20
 
-// isTemplate decides by content: a template mentions
-// AWSTemplateFormatVersion or an "AWS::" resource type, which a cheap byte
-// search finds before any decoding; then the decoded document must look
-// like a template. Other JSON and YAML files are passed over quietly.
-func isTemplate(fsys fs.FS, name string) bool {
+// mentionsTemplate is the cheap half of deciding by content: a template
+// mentions AWSTemplateFormatVersion or an "AWS::" resource type, and
+// Resources. The decoded document decides the rest, when the file is loaded
+// (decoded once, in parallel): other JSON and YAML files found while walking
+// are then passed over quietly.
+func mentionsTemplate(fsys fs.FS, name string) bool {
 	info, err := fs.Stat(fsys, name)
 	if err != nil || info.Size() > maxTemplateSize {
 		return false
@@ -228,21 +231,26 @@ func isTemplate(fsys fs.FS, name string) bool {
 	if !bytes.Contains(src, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(src, []byte("AWS::")) {
 		return false
 	}
-	if !bytes.Contains(src, []byte("Resources")) {
-		return false
+	return bytes.Contains(src, []byte("Resources"))
+}
+
+// dedupe returns the distinct clean paths of names, sorted.
+func dedupe(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if n = path.Clean(n); !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
 	}
-	root, _ := cloudformation.Decode(name, src)
-	if root == nil {
-		// Broken, but it names template things: load it so that its
-		// syntax errors are reported.
-		return bytes.Contains(src, []byte("AWSTemplateFormatVersion"))
-	}
-	return cloudformation.IsTemplate(root)
+	sort.Strings(out)
+	return out
 }
 
 // loadTemplates loads each template, and the local templates their nested
 // stacks name, once each, in parallel; graphs come back in name order.
-func loadTemplates(ctx context.Context, fsys fs.FS, files []string, opts cloudformation.Options) []*graph.Graph {
+func loadTemplates(ctx context.Context, fsys fs.FS, files []string, walked map[string]bool, opts cloudformation.Options) []*graph.Graph {
 	seen := map[string]bool{}
 	var out []*graph.Graph
 	queue := append([]string(nil), files...)
@@ -255,9 +263,9 @@ func loadTemplates(ctx context.Context, fsys fs.FS, files []string, opts cloudfo
 			}
 		}
 		queue = nil
-		graphs := inParallel(ctx, batch, func(f string) *graph.Graph { return loadTemplate(fsys, f, opts) })
+		graphs := inParallel(ctx, batch, func(f string) *graph.Graph { return loadTemplate(fsys, f, !walked[f], opts) })
 		for _, g := range graphs {
-			if g == nil { // cancelled
+			if g == nil { // cancelled, or a file found while walking that is not a template
 				continue
 			}
 			out = append(out, g)
@@ -274,16 +282,31 @@ func loadTemplates(ctx context.Context, fsys fs.FS, files []string, opts cloudfo
 	return out
 }
 
-func loadTemplate(fsys fs.FS, file string, opts cloudformation.Options) *graph.Graph {
+// loadTemplate decodes and loads a template. A file found while walking
+// (explicit false) that turns out not to be a template gives nil; one the
+// user named, or a nested stack's, gives a diagnostic.
+func loadTemplate(fsys fs.FS, file string, explicit bool, opts cloudformation.Options) *graph.Graph {
 	src, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Diagnostics: []graph.Diagnostic{{
 			Severity: graph.SeverityError, Summary: "cannot read template", Detail: err.Error(), Range: graph.Range{File: file}}}}
 	}
 	root, diags := cloudformation.Decode(file, src)
-	if root == nil {
-		return &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Diagnostics: diags,
-			Files: []string{file}, Sources: map[string][]byte{file: src}}
+	broken := &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Diagnostics: diags,
+		Files: []string{file}, Sources: map[string][]byte{file: src}}
+	switch {
+	case root == nil && !explicit && !bytes.Contains(src, []byte("AWSTemplateFormatVersion")):
+		return nil // broken, and nothing says it was meant as a template
+	case root == nil:
+		return broken // broken, but it names template things: report why
+	case !cloudformation.IsTemplate(root) && !explicit:
+		return nil
+	case !cloudformation.IsTemplate(root):
+		broken.Diagnostics = append(broken.Diagnostics, graph.Diagnostic{Severity: graph.SeverityError,
+			Summary: "not a CloudFormation template",
+			Detail:  "the document has neither AWSTemplateFormatVersion nor Resources whose Type is AWS::...",
+			Range:   graph.Range{File: file, Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 1}}})
+		return broken
 	}
 	g := cloudformation.LoadTemplate(file, root, src, opts)
 	g.Diagnostics = append(diags, g.Diagnostics...)

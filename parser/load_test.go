@@ -111,3 +111,36 @@ func TestCalledModulesAreNotRoots(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", s, want)
 	}
 }
+
+func TestTemplatesAreDecidedByContentOnce(t *testing.T) {
+	tmpl := "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n"
+	fsys := fstest.MapFS{
+		"cfn/t.yaml":        {Data: []byte(tmpl)},
+		"cfn/policy.json":   {Data: []byte(`{"Resources": ["arn:aws:s3:::b"], "Action": "AWS::S3::GetObject"}`)},
+		"cfn/broken.yaml":   {Data: []byte("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")},
+		"cfn/package.json":  {Data: []byte(`{"name": "x"}`)},
+		"named/policy.json": {Data: []byte(`{"Resources": ["arn:aws:s3:::b"], "Action": "AWS::S3::GetObject"}`)},
+	}
+	graphs, err := Load(context.Background(), fsys, []string{"cfn", "named/policy.json"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range graphs {
+		s := g.Root
+		for _, d := range g.Diagnostics {
+			s += " [" + d.Summary + "]"
+		}
+		for _, r := range g.Resources {
+			s += " " + r.Address
+		}
+		got = append(got, s)
+	}
+	// Found while walking: the template is loaded, the broken one reported,
+	// the IAM policy that mentions AWS:: passed over quietly. Named on the
+	// command line, the same policy is reported as not a template.
+	want := "[cfn/broken.yaml [YAML syntax error] cfn/t.yaml B named/policy.json [not a CloudFormation template]]"
+	if s := fmtList(got); s != want {
+		t.Errorf("got  %s\nwant %s", s, want)
+	}
+}

@@ -91,3 +91,21 @@ func addressesOf(g *graph.Graph) []string {
 	}
 	return out
 }
+
+// A plan named twice (b/plan.json, ./b/plan.json) is loaded once; plans come
+// back in name order.
+func TestPlansAreLoadedOnceInNameOrder(t *testing.T) {
+	planJSON := []byte(`{"format_version": "1.2", "resource_changes": []}`)
+	fsys := fstest.MapFS{"b/plan.json": {Data: planJSON}, "a/plan.json": {Data: planJSON}}
+	gs, err := parser.Load(t.Context(), fsys, []string{"b/plan.json", "a/plan.json", "./b/plan.json"}, parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roots []string
+	for _, g := range gs {
+		roots = append(roots, g.Root)
+	}
+	if diff := cmp.Diff([]string{"a/plan.json", "b/plan.json"}, roots); diff != "" {
+		t.Errorf("roots (-want +got):\n%s", diff)
+	}
+}

@@ -69,18 +69,14 @@ package plan
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
-	"runtime"
 	"runtime/debug"
-	"sort"
 	"strings"
-	"sync"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -191,42 +187,6 @@ func Detect(fsys fs.FS, name string, explicit bool) bool {
 		return false
 	}
 	return IsPlan(append(head, rest...))
-}
-
-// LoadAll loads the plan files (duplicates removed) in parallel, in the
-// order of their names. It stops starting new loads when ctx is done.
-func LoadAll(ctx context.Context, fsys fs.FS, files []string, opts Options) []*graph.Graph {
-	seen := map[string]bool{}
-	var list []string
-	for _, f := range files {
-		if f = path.Clean(f); !seen[f] {
-			seen[f] = true
-			list = append(list, f)
-		}
-	}
-	sort.Strings(list)
-	out := make([]*graph.Graph, len(list))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, f := range list {
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			out[i] = Load(fsys, f, opts)
-		}()
-	}
-	wg.Wait()
-	kept := out[:0]
-	for _, g := range out {
-		if g != nil {
-			kept = append(kept, g)
-		}
-	}
-	return kept
 }
 
 // Load loads the plan JSON file of fsys into a graph. It never returns nil

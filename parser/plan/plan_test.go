@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -854,20 +853,6 @@ func TestProviderName(t *testing.T) {
 		if got := providerName(in[0], in[1]); got != want {
 			t.Errorf("providerName(%v) = %s, want %s", in, got, want)
 		}
-	}
-}
-
-func TestLoadAll(t *testing.T) {
-	planJSON := []byte(`{"format_version": "1.2", "resource_changes": []}`)
-	fsys := fstest.MapFS{"b/plan.json": {Data: planJSON}, "a/plan.json": {Data: planJSON}}
-	gs := LoadAll(t.Context(), fsys, []string{"b/plan.json", "a/plan.json", "./b/plan.json"}, Options{})
-	var roots []string
-	for _, g := range gs {
-		roots = append(roots, g.Root)
-	}
-	sort.Strings(roots)
-	if diff := cmp.Diff([]string{"a/plan.json", "b/plan.json"}, roots); diff != "" {
-		t.Errorf("roots (-want +got):\n%s", diff)
 	}
 }
 
