@@ -58,8 +58,8 @@ func TestConfinement(t *testing.T) {
 		want error // nil: readable
 	}{
 		{"main.tf", nil},
-		{"alias.tf", nil},             // a link that stays inside
-		{"inlink/main.tf", nil},       // a directory link that stays inside
+		{"alias.tf", nil},       // a link that stays inside
+		{"inlink/main.tf", nil}, // a directory link that stays inside
 		{"leak.tfvars", ErrOutsideRoot},
 		{"outdir/secret.txt", ErrOutsideRoot},
 		{"zero.tf", ErrOutsideRoot},
