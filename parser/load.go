@@ -20,10 +20,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/portcullis-iac/portcullis/parser/cloudformation"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/parser/plan"
+	"github.com/portcullis-iac/portcullis/parser/safefs"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
 )
 
@@ -36,70 +38,42 @@ type Options struct {
 	CloudFormation cloudformation.Options
 }
 
-// skipDir reports whether a directory is never scanned: Terraform's and
-// git's working directories and hidden directories.
+// skipDir reports whether a directory is never scanned: Terraform's working
+// directory, version-control directories and hidden directories.
 func skipDir(name string) bool {
-	return name == ".terraform" || name == ".git" || (strings.HasPrefix(name, ".") && name != "." && name != "..")
+	return name == ".terraform" || safefs.IsVCSDir(name) || (strings.HasPrefix(name, ".") && name != "." && name != "..")
 }
 
 // Load finds every Terraform module directory under paths (slash-separated,
-// relative to the root of fsys) and loads each as a root module; and every
-// Terraform plan JSON file (plan.Detect), after the modules.
-func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, error) {
-	dirs := map[string]bool{}
-	var plans []string          // Terraform plan JSON files (see package plan for which files are)
-	var templates []string      // CloudFormation templates, and candidates found while walking
-	walked := map[string]bool{} // candidates that are dropped quietly if they are not templates
+// relative to the root of fsys) and loads each as a root module; every
+// Terraform plan JSON file; and every CloudFormation template. fsys should
+// be a *safefs.FS: Load reads nothing any other way.
+//
+// The diagnostics returned are about the walk itself (a directory that
+// cannot be read, a name that is not valid UTF-8, a link out of the scan
+// root); each graph carries its own.
+func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, []graph.Diagnostic, error) {
+	w := walker{fsys: fsys, dirs: map[string]bool{}, walked: map[string]bool{}}
 	for _, p := range paths {
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
 		if err != nil {
-			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
+			return nil, nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
 		}
 		if !info.IsDir() {
-			if terraform.IsConfigFile(p) {
-				dirs[path.Dir(p)] = true
-				continue
+			if err := w.named(p); err != nil {
+				return nil, nil, err
 			}
-			if plan.Detect(fsys, p, true) {
-				plans = append(plans, p)
-				continue
-			}
-			if mentionsTemplate(fsys, p) {
-				templates = append(templates, p)
-				continue
-			}
-			return nil, fmt.Errorf("cannot scan %s: not a directory, a Terraform file, a Terraform plan or a CloudFormation template", p)
+			continue
 		}
-		err = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil // unreadable entries are skipped; the module loader reports files it cannot read
-			}
-			if !d.IsDir() {
-				switch {
-				case plan.Detect(fsys, name, false):
-					plans = append(plans, name)
-				case templateCandidate(name) && mentionsTemplate(fsys, name):
-					templates = append(templates, name)
-					walked[name] = true
-				}
-				return nil
-			}
-			if name != p && skipDir(d.Name()) {
-				return fs.SkipDir
-			}
-			entries, err := fs.ReadDir(fsys, name)
-			if err == nil && terraform.IsModuleDir(entries) {
-				dirs[name] = true
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+		if err := fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
+			return w.visit(p, name, d, err)
+		}); err != nil {
+			return nil, nil, err
 		}
 	}
-	list := make([]string, 0, len(dirs))
-	for d := range dirs {
+	list := make([]string, 0, len(w.dirs))
+	for d := range w.dirs {
 		list = append(list, d)
 	}
 	sort.Strings(list)
@@ -108,16 +82,125 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	if tfOpts.Cache == nil {
 		tfOpts.Cache = terraform.NewCache()
 	}
+	// A plan found beside a configuration is scanned in addition to it,
+	// never instead: a plan file in a pull request must not be able to
+	// replace the configuration it claims to come from. Findings that both
+	// give (the same rule, location and message) are reported once.
 	list = roots(fsys, list, tfOpts.Cache)
-	list = withoutPlannedDirs(list, plans, opts.Plan)
 
 	graphs := inParallel(ctx, list, func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) })
-	graphs = append(graphs, inParallel(ctx, dedupe(plans), func(f string) *graph.Graph { return plan.Load(fsys, f, opts.Plan) })...)
-	graphs = append(graphs, loadTemplates(ctx, fsys, templates, walked, opts.CloudFormation)...)
+	graphs = append(graphs, inParallel(ctx, dedupe(w.plans), func(f string) *graph.Graph { return plan.Load(fsys, f, opts.Plan) })...)
+	graphs = append(graphs, loadTemplates(ctx, fsys, w.templates, w.walked, opts.CloudFormation)...)
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return graphs, nil
+	graph.SortDiagnostics(w.diags)
+	return graphs, w.diags, nil
+}
+
+// walker collects what a walk finds.
+type walker struct {
+	fsys      fs.FS
+	dirs      map[string]bool // Terraform module directories
+	plans     []string        // Terraform plan JSON files (see package plan for which files are)
+	templates []string        // CloudFormation templates, and candidates found while walking
+	walked    map[string]bool // candidates that are dropped quietly if they are not templates
+	diags     []graph.Diagnostic
+}
+
+// named takes a file named on the command line.
+func (w *walker) named(p string) error {
+	switch {
+	case terraform.IsConfigFile(p):
+		w.dirs[path.Dir(p)] = true
+	case plan.Detect(w.fsys, p, true):
+		w.plans = append(w.plans, p)
+	default:
+		// Anything else named on the command line is meant as a template:
+		// loadTemplate says why when it is not one.
+		w.templates = append(w.templates, p)
+	}
+	return nil
+}
+
+// wanted reports whether a file of this name would be read by some format.
+func wanted(name string) bool {
+	return terraform.IsConfigFile(name) || plan.IsPlanName(name) || templateCandidate(name) || isVarsFile(name)
+}
+
+func isVarsFile(name string) bool {
+	return strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
+}
+
+func (w *walker) diag(sev graph.Severity, name, summary, detail string) {
+	w.diags = append(w.diags, graph.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Range: graph.Range{File: name}})
+}
+
+// visit is the fs.WalkDirFunc of a walk from top.
+func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
+	if err != nil {
+		if name == top {
+			return err
+		}
+		// A directory that cannot be listed may hold anything: the scan
+		// is incomplete.
+		w.diag(graph.SeverityError, name, "cannot read directory", unwrapPathError(err).Error())
+		return nil
+	}
+	if d.IsDir() {
+		if name != top && skipDir(d.Name()) {
+			return fs.SkipDir
+		}
+		if !utf8.ValidString(d.Name()) {
+			w.diag(graph.SeverityError, strings.ToValidUTF8(name, "\ufffd"), "cannot read directory",
+				fmt.Sprintf("its name %q is not valid UTF-8", d.Name()))
+			return fs.SkipDir
+		}
+		entries, err := fs.ReadDir(w.fsys, name)
+		if err != nil {
+			w.diag(graph.SeverityError, name, "cannot read directory", unwrapPathError(err).Error())
+			return fs.SkipDir
+		}
+		for _, e := range entries {
+			if !utf8.ValidString(e.Name()) && (e.IsDir() || wanted(e.Name())) {
+				// fs paths must be valid UTF-8: such a file cannot be
+				// read by name, and would otherwise be skipped in silence.
+				w.diag(graph.SeverityError, path.Join(name, strings.ToValidUTF8(e.Name(), "\ufffd")), "cannot read file",
+					fmt.Sprintf("its name %q is not valid UTF-8", e.Name()))
+			}
+		}
+		if terraform.IsModuleDir(entries) {
+			w.dirs[name] = true
+		}
+		return nil
+	}
+	if d.Type()&fs.ModeSymlink != 0 {
+		info, err := fs.Stat(w.fsys, name)
+		switch {
+		case err != nil && (errors.Is(err, safefs.ErrOutsideRoot) || errors.Is(err, safefs.ErrHidden)):
+			if terraform.IsConfigFile(name) || isVarsFile(name) {
+				return nil // the module loader reports the files it cannot read
+			}
+			sev := graph.SeverityWarning
+			if wanted(name) {
+				sev = graph.SeverityError
+			}
+			w.diag(sev, name, "symbolic link not followed", unwrapPathError(err).Error())
+			return nil
+		case err != nil:
+			return nil // a dangling link: nothing to read
+		case info.IsDir():
+			return nil // the directory it points at is scanned under its own name
+		}
+	}
+	switch {
+	case plan.Detect(w.fsys, name, false):
+		w.plans = append(w.plans, name)
+	case templateCandidate(name):
+		w.templates = append(w.templates, name)
+		w.walked[name] = true
+	}
+	return nil
 }
 
 func unwrapPathError(err error) error {
@@ -178,28 +261,6 @@ func roots(fsys fs.FS, dirs []string, cache *terraform.Cache) []string {
 	return out
 }
 
-// withoutPlannedDirs drops the Terraform roots that a scanned plan file was
-// made from: the plan holds Terraform's own evaluation of the same
-// configuration (its findings are located in the same .tf files), and
-// scanning both would report everything twice.
-func withoutPlannedDirs(dirs, plans []string, opts plan.Options) []string {
-	planned := map[string]bool{}
-	for _, p := range plans {
-		if opts.SourceDir != "" {
-			planned[path.Clean(opts.SourceDir)] = true
-		} else {
-			planned[path.Dir(p)] = true
-		}
-	}
-	out := dirs[:0]
-	for _, d := range dirs {
-		if !planned[d] {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // templateCandidate reports whether a file found while walking may be a
 // CloudFormation template: by extension, before its content decides.
 func templateCandidate(name string) bool {
@@ -208,30 +269,6 @@ func templateCandidate(name string) bool {
 		return !strings.HasSuffix(name, ".tf.json") && !strings.HasSuffix(name, ".tofu.json")
 	}
 	return false
-}
-
-// maxTemplateSize bounds the files examined as templates (CloudFormation's
-// own limit for a template is 1 MB; S3-hosted ones may be larger).
-const maxTemplateSize = 8 << 20
-
-// mentionsTemplate is the cheap half of deciding by content: a template
-// mentions AWSTemplateFormatVersion or an "AWS::" resource type, and
-// Resources. The decoded document decides the rest, when the file is loaded
-// (decoded once, in parallel): other JSON and YAML files found while walking
-// are then passed over quietly.
-func mentionsTemplate(fsys fs.FS, name string) bool {
-	info, err := fs.Stat(fsys, name)
-	if err != nil || info.Size() > maxTemplateSize {
-		return false
-	}
-	src, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return false
-	}
-	if !bytes.Contains(src, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(src, []byte("AWS::")) {
-		return false
-	}
-	return bytes.Contains(src, []byte("Resources"))
 }
 
 // dedupe returns the distinct clean paths of names, sorted.
@@ -271,7 +308,10 @@ func loadTemplates(ctx context.Context, fsys fs.FS, files []string, walked map[s
 			out = append(out, g)
 			for _, nested := range cloudformation.NestedTemplates(g) {
 				if fs.ValidPath(nested) && !seen[nested] {
-					if _, err := fs.Stat(fsys, nested); err == nil {
+					// One that is absent is reported by the template that names
+					// it; one that cannot be read (a link out of the root, not a
+					// regular file) by loadTemplate.
+					if _, err := fs.Stat(fsys, nested); !errors.Is(err, fs.ErrNotExist) {
 						queue = append(queue, nested)
 					}
 				}
@@ -286,27 +326,37 @@ func loadTemplates(ctx context.Context, fsys fs.FS, files []string, walked map[s
 // (explicit false) that turns out not to be a template gives nil; one the
 // user named, or a nested stack's, gives a diagnostic.
 func loadTemplate(fsys fs.FS, file string, explicit bool, opts cloudformation.Options) *graph.Graph {
-	src, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		return &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Diagnostics: []graph.Diagnostic{{
-			Severity: graph.SeverityError, Summary: "cannot read template", Detail: err.Error(), Range: graph.Range{File: file}}}}
+	at := graph.Range{File: file, Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 1}}
+	fail := func(sev graph.Severity, summary, detail string) *graph.Graph {
+		return &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Files: []string{file}, Sources: map[string][]byte{},
+			Diagnostics: []graph.Diagnostic{{Severity: sev, Summary: summary, Detail: detail, Range: at}}}
 	}
-	root, diags := cloudformation.Decode(file, src)
-	broken := &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Diagnostics: diags,
-		Files: []string{file}, Sources: map[string][]byte{file: src}}
+	src, err := safefs.ReadFile(fsys, file, cloudformation.MaxTemplateSize)
 	switch {
-	case root == nil && !explicit && !bytes.Contains(src, []byte("AWSTemplateFormatVersion")):
-		return nil // broken, and nothing says it was meant as a template
+	case err != nil && errors.Is(err, safefs.ErrTooLarge) && !explicit:
+		// CloudFormation refuses templates over 1 MB: a file this large
+		// found while walking cannot be one that deploys.
+		return fail(graph.SeverityWarning, "file not examined", fmt.Sprintf(
+			"larger than the %d MiB limit for templates (CloudFormation itself accepts at most 1 MB); if it is a template, it cannot deploy",
+			cloudformation.MaxTemplateSize>>20))
+	case err != nil:
+		return fail(graph.SeverityError, "cannot read template", unwrapPathError(err).Error())
+	}
+	isTemplate, root, diags := detectTemplate(file, src)
+	switch {
+	case !isTemplate && !explicit:
+		return nil // not a template, and nothing says it was meant as one
 	case root == nil:
-		return broken // broken, but it names template things: report why
-	case !cloudformation.IsTemplate(root) && !explicit:
-		return nil
-	case !cloudformation.IsTemplate(root):
-		broken.Diagnostics = append(broken.Diagnostics, graph.Diagnostic{Severity: graph.SeverityError,
-			Summary: "not a CloudFormation template",
-			Detail:  "the document has neither AWSTemplateFormatVersion nor Resources whose Type is AWS::...",
-			Range:   graph.Range{File: file, Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 1}}})
-		return broken
+		g := fail(graph.SeverityError, "cannot decode template", "")
+		g.Diagnostics = diags
+		g.Sources[file] = src
+		return g
+	case !isTemplate:
+		g := fail(graph.SeverityError, "not a CloudFormation template",
+			"the document has neither AWSTemplateFormatVersion nor Resources whose Type is AWS::...")
+		g.Diagnostics = append(diags, g.Diagnostics...)
+		g.Sources[file] = src
+		return g
 	}
 	g := cloudformation.LoadTemplate(file, root, src, opts)
 	g.Diagnostics = append(diags, g.Diagnostics...)
@@ -333,4 +383,14 @@ func inParallel(ctx context.Context, items []string, load func(string) *graph.Gr
 	}
 	wg.Wait()
 	return graphs
+}
+
+// detectTemplate decodes src and decides whether it is a template.
+// TODO(lead): replaced by cloudformation.Detect.
+func detectTemplate(file string, src []byte) (bool, *cloudformation.Node, []graph.Diagnostic) {
+	root, diags := cloudformation.Decode(file, src)
+	if root == nil {
+		return bytes.Contains(src, []byte("AWSTemplateFormatVersion")), nil, diags
+	}
+	return cloudformation.IsTemplate(root), root, diags
 }

@@ -17,7 +17,7 @@ func TestLoadFindsModulesAndSkipsHiddenDirs(t *testing.T) {
 		"a/notes/readme.md":              {Data: []byte(`# not terraform`)},
 		"c/only.tf":                      {Data: []byte(`resource "x_c" "c" {}`)},
 	}
-	graphs, err := Load(context.Background(), fsys, []string{"a", "c/only.tf"}, Options{})
+	graphs, _, err := Load(context.Background(), fsys, []string{"a", "c/only.tf"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestLoadFindsModulesAndSkipsHiddenDirs(t *testing.T) {
 	if s := fmtList(got); s != want {
 		t.Errorf("got %s, want %s", s, want)
 	}
-	if _, err := Load(context.Background(), fsys, []string{"missing"}, Options{}); err == nil || err.Error() != "cannot scan missing: file does not exist" {
+	if _, _, err := Load(context.Background(), fsys, []string{"missing"}, Options{}); err == nil || err.Error() != "cannot scan missing: file does not exist" {
 		t.Errorf("missing path: err = %v", err)
 	}
 }
@@ -56,7 +56,7 @@ func BenchmarkLoadCorpus(b *testing.B) {
 	fsys := os.DirFS(corpus)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Load(context.Background(), fsys, []string{"."}, Options{}); err != nil {
+		if _, _, err := Load(context.Background(), fsys, []string{"."}, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestCorpusSmoke(t *testing.T) {
 	if _, err := os.Stat(corpus); err != nil {
 		return
 	}
-	graphs, err := Load(context.Background(), os.DirFS(corpus), []string{"."}, Options{})
+	graphs, _, err := Load(context.Background(), os.DirFS(corpus), []string{"."}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestCalledModulesAreNotRoots(t *testing.T) {
 		"cycle/a/main.tf":             {Data: []byte("module \"b\" {\n  source = \"../b\"\n}\n")},
 		"cycle/b/main.tf":             {Data: []byte("module \"a\" {\n  source = \"../a\"\n}\nresource \"x_b\" \"b\" {}\n")},
 	}
-	graphs, err := Load(context.Background(), fsys, []string{"."}, Options{})
+	graphs, _, err := Load(context.Background(), fsys, []string{"."}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestTemplatesAreDecidedByContentOnce(t *testing.T) {
 		"cfn/package.json":  {Data: []byte(`{"name": "x"}`)},
 		"named/policy.json": {Data: []byte(`{"Resources": ["arn:aws:s3:::b"], "Action": "AWS::S3::GetObject"}`)},
 	}
-	graphs, err := Load(context.Background(), fsys, []string{"cfn", "named/policy.json"}, Options{})
+	graphs, _, err := Load(context.Background(), fsys, []string{"cfn", "named/policy.json"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestInputMatchesSchema(t *testing.T) {
 	}
 	docs := 0
 	for name, dir := range roots {
-		graphs, err := parser.Load(context.Background(), os.DirFS(dir), []string{"."}, parser.Options{})
+		graphs, _, err := parser.Load(context.Background(), os.DirFS(dir), []string{"."}, parser.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

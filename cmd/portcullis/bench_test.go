@@ -19,8 +19,9 @@ func benchScan(b *testing.B, root string, paths []string) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, failed, err := scan(ctx, eng, root, paths, parser.Options{}); err != nil || failed {
-			b.Fatal(err, failed)
+		roots := &scanRoots{base: root, roots: []string{"."}, paths: paths}
+		if _, err := scan(ctx, eng, roots, parser.Options{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -167,6 +168,9 @@ func newScanCommand(stdout, stderr io.Writer, state *exitState) *cobra.Command {
 		cfnFiles  []string
 		cfnParams []string
 		vars      varFlags
+
+		allowIncomplete bool
+		timeout         time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
@@ -183,12 +187,18 @@ directory, files named plan.json, tfplan.json or *.tfplan.json are read.
 Findings point at the .tf source when it is beside the plan or given with
 --source-dir, else into the plan file.
 
+The scan root is the repository holding each PATH (or PATH itself outside a
+repository, or --root): nothing outside it is read, symbolic links that lead
+out of it are not followed, and version-control directories are never read.
+
 Exit codes:
   0  no finding at or above --severity-threshold
   1  findings at or above --severity-threshold
-  2  the scan could not be done (bad flag, missing path, broken policy)
-Diagnostics (files that cannot be parsed or evaluated) are reported but do not
-change the exit code.`,
+  2  the scan could not be done (bad flag, missing path, broken policy), or it
+     is incomplete: an error diagnostic (a file that cannot be read or parsed,
+     a limit reached, a policy runtime error) could hide findings. With
+     --allow-incomplete, error diagnostics are reported but findings alone
+     decide. Warnings (a value left unknown) never change the exit code.`,
 		Example: `  portcullis scan examples/terraform/insecure
   portcullis scan --format sarif=results.sarif --format text .
   portcullis scan --var-file prod.tfvars --var region=eu-west-1 infra/
@@ -205,7 +215,7 @@ change the exit code.`,
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			root, rel, err := scanRoot(rootDir, args)
+			roots, err := newScanRoots(rootDir, args)
 			if err != nil {
 				return err
 			}
@@ -220,31 +230,36 @@ change the exit code.`,
 			tfOpts := terraform.Options{Vars: tfVars, Env: tfEnv(), DataDir: os.Getenv("TF_DATA_DIR")}
 			planOpts := plan.Options{}
 			if sourceDir != "" {
-				if planOpts.SourceDir, err = relativeTo(root, sourceDir); err != nil {
+				if planOpts.SourceDir, err = roots.relative(sourceDir); err != nil {
 					return fmt.Errorf("--source-dir: %w", err)
 				}
 			}
-			cfnOpts, err := cfnOptions(root, cfnFiles, cfnParams)
+			cfnOpts, err := cfnOptions(roots, cfnFiles, cfnParams)
 			if err != nil {
 				return err
 			}
-			rep, evalFailed, err := scan(cmd.Context(), eng, root, rel, parser.Options{Terraform: tfOpts, Plan: planOpts, CloudFormation: cfnOpts})
+			ctx := cmd.Context()
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			rep, err := scan(ctx, eng, roots, parser.Options{Terraform: tfOpts, Plan: planOpts, CloudFormation: cfnOpts})
 			if err != nil {
 				return err
 			}
 			for _, o := range outs {
-				if err := writeOutput(o, rep, stdout, noColor); err != nil {
+				if err := writeOutput(o, rep, stdout, noColor, roots); err != nil {
 					return err
 				}
 			}
+			incomplete := countErrors(rep.Diagnostics)
 			switch {
-			case evalFailed:
+			case incomplete > 0 && !allowIncomplete:
 				state.code = exitError
+				fmt.Fprintf(stderr, "portcullis: the scan is incomplete: %d error diagnostic(s) could hide findings (see above); --allow-incomplete accepts an incomplete scan\n", incomplete)
 			case anyAtLeast(rep.Findings, thr):
 				state.code = exitFindings
-			}
-			if evalFailed {
-				fmt.Fprintln(stderr, "portcullis: policy evaluation failed for some roots; see the diagnostics")
 			}
 			return nil
 		},
@@ -253,11 +268,13 @@ change the exit code.`,
 	f.StringArrayVarP(&formats, "format", "f", nil, "output `FORMAT`: text, json or sarif; FORMAT=FILE writes to FILE (repeatable)")
 	f.StringVarP(&outPath, "output", "o", "", "write the format given without a file to `FILE` instead of standard output")
 	f.StringVar(&threshold, "severity-threshold", "low", "exit 1 when a finding is at or above `SEVERITY` (critical, high, medium, low)")
-	f.StringVar(&rootDir, "root", "", "`DIR` that file paths in the output are relative to (default: the current directory, or the paths' common parent)")
+	f.StringVar(&rootDir, "root", "", "the scan root `DIR`: nothing outside it is read, and output paths are relative to it (default: the repository holding each PATH, else PATH itself)")
 	f.StringArrayVar(&dirs, "policy-dir", nil, "also load the Rego policies of `DIR` (repeatable)")
 	f.StringVar(&sourceDir, "source-dir", "", "the Terraform configuration `DIR` a plan JSON file was made from, for exact locations (default: the plan file's directory when it holds .tf files)")
 	f.StringArrayVar(&cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`: the [{\"ParameterKey\", \"ParameterValue\"}] form of aws cloudformation, or {\"Key\": \"Value\"} (repeatable; later files win)")
 	f.StringArrayVar(&cfnParams, "cfn-parameter", nil, "set a CloudFormation parameter: `KEY=VALUE` (repeatable; wins over --cfn-parameters)")
+	f.BoolVar(&allowIncomplete, "allow-incomplete", false, "do not fail (exit 2) when a diagnostic says the scan is incomplete (a file that cannot be read or parsed, a limit reached, a policy error); findings decide the exit code")
+	f.DurationVar(&timeout, "timeout", 10*time.Minute, "stop and fail the scan after `DURATION` (0: no limit)")
 	f.BoolVar(&noColor, "no-color", false, "never colour text output (colour is used only on a terminal; NO_COLOR is respected)")
 	f.Var(&varFlag{vars: &vars, file: false}, "var", "set a root module variable: `NAME=VALUE` (repeatable; applied in command-line order with --var-file)")
 	f.Var(&varFlag{vars: &vars, file: true}, "var-file", "load root module variables from a .tfvars or .tfvars.json `FILE` (repeatable)")
@@ -273,77 +290,23 @@ func anyAtLeast(fs []finding.Finding, thr finding.Severity) bool {
 	return false
 }
 
-// scanRoot decides the directory paths are reported relative to, and
-// returns the paths relative to it (slash-separated).
-func scanRoot(rootDir string, args []string) (string, []string, error) {
-	abs := make([]string, len(args))
-	for i, a := range args {
-		p, err := filepath.Abs(a)
-		if err != nil {
-			return "", nil, err
-		}
-		if _, err := os.Stat(p); err != nil {
-			return "", nil, fmt.Errorf("cannot scan %s: %w", a, errors.Unwrap(err))
-		}
-		abs[i] = p
-	}
-	var root string
-	if rootDir != "" {
-		r, err := filepath.Abs(rootDir)
-		if err != nil {
-			return "", nil, err
-		}
-		root = r
-	} else {
-		cwd, err := os.Getwd()
-		if err != nil {
-			return "", nil, err
-		}
-		root = cwd
-		for _, p := range abs {
-			if !within(root, p) {
-				root = commonParent(abs)
-				break
-			}
-		}
-	}
-	rel := make([]string, len(abs))
-	for i, p := range abs {
-		if !within(root, p) {
-			return "", nil, fmt.Errorf("%s is outside the scan root %s", args[i], root)
-		}
-		r, _ := filepath.Rel(root, p)
-		rel[i] = filepath.ToSlash(r)
-	}
-	return root, rel, nil
-}
-
-func within(root, p string) bool {
-	r, err := filepath.Rel(root, p)
-	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-}
-
-func commonParent(paths []string) string {
-	c := paths[0]
-	if info, err := os.Stat(c); err == nil && !info.IsDir() {
-		c = filepath.Dir(c)
-	}
-	for _, p := range paths[1:] {
-		for !within(c, p) {
-			c = filepath.Dir(c)
-		}
-	}
-	return c
-}
-
 // scan loads every root under the paths and evaluates the policies over
-// each. evalFailed reports a root whose policy evaluation failed.
-func scan(ctx context.Context, eng *policies.Engine, root string, paths []string, opts parser.Options) (*finding.Report, bool, error) {
-	graphs, err := parser.Load(ctx, os.DirFS(root), paths, opts)
+// each. A root whose evaluation failed has an error diagnostic.
+func scan(ctx context.Context, eng *policies.Engine, roots *scanRoots, opts parser.Options) (*finding.Report, error) {
+	fsys, err := roots.fs()
 	if err != nil {
-		return nil, false, err
+		return nil, err
+	}
+	defer fsys.Close()
+	graphs, walkDiags, err := parser.Load(ctx, fsys, roots.paths, opts)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("the scan did not finish within --timeout: %w", err)
+		}
+		return nil, err
 	}
 	rep := &finding.Report{Tool: tool(), Rules: eng.Rules(), Sources: map[string][]byte{}}
+	rep.Diagnostics = append(rep.Diagnostics, walkDiags...)
 	type evalResult struct {
 		findings []finding.Finding
 		diags    []graph.Diagnostic
@@ -362,7 +325,6 @@ func scan(ctx context.Context, eng *policies.Engine, root string, paths []string
 		}()
 	}
 	wg.Wait()
-	failed := false
 	for i, g := range graphs {
 		rep.Resources += len(g.Resources)
 		rep.Diagnostics = append(rep.Diagnostics, g.Diagnostics...)
@@ -373,7 +335,6 @@ func scan(ctx context.Context, eng *policies.Engine, root string, paths []string
 		rep.Findings = append(rep.Findings, res.findings...)
 		rep.Diagnostics = append(rep.Diagnostics, res.diags...)
 		if res.err != nil {
-			failed = true
 			rep.Diagnostics = append(rep.Diagnostics, graph.Diagnostic{
 				Severity: graph.SeverityError, Summary: "policy evaluation failed", Detail: res.err.Error(),
 				Range: graph.Range{File: g.Root},
@@ -381,34 +342,54 @@ func scan(ctx context.Context, eng *policies.Engine, root string, paths []string
 		}
 	}
 	rep.Dedupe()
-	return rep, failed, nil
+	return rep, nil
 }
 
-func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor bool) (err error) {
+// countErrors counts the diagnostics that fail the gate.
+func countErrors(ds []graph.Diagnostic) int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == graph.SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor bool, roots *scanRoots) error {
 	w := stdout
 	color := false
+	var out io.WriteCloser
 	if o.path != "" {
-		f, err := os.Create(o.path)
+		f, err := createOutput(o.path, roots)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}()
-		w = f
+		out, w = f, f
 	} else if f, ok := stdout.(*os.File); ok && !noColor {
 		color = report.ColorEnabled(f)
 	}
+	var err error
 	switch o.format {
 	case "sarif":
-		return sarif.Write(w, rep)
+		err = sarif.Write(w, rep)
 	case "json":
-		return report.WriteJSON(w, rep)
+		err = report.WriteJSON(w, rep)
 	default:
-		return report.WriteText(w, rep, report.TextOptions{Color: color})
+		err = report.WriteText(w, rep, report.TextOptions{Color: color})
 	}
+	if out == nil {
+		return err
+	}
+	if err != nil {
+		if r, ok := out.(*renameOnClose); ok {
+			r.Abort()
+			return err
+		}
+		_ = out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // varFlags keeps --var and --var-file in command-line order.
@@ -449,7 +430,7 @@ func (v *varFlags) inputs() ([]terraform.VarInput, error) {
 	var out []terraform.VarInput
 	for _, it := range v.items {
 		if it.file {
-			b, err := os.ReadFile(it.value)
+			b, err := readArgFile(it.value)
 			if err != nil {
 				return nil, fmt.Errorf("--var-file: %w", err)
 			}
@@ -474,32 +455,16 @@ func tfEnv() map[string]string {
 	return env
 }
 
-// relativeTo returns p (an OS path) relative to root, slash-separated.
-func relativeTo(root, p string) (string, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", err
-	}
-	if !within(root, abs) {
-		return "", fmt.Errorf("%s is outside the scan root %s", p, root)
-	}
-	r, err := filepath.Rel(root, abs)
-	if err != nil {
-		return "", err
-	}
-	return filepath.ToSlash(r), nil
-}
-
 // cfnOptions reads the CloudFormation parameter files and values.
-func cfnOptions(root string, files, params []string) (cloudformation.Options, error) {
+func cfnOptions(roots *scanRoots, files, params []string) (cloudformation.Options, error) {
 	var opts cloudformation.Options
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := readArgFile(f)
 		if err != nil {
 			return opts, fmt.Errorf("--cfn-parameters: %w", err)
 		}
 		name := filepath.ToSlash(f)
-		if rel, err := relativeTo(root, f); err == nil {
+		if rel, err := roots.relative(f); err == nil {
 			name = rel
 		}
 		opts.ParameterFiles = append(opts.ParameterFiles, cloudformation.ParamFile{Name: name, Content: b})

@@ -38,7 +38,7 @@ func TestParserLoadDispatchesPlans(t *testing.T) {
 		"exports/not-a-plan.json":        {Data: []byte(`{"name": "x"}`)},
 		"exports/broken.tfplan.json":     {Data: []byte(`{"format_version": "1.2", "resource_changes": [`)},
 	}
-	graphs, err := parser.Load(context.Background(), fsys, []string{"repo", "exports/custom-name.json", "exports/broken.tfplan.json"},
+	graphs, _, err := parser.Load(context.Background(), fsys, []string{"repo", "exports/custom-name.json", "exports/broken.tfplan.json"},
 		parser.Options{Plan: plan.Options{}})
 	if err != nil {
 		t.Fatal(err)
@@ -54,8 +54,10 @@ func TestParserLoadDispatchesPlans(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	// repo/infra is not also scanned as HCL: its plan supersedes it.
+	// repo/infra is scanned as HCL too: a plan is scanned in addition to
+	// its configuration, never instead of it.
 	want := []string{
+		"terraform repo/infra",
 		"terraform-plan exports/broken.tfplan.json  [invalid JSON in the plan file]",
 		"terraform-plan exports/custom-name.json aws_s3_bucket.b",
 		"terraform-plan repo/ci/prod.tfplan.json aws_s3_bucket.b",
@@ -78,9 +80,12 @@ func TestParserLoadDispatchesPlans(t *testing.T) {
 		}
 	}
 
-	// A JSON file named explicitly that is not a plan cannot be scanned.
-	if _, err := parser.Load(context.Background(), fsys, []string{"exports/not-a-plan.json"}, parser.Options{}); err == nil {
-		t.Error("not-a-plan.json: no error")
+	// A JSON file named explicitly that is neither a plan nor a template
+	// is reported as an error.
+	gs, _, err := parser.Load(context.Background(), fsys, []string{"exports/not-a-plan.json"}, parser.Options{})
+	if err != nil || len(gs) != 1 || len(gs[0].Diagnostics) != 1 || gs[0].Diagnostics[0].Summary != "not a CloudFormation template" ||
+		gs[0].Diagnostics[0].Severity != graph.SeverityError {
+		t.Errorf("not-a-plan.json: %v %+v", err, gs)
 	}
 }
 
@@ -97,7 +102,7 @@ func addressesOf(g *graph.Graph) []string {
 func TestPlansAreLoadedOnceInNameOrder(t *testing.T) {
 	planJSON := []byte(`{"format_version": "1.2", "resource_changes": []}`)
 	fsys := fstest.MapFS{"b/plan.json": {Data: planJSON}, "a/plan.json": {Data: planJSON}}
-	gs, err := parser.Load(t.Context(), fsys, []string{"b/plan.json", "a/plan.json", "./b/plan.json"}, parser.Options{})
+	gs, _, err := parser.Load(t.Context(), fsys, []string{"b/plan.json", "a/plan.json", "./b/plan.json"}, parser.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
