@@ -120,20 +120,22 @@ func (e *evaluator) pop(key string) {
 // eval evaluates expr in scope sc. Errors become diagnostics and an unknown
 // result; a panic in a function or in cty becomes a diagnostic too.
 func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
+	var ctx *hcl.EvalContext
 	defer func() {
 		if r := recover(); r != nil {
-			e.diag(graph.SeverityError, "internal error while evaluating an expression", fmt.Sprint(r), expr.Range())
+			e.diag(graph.SeverityError, "internal error while evaluating an expression", panicDetail(r, ctx), expr.Range())
 			v = cty.DynamicVal
 		}
 	}()
-	ctx := e.context(expr, sc)
+	ctx = e.context(expr, sc)
 	v, diags := expr.Value(ctx)
+	kept := diags[:0:0]
 	for _, d := range diags {
-		if e.computedAttribute(d) {
-			continue
+		if !e.computedAttribute(d) {
+			kept = append(kept, d)
 		}
-		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
+	e.st.diags = append(e.st.diags, e.evalDiagnostics(kept, expr, ctx)...)
 	if diags.HasErrors() {
 		return cty.DynamicVal
 	}
