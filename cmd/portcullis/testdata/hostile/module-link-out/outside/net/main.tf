@@ -1,0 +1,1 @@
+resource "aws_security_group" "outside" { description = "SECRETMODULECONTENT" }

@@ -1,0 +1,15 @@
+resource "aws_security_group" "inside" {
+  description = "inside"
+  vpc_id      = "vpc-1"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+module "net" {
+  source = "./net"
+}

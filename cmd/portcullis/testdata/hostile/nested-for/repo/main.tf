@@ -1,0 +1,19 @@
+resource "aws_security_group" "open" {
+  description = "open"
+  vpc_id      = "vpc-1"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+locals {
+  big = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : a + b + c]]]
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = jsonencode(local.big)
+}

@@ -1,0 +1,15 @@
+# METADATA
+# custom:
+#   id: ACME-001
+#   severity: high
+package acme.conflict
+
+import rego.v1
+
+value := 1 if true
+
+value := 2 if true
+
+deny contains {"resource": r.address, "attribute": "", "message": sprintf("%v", [value])} if {
+	some r in input.resources
+}
