@@ -181,11 +181,12 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 			if terraform.IsConfigFile(name) || isVarsFile(name) {
 				return nil // the module loader reports the files it cannot read
 			}
-			sev := graph.SeverityWarning
-			if wanted(name) {
-				sev = graph.SeverityError
+			// A link out of the root named like a file some format reads,
+			// or one that may be a directory (a module, a tree of
+			// templates), is content the scan cannot see: incomplete.
+			if wanted(name) || path.Ext(name) == "" {
+				w.diag(graph.SeverityError, name, "symbolic link not followed", unwrapPathError(err).Error())
 			}
-			w.diag(sev, name, "symbolic link not followed", unwrapPathError(err).Error())
 			return nil
 		case err != nil:
 			return nil // a dangling link: nothing to read
