@@ -2,9 +2,13 @@ package parser
 
 import (
 	"context"
+	"io/fs"
 	"os"
+	"sort"
 	"testing"
 	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestLoadFindsModulesAndSkipsHiddenDirs(t *testing.T) {
@@ -142,5 +146,72 @@ func TestTemplatesAreDecidedByContentOnce(t *testing.T) {
 	want := "[cfn/broken.yaml [YAML syntax error] cfn/t.yaml B named/policy.json [not a CloudFormation template]]"
 	if s := fmtList(got); s != want {
 		t.Errorf("got  %s\nwant %s", s, want)
+	}
+}
+
+// denyFS refuses to open the names in deny, as a file system does for
+// files and directories without read permission.
+type denyFS struct {
+	fstest.MapFS
+	deny map[string]bool
+}
+
+func (d denyFS) Open(name string) (fs.File, error) {
+	if d.deny[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return d.MapFS.Open(name)
+}
+
+func (d denyFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if d.deny[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return d.MapFS.ReadDir(name)
+}
+
+func (d denyFS) ReadFile(name string) ([]byte, error) {
+	if d.deny[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return d.MapFS.ReadFile(name)
+}
+
+func (d denyFS) Stat(name string) (fs.FileInfo, error) { return d.MapFS.Stat(name) }
+
+// Files and directories that cannot be read are errors, never skipped in
+// silence: an unreadable terraform.tfvars could hold the value that
+// decides a finding.
+func TestUnreadableIsAnError(t *testing.T) {
+	fsys := denyFS{MapFS: fstest.MapFS{
+		"a/main.tf":           {Data: []byte(`resource "x_a" "a" {}`)},
+		"a/terraform.tfvars":  {Data: []byte(`x = 1`)},
+		"a/locked.tf":         {Data: []byte(`resource "x_b" "b" {}`)},
+		"locked/main.tf":      {Data: []byte(`resource "x_c" "c" {}`)},
+		"cfn/template.yaml":   {Data: []byte("Resources: {}\n")},
+		"cfn/other/readme.md": {Data: []byte("")},
+	}, deny: map[string]bool{"a/terraform.tfvars": true, "a/locked.tf": true, "locked": true, "cfn/template.yaml": true}}
+	graphs, walkDiags, err := Load(context.Background(), fsys, []string{"."}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range walkDiags {
+		got = append(got, string(d.Severity)+" "+d.Range.File+": "+d.Summary+": "+d.Detail)
+	}
+	for _, g := range graphs {
+		for _, d := range g.Diagnostics {
+			got = append(got, string(d.Severity)+" "+d.Range.File+": "+d.Summary+": "+d.Detail)
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"error a/locked.tf: cannot read file: open a/locked.tf: permission denied",
+		"error a/terraform.tfvars: cannot read variables file: permission denied",
+		"error cfn/template.yaml: cannot read template: permission denied",
+		"error locked: cannot read directory: permission denied",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
