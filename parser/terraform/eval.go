@@ -48,6 +48,9 @@ type instance struct {
 	key     cty.Value // NilVal without count/for_each; a number, a string, or unknown
 	scope   *scope
 	unknown bool // a representative instance standing for an unknown collection
+	// sensitive numbers, from 1, the instances of a sensitive for_each or
+	// count: their address shows a placeholder, never the key.
+	sensitive int
 }
 
 // scope is what names bound by the enclosing constructs resolve to.
@@ -284,7 +287,7 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 	if len(moduleOutputs) > 0 {
 		obj := map[string]cty.Value{}
 		for _, name := range sortedKeys(moduleOutputs) {
-			obj[name] = e.moduleValue(name, moduleOutputs[name], expr.Range())
+			obj[name] = markSensitiveExpansion(e.moduleValue(name, moduleOutputs[name], expr.Range()), e.calls[name])
 		}
 		vars["module"] = cty.ObjectVal(obj)
 	}
@@ -421,7 +424,7 @@ func (e *evaluator) resourceValue(rc *resourceConfig, attrs map[string]bool) cty
 	if v, ok := e.refVals[memo]; ok {
 		return v
 	}
-	v := e.buildResourceValue(rc, attrs)
+	v := markSensitiveExpansion(e.buildResourceValue(rc, attrs), e.expansions[rc.addr()])
 	for k := range e.st.inProgress {
 		if strings.HasPrefix(k, e.prefixed(rc.addr())) {
 			return v // part of a cycle: do not remember a value cut short
@@ -506,6 +509,8 @@ func instanceAddr(base string, in instance) string {
 		return base
 	case in.unknown || !in.key.IsKnown():
 		return base + "[*]"
+	case in.sensitive > 0:
+		return base + "[" + strconv.Quote(secretPlaceholder(in.sensitive)) + "]"
 	case in.key.Type() == cty.Number:
 		bf := in.key.AsBigFloat()
 		return base + "[" + bf.Text('f', -1) + "]"
@@ -542,7 +547,10 @@ func (e *evaluator) expand(rc *resourceConfig) []instance {
 func (e *evaluator) expandCount(expr hcl.Expression) []instance {
 	unknown := []instance{{key: cty.UnknownVal(cty.Number), unknown: true,
 		scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
-	v, _ := e.eval(expr, nil).Unmark()
+	v, marks := e.eval(expr, nil).Unmark()
+	if _, secret := marks[sensitiveMark{}]; secret {
+		return e.sensitiveCount(v, expr.Range())
+	}
 	if !v.IsKnown() {
 		return unknown
 	}
@@ -600,6 +608,7 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 	// Iterate over the unmarked collection; the collection's marks (origins,
 	// sensitivity) carry over to each element value.
 	v, marks := v.Unmark()
+	secret := e.sensitiveForEach(marks, what, at)
 	unknownInst := []instance{{key: cty.UnknownVal(cty.String), unknown: true,
 		scope: bind(cty.UnknownVal(cty.String), cty.DynamicVal.WithMarks(marks))}}
 	if !v.IsKnown() {
@@ -644,7 +653,7 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 				return nil
 			}
 		}
-		insts = append(insts, instance{key: k, scope: bind(k, val)})
+		insts = append(insts, secret.instance(k, val, bind))
 	}
 	return insts
 }
@@ -668,6 +677,7 @@ func (e *evaluator) expandForEach(expr hcl.Expression) []instance {
 		}
 		return false
 	})
+	numberSensitive(insts)
 	return insts
 }
 
@@ -1060,11 +1070,15 @@ func (e *evaluator) isReference(t hcl.Traversal) bool {
 }
 
 // evalQuiet evaluates expr without reporting diagnostics: the expression
-// is evaluated (and its problems reported) as part of its attribute.
+// is evaluated (and its problems reported) as part of its attribute. A
+// sensitive result is unknown: an edge must not tell which key it is.
 func (e *evaluator) evalQuiet(expr hcl.Expression, sc *scope) cty.Value {
 	n := len(e.st.diags)
 	v := e.eval(expr, sc)
 	e.st.diags = e.st.diags[:n]
+	if hasSensitive(v) {
+		return cty.DynamicVal
+	}
 	v, _ = v.UnmarkDeep()
 	return v
 }

@@ -233,3 +233,86 @@ func panicDetail(r any, ctx *hcl.EvalContext) string {
 	}
 	return fmt.Sprint(r)
 }
+
+// forEachSecret is what eachInstances knows of a sensitive for_each
+// collection.
+type forEachSecret struct {
+	sensitive bool // the collection is marked sensitive
+	keyed     bool // its keys would be instance keys (resources, modules)
+}
+
+// sensitiveForEach reports a sensitive resource or module for_each, as
+// Terraform does: its keys would become instance addresses. Dynamic blocks
+// may iterate over sensitive values; their keys are in no address.
+func (e *evaluator) sensitiveForEach(marks cty.ValueMarks, what string, at hcl.Range) forEachSecret {
+	_, sensitive := marks[sensitiveMark{}]
+	s := forEachSecret{sensitive: sensitive, keyed: sensitive && what == "for_each"}
+	if s.keyed {
+		e.diag(graph.SeverityError, "Invalid for_each argument",
+			"Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: "+
+				"the instance keys would show them. The instances are evaluated under placeholder keys.", at)
+	}
+	return s
+}
+
+// instance is one element of a for_each collection: the key in the scope
+// (each.key, the iterator's key) is sensitive when the collection is.
+func (s forEachSecret) instance(k, val cty.Value, bind func(k, v cty.Value) *scope) instance {
+	in := instance{key: k}
+	if s.sensitive {
+		k = k.Mark(sensitiveMark{})
+	}
+	if s.keyed {
+		in.sensitive = 1 // numbered once the instances are sorted
+	}
+	in.scope = bind(k, val)
+	return in
+}
+
+// numberSensitive gives the instances of a sensitive for_each their
+// placeholder numbers, in key order.
+func numberSensitive(insts []instance) {
+	for i := range insts {
+		if insts[i].sensitive > 0 {
+			insts[i].sensitive = i + 1
+		}
+	}
+}
+
+// sensitiveCount expands a sensitive count: an error, as in Terraform, and
+// the instances are evaluated under placeholder keys with a sensitive
+// count.index, so rules still judge their values. A count that is not a
+// whole number, or is out of bounds, gives one representative instance:
+// its value is not shown.
+func (e *evaluator) sensitiveCount(v cty.Value, at hcl.Range) []instance {
+	e.diag(graph.SeverityError, "Invalid count argument",
+		"Sensitive values, or values derived from sensitive values, cannot be used as count arguments: "+
+			"the instance keys would show them. The instances are evaluated under placeholder keys.", at)
+	unknown := []instance{{key: cty.UnknownVal(cty.Number), unknown: true,
+		scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number).Mark(sensitiveMark{})})}}}
+	if !v.IsKnown() || v.IsNull() {
+		return unknown
+	}
+	n, err := convertNumber(v)
+	if err != nil || n < 0 || n > MaxInstances {
+		return unknown
+	}
+	insts := make([]instance, n)
+	for i := range insts {
+		idx := cty.NumberIntVal(int64(i))
+		insts[i] = instance{key: idx, sensitive: i + 1,
+			scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": idx.Mark(sensitiveMark{})})}}
+	}
+	return insts
+}
+
+// markSensitiveExpansion marks the value of a whole resource or module
+// (keyed by instance) sensitive when its expansion was: its keys are.
+func markSensitiveExpansion(v cty.Value, insts []instance) cty.Value {
+	for _, in := range insts {
+		if in.sensitive > 0 {
+			return v.Mark(sensitiveMark{})
+		}
+	}
+	return v
+}

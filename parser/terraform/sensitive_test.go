@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -20,6 +21,8 @@ const (
 	secretBool  = "MaybeYesNo"
 	secretCIDR  = "10.77.0.0/33"
 	secretRegex = "SecretPat[tern"
+	secretCIDR1 = "10.66.0.0/16"
+	secretCIDR2 = "10.99.0.0/16"
 )
 
 // leakForms are the forms of a secret that must never appear: as written,
@@ -79,8 +82,11 @@ func assertNoSecret(t *testing.T, g *graph.Graph, secrets ...string) {
 	unescaped := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\"`, `"`, `\\`, `\`).Replace(dump)
 	for _, secret := range secrets {
 		for _, form := range leakForms(secret) {
-			if strings.Contains(dump, form) || strings.Contains(unescaped, form) {
-				t.Errorf("the secret %q appears (as %q) in the graph:\n%s", secret, form, dump)
+			for _, text := range []string{dump, unescaped} {
+				if i := strings.Index(text, form); i >= 0 {
+					t.Errorf("the secret %q appears (as %q) in the graph: ...%s...", secret, form, text[max(0, i-300):min(len(text), i+100)])
+					return
+				}
 			}
 		}
 	}
@@ -152,4 +158,202 @@ resource "x_thing" "t" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 	assertNoSecret(t, g, secretKey, secretText, secretBool, secretCIDR, secretRegex)
+}
+
+// A sensitive for_each or count is an error, as in Terraform; the
+// instances are evaluated under placeholder keys, with their real values,
+// so rules still judge them; no key reaches an address.
+func TestSensitiveForEachAndCount(t *testing.T) {
+	g := LoadModule(mapFS(map[string]string{
+		"m/main.tf": `
+variable "zones" {
+  type      = map(string)
+  sensitive = true
+}
+variable "n" {
+  type      = number
+  sensitive = true
+}
+variable "pick" {
+  type      = string
+  sensitive = true
+}
+resource "aws_security_group_rule" "r" {
+  for_each    = var.zones
+  description = each.key
+  cidr_blocks = [each.value]
+}
+resource "aws_instance" "c" {
+  count = var.n
+  index = count.index
+  ami   = "ami-1"
+}
+resource "x_ref" "one" {
+  target = aws_security_group_rule.r[var.pick].id
+}
+resource "x_ref" "all" {
+  for_each = aws_security_group_rule.r
+  name     = "x"
+}
+module "m" {
+  source   = "./child"
+  for_each = var.zones
+  cidr     = each.value
+}
+resource "x_dyn" "d" {
+  dynamic "rule" {
+    for_each = var.zones
+    content {
+      key  = rule.key
+      cidr = rule.value
+    }
+  }
+}
+`,
+		"m/child/main.tf": `
+variable "cidr" {}
+resource "aws_vpc" "v" {
+  cidr_block = var.cidr
+}
+`,
+	}), "m", Options{Env: map[string]string{
+		"TF_VAR_zones": `{"` + secretKey + `" = "` + secretCIDR1 + `", "` + secretText + `" = "` + secretCIDR2 + `"}`,
+		"TF_VAR_n":     "2",
+		"TF_VAR_pick":  secretKey,
+	}})
+	wantAddrs := []string{
+		`aws_instance.c["(sensitive 1)"]`,
+		`aws_instance.c["(sensitive 2)"]`,
+		`aws_security_group_rule.r["(sensitive 1)"]`,
+		`aws_security_group_rule.r["(sensitive 2)"]`,
+		`module.m["(sensitive 1)"].aws_vpc.v`,
+		`module.m["(sensitive 2)"].aws_vpc.v`,
+		`x_dyn.d`,
+		`x_ref.all["(sensitive 1)"]`,
+		`x_ref.all["(sensitive 2)"]`,
+		`x_ref.one`,
+	}
+	if diff := cmp.Diff(wantAddrs, addresses(g)); diff != "" {
+		t.Errorf("addresses (-want +got):\n%s", diff)
+	}
+	wantDiags := []string{
+		`m/main.tf:14:17: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:19:11: error: Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:27:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:32:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+	}
+	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	// Rules judge the real values, which are sensitive.
+	for addr, want := range map[string]string{
+		`aws_security_group_rule.r["(sensitive 1)"]`: `{"cidr_blocks":["` + secretCIDR2 + `"],"description":"` + secretText + `"}`,
+		`aws_security_group_rule.r["(sensitive 2)"]`: `{"cidr_blocks":["` + secretCIDR1 + `"],"description":"` + secretKey + `"}`,
+		`aws_instance.c["(sensitive 2)"]`:            `{"ami":"ami-1","index":1}`,
+		`module.m["(sensitive 2)"].aws_vpc.v`:        `{"cidr_block":"` + secretCIDR1 + `"}`,
+		`x_dyn.d`:                                    `{"rule":[{"cidr":"` + secretCIDR2 + `","key":"` + secretText + `"},{"cidr":"` + secretCIDR1 + `","key":"` + secretKey + `"}]}`,
+	} {
+		r := resource(t, g, addr)
+		if got := jsonOf(r.Values); got != want {
+			t.Errorf("%s values = %s, want %s", addr, got, want)
+		}
+	}
+	for addr, want := range map[string]string{
+		`aws_security_group_rule.r["(sensitive 1)"]`: `{"cidr_blocks":[true],"description":true}`,
+		`aws_instance.c["(sensitive 2)"]`:            `{"index":true}`,
+		`module.m["(sensitive 2)"].aws_vpc.v`:        `{"cidr_block":true}`,
+		`x_dyn.d`:                                    `{"rule":[{"cidr":true,"key":true},{"cidr":true,"key":true}]}`,
+	} {
+		if got := jsonOf(resource(t, g, addr).Sensitive); got != want {
+			t.Errorf("%s sensitive = %s, want %s", addr, got, want)
+		}
+	}
+	// The edge through a sensitive index goes to every instance.
+	var targets []string
+	for _, ref := range resource(t, g, "x_ref.one").Refs {
+		targets = append(targets, ref.Target)
+	}
+	if diff := cmp.Diff([]string{`aws_security_group_rule.r["(sensitive 1)"]`, `aws_security_group_rule.r["(sensitive 2)"]`}, targets); diff != "" {
+		t.Errorf("refs (-want +got):\n%s", diff)
+	}
+	assertNoSecret(t, g, secretKey, secretText, secretCIDR1, secretCIDR2)
+}
+
+// Origins carry no sensitive scalar and no path through a sensitive key;
+// problems with the value of a sensitive variable do not show it.
+func TestSensitiveValuesInOriginsAndVariables(t *testing.T) {
+	g := LoadModule(mapFS(map[string]string{
+		"m/main.tf": `
+variable "key" {
+  sensitive = true
+}
+variable "region" {
+  default = "eu-west-1"
+}
+variable "port" {
+  type      = number
+  sensitive = true
+}
+variable "ports" {
+  type      = list(number)
+  sensitive = true
+}
+variable "obj" {
+  type      = object({ a = string })
+  sensitive = true
+}
+module "c" {
+  source = "./child"
+  cidr   = var.key
+}
+resource "x_thing" "t" {
+  tags  = { (var.key) = var.region }
+  port  = var.port
+  ports = var.ports
+  obj   = var.obj
+  out   = module.c.out
+}
+`,
+		"m/child/main.tf": `
+variable "cidr" {}
+output "out" {
+  value     = var.cidr
+  sensitive = true
+}
+resource "aws_vpc" "v" {
+  cidr_block = var.cidr
+}
+`,
+	}), "m", Options{Env: map[string]string{
+		"TF_VAR_key":   secretKey,
+		"TF_VAR_port":  secretText,
+		"TF_VAR_ports": "[" + secretBool + "(]",
+		"TF_VAR_obj":   `{b = "` + secretRegex + `"}`,
+	}})
+	wantDiags := []string{
+		`m/main.tf:7:1: warning: invalid value for variable: var.port: the value given by environment variable TF_VAR_port is not valid HCL; it is sensitive and is not shown`,
+		`m/main.tf:11:1: warning: invalid value for variable: var.ports: the value given by environment variable TF_VAR_ports is not valid HCL; it is sensitive and is not shown`,
+		`m/main.tf:15:1: warning: invalid value for variable: var.obj: the value given by environment variable TF_VAR_obj is not valid for its type; it is sensitive and is not shown`,
+	}
+	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	r := resource(t, g, "x_thing.t")
+	if got, want := jsonOf(r.Sensitive), `{"obj":true,"out":true,"port":true,"ports":true,"tags":true}`; got != want {
+		t.Errorf("sensitive = %s, want %s", got, want)
+	}
+	if got, want := jsonOf(r.Values["tags"]), `{"`+secretKey+`":"eu-west-1"}`; got != want {
+		t.Errorf("tags = %s, want %s", got, want)
+	}
+	// The origin of a value under a sensitive key is recorded at the
+	// sensitive container.
+	var paths []string
+	for p := range r.Origins {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	if diff := cmp.Diff([]string{"out", "tags"}, paths); diff != "" {
+		t.Errorf("origin paths (-want +got):\n%s", diff)
+	}
+	assertNoSecret(t, g, secretKey, secretText, secretBool, secretRegex)
 }

@@ -147,15 +147,22 @@ func sensitiveTree(v cty.Value) any {
 
 // origins collects the provenance marks of every part of v by attribute
 // path, ordered from where the value was first written to where it was
-// last passed on.
+// last passed on. A part inside a sensitive value is recorded at the
+// sensitive value's path: a path must not show a sensitive map key.
 func origins(v cty.Value) map[string][]graph.Origin {
 	out := map[string][]graph.Origin{}
 	_, pvms := v.UnmarkDeepWithPaths()
+	var secret []cty.Path
+	for _, pvm := range pvms {
+		if _, ok := pvm.Marks[sensitiveMark{}]; ok {
+			secret = append(secret, pvm.Path)
+		}
+	}
 	byPath := map[string]map[originMark]bool{}
 	for _, pvm := range pvms {
 		for m := range pvm.Marks {
 			if om, ok := m.(originMark); ok {
-				p := pathString(pvm.Path)
+				p := pathString(outsideSecrets(pvm.Path, secret))
 				if byPath[p] == nil {
 					byPath[p] = map[originMark]bool{}
 				}
@@ -206,6 +213,18 @@ func origins(v cty.Value) map[string][]graph.Origin {
 		}
 	}
 	return out
+}
+
+// outsideSecrets cuts p at the shortest sensitive path that is a prefix
+// of it.
+func outsideSecrets(p cty.Path, secret []cty.Path) cty.Path {
+	cut := len(p)
+	for _, s := range secret {
+		if len(s) < cut && s.Equals(p[:len(s)]) {
+			cut = len(s)
+		}
+	}
+	return p[:cut]
 }
 
 // pathString renders a cty path in the dotted form of attribute paths.

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -66,13 +67,17 @@ func (e *evaluator) mark(raw rawValue, v cty.Value) (originMark, bool) {
 		depth: raw.depth, external: raw.external, values: scalars(v)}, true
 }
 
-// scalars lists the known scalar values of v as text, bounded.
+// scalars lists the known scalar values of v as text, bounded. Sensitive
+// parts are left out: origins are shown to users.
 func scalars(v cty.Value) string {
 	const maxValues, maxLen = 64, 512
 	var out []string
 	var walk func(cty.Value)
 	walk = func(v cty.Value) {
-		v, _ = v.Unmark()
+		v, marks := v.Unmark()
+		if _, secret := marks[sensitiveMark{}]; secret {
+			return
+		}
 		if len(out) >= maxValues || !v.IsKnown() || v.IsNull() {
 			return
 		}
@@ -150,8 +155,16 @@ func (e *evaluator) inputValues(opts Options) map[string]rawValue {
 	for _, n := range files {
 		name := path.Join(e.cfg.dir, n)
 		src, err := fs.ReadFile(e.st.fsys, name)
-		if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			continue // absent: nothing to load
+		}
+		if err != nil {
+			// A variables file that exists but cannot be read (a link out of
+			// the scan root, not a regular file, too large) may set values
+			// that decide findings: the scan is incomplete.
+			e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityError,
+				Summary: "cannot read variables file", Detail: unwrapPath(err).Error(), Range: graph.Range{File: name}})
+			continue
 		}
 		e.varsFile(name, src, out)
 	}
@@ -198,9 +211,7 @@ func (e *evaluator) varsFile(name string, src []byte, out map[string]rawValue) {
 			continue
 		}
 		v, d := a.Expr.Value(nil)
-		for _, x := range d {
-			e.st.diags = append(e.st.diags, e.st.pos.diagnostic(x))
-		}
+		e.valueDiags(e.cfg.variables[n], d)
 		if d.HasErrors() {
 			v = cty.DynamicVal
 		}
@@ -230,9 +241,7 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 		v = e.parseVarText(vc, raw)
 	case vc.def != nil:
 		dv, diags := vc.def.Value(nil)
-		for _, d := range diags {
-			e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
-		}
+		e.valueDiags(vc, diags)
 		if diags.HasErrors() {
 			dv = cty.UnknownVal(vc.typ)
 		}
@@ -261,14 +270,18 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 		if at.Filename == "" {
 			at = vc.declRange
 		}
-		e.diag(graph.SeverityError, "invalid value for variable", fmt.Sprintf("var.%s: %s", vc.name, err), at)
+		detail := fmt.Sprintf("var.%s: %s", vc.name, err)
+		if vc.sensitive {
+			detail = fmt.Sprintf("var.%s: the value given by %s is not valid for its type; it is sensitive and is not shown", vc.name, givenBy(raw))
+		}
+		e.diag(graph.SeverityWarning, "invalid value for variable", detail, at)
 		cv = cty.UnknownVal(vc.typ)
-	}
-	if m, ok := e.mark(raw, cv); ok {
-		cv = cv.Mark(m)
 	}
 	if vc.sensitive {
 		cv = cv.Mark(sensitiveMark{})
+	}
+	if m, ok := e.mark(raw, cv); ok {
+		cv = cv.Mark(m)
 	}
 	return cv
 }
@@ -280,18 +293,47 @@ func (e *evaluator) parseVarText(vc *variableConfig, raw rawValue) cty.Value {
 		return cty.StringVal(raw.text)
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw.text), "<"+raw.from+">", hcl.InitialPos)
-	if diags.HasErrors() {
-		e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityError,
-			Summary: "invalid value for variable", Detail: fmt.Sprintf("%s: %s", raw.from, diags.Error())})
-		return cty.UnknownVal(vc.typ)
+	if !diags.HasErrors() {
+		var v cty.Value
+		if v, diags = expr.Value(nil); !diags.HasErrors() {
+			return v
+		}
 	}
-	v, diags := expr.Value(nil)
-	if diags.HasErrors() {
-		e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityError,
-			Summary: "invalid value for variable", Detail: fmt.Sprintf("%s: %s", raw.from, diags.Error())})
-		return cty.UnknownVal(vc.typ)
+	// The value is unknown: a warning, given at the declaration, as
+	// -var and TF_VAR_ values have no place in a file.
+	detail := fmt.Sprintf("var.%s: %s: %s", vc.name, raw.from, diags.Error())
+	if vc.sensitive {
+		detail = fmt.Sprintf("var.%s: the value given by %s is not valid HCL; it is sensitive and is not shown", vc.name, raw.from)
 	}
-	return v
+	e.diag(graph.SeverityWarning, "invalid value for variable", detail, vc.declRange)
+	return cty.UnknownVal(vc.typ)
+}
+
+// valueDiags reports the diagnostics of evaluating a variable's value in a
+// variables file or its default: warnings, since the value is only
+// unknown, and without their detail when the variable is sensitive.
+func (e *evaluator) valueDiags(vc *variableConfig, diags hcl.Diagnostics) {
+	for _, d := range diags {
+		gd := e.st.pos.diagnostic(d)
+		gd.Severity = graph.SeverityWarning
+		if vc != nil && vc.sensitive {
+			gd.Detail = fmt.Sprintf("The value of var.%s is sensitive, so the details are not shown.", vc.name)
+		}
+		e.st.diags = append(e.st.diags, gd)
+	}
+}
+
+// givenBy names where a variable's value came from.
+func givenBy(raw rawValue) string {
+	switch {
+	case raw.from != "":
+		return raw.from
+	case raw.kind == graph.OriginVariableDefault:
+		return "its default"
+	case raw.kind == graph.OriginModuleArgument:
+		return "the module argument"
+	}
+	return "its value"
 }
 
 // applyDefaults fills optional(type, default) attributes. It works on the
@@ -304,4 +346,14 @@ func applyDefaults(d *typeexpr.Defaults, v cty.Value) (out cty.Value) {
 	}()
 	unmarked, marks := v.UnmarkDeepWithPaths()
 	return d.Apply(unmarked).MarkWithPaths(marks)
+}
+
+// unwrapPath returns the error under a *fs.PathError, whose path the
+// diagnostic already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
