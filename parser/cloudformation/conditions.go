@@ -35,8 +35,13 @@ func (x tri) not() tri {
 // condition evaluates the named condition of the Conditions section,
 // memoised; a cycle or an undeclared name is reported (at rng, where the
 // name is used) and unknown.
+//
+// A condition computed from a NoEcho parameter taints (t.taint) the
+// evaluation that asks for it: the value an Fn::If picks with it tells
+// something about the secret, and is sensitive.
 func (t *tmpl) condition(name string, rng graph.Range) tri {
 	if v, ok := t.conds[name]; ok {
+		t.taint = t.taint || t.condTaint[name]
 		return v
 	}
 	def := t.conditions.Get(name)
@@ -51,13 +56,26 @@ func (t *tmpl) condition(name string, rng graph.Range) tri {
 	}
 	t.condBusy[name] = true
 	// Conditions are evaluated without loop variables: they are global.
-	saved := t.env
-	t.env = nil
+	saved, savedTaint := t.env, t.taint
+	t.env, t.taint = nil, false
 	v := t.condExpr(def)
-	t.env = saved
+	tainted := t.taint
+	t.env, t.taint = saved, savedTaint || tainted
 	delete(t.condBusy, name)
 	t.conds[name] = v
+	t.condTaint[name] = tainted
 	return v
+}
+
+// tainted evaluates a condition expression and reports whether it was
+// computed from a NoEcho parameter.
+func (t *tmpl) tainted(eval func() tri) (tri, bool) {
+	saved := t.taint
+	t.taint = false
+	v := eval()
+	tainted := t.taint
+	t.taint = saved || tainted
+	return v, tainted
 }
 
 // condExpr evaluates a condition expression: Fn::Equals, Fn::And, Fn::Or,
@@ -138,6 +156,9 @@ func (t *tmpl) equals(n, arg *Node) tri {
 		return tUnknown
 	}
 	a, b := t.eval(arg.Items[0]), t.eval(arg.Items[1])
+	if secret(a, b) {
+		t.taint = true
+	}
 	if !a.known() || !b.known() {
 		return tUnknown
 	}

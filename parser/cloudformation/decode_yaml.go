@@ -65,15 +65,19 @@ var decYAMLShortForms = map[string]string{
 // returns what decodes of the lines before that line. It never panics.
 func DecodeYAML(file string, src []byte) (n *Node, diags []graph.Diagnostic) {
 	defer decodeRecover(file, &n, &diags)
-	d := &decYAMLDecoder{
+	d := newDecYAMLDecoder(file, src)
+	n = d.decode()
+	return n, d.diags
+}
+
+func newDecYAMLDecoder(file string, src []byte) *decYAMLDecoder {
+	return &decYAMLDecoder{
 		file:     file,
 		src:      src,
 		lines:    newDecodeLines(src, true),
 		anchored: map[*yaml.Node]*Node{},
 		active:   map[*yaml.Node]bool{},
 	}
-	n = d.decode()
-	return n, d.diags
 }
 
 type decYAMLDecoder struct {
@@ -126,6 +130,27 @@ func (d *decYAMLDecoder) decode() *Node {
 		d.syntaxError(err)
 	}
 	return root
+}
+
+// laterTemplate decodes the documents of the stream after the first and
+// reports whether one of them is a template, with the line where its
+// content starts.
+func (d *decYAMLDecoder) laterTemplate() (int, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(d.src))
+	var first yaml.Node
+	if err := dec.Decode(&first); err != nil {
+		return 0, false
+	}
+	for !d.tooMany {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			return 0, false
+		}
+		if IsTemplate(d.document(&doc)) {
+			return doc.Content[0].Line, true
+		}
+	}
+	return 0, false
 }
 
 // document decodes a document node's content.

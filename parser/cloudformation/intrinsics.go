@@ -60,6 +60,20 @@ func (t *tmpl) eval(n *Node) *value {
 	}
 	t.depth++
 	defer func() { t.depth-- }()
+	if t.valuesOver {
+		return unknownAt(n.Range)
+	}
+	if _, _, fn := intrinsic(n); !fn {
+		// A literal: charged as the value it becomes (YAML aliases make
+		// many values of one text).
+		cost := valueOverhead + len(n.Value)
+		for _, k := range n.Keys {
+			cost += len(k.Value)
+		}
+		if !t.charge(cost, n.Range) {
+			return unknownAt(n.Range)
+		}
+	}
 	switch n.Kind {
 	case Null:
 		return &value{kind: vNull, rng: n.Range}
@@ -128,6 +142,7 @@ func result(n *Node, out *value, inputs ...*value) *value {
 	if out.rng.IsZero() {
 		out.rng = n.Range
 	}
+	sensitive := false
 	for _, in := range inputs {
 		if in == nil {
 			continue
@@ -135,11 +150,38 @@ func result(n *Node, out *value, inputs ...*value) *value {
 		out.links = in.allLinks(out.links)
 		out.origins = in.allOrigins(out.origins)
 		if in.anySensitive() {
-			out.sensitive = true
+			sensitive = true
 		}
+	}
+	if sensitive {
+		out = sensitiveCopy(out)
 	}
 	return out
 }
+
+// secret reports whether a value shown in a diagnostic would disclose a
+// NoEcho parameter: whether one of the values is, or contains, a
+// sensitive part.
+func secret(vs ...*value) bool {
+	for _, v := range vs {
+		if v != nil && v.anySensitive() {
+			return true
+		}
+	}
+	return false
+}
+
+// shown is the text of a value for a diagnostic: "(sensitive)" when one of
+// the values it comes from is sensitive.
+func shown(text string, from ...*value) string {
+	if secret(from...) {
+		return sensitivePlaceholder
+	}
+	return text
+}
+
+// sensitivePlaceholder stands for a NoEcho value in every message.
+const sensitivePlaceholder = "(sensitive)"
 
 // fail reports an invalid call and returns an unknown value that keeps
 // the references of its arguments.
@@ -153,47 +195,52 @@ func (t *tmpl) call(n *Node, fn string, arg *Node) *value {
 		return unknownAt(n.Range)
 	}
 	v := t.callFn(n, fn, arg)
+	if fn == "Fn::If" {
+		return v // the branch taken, as evaluated (and charged)
+	}
 	// A function's result is a new value as large as what it copied (a Ref
-	// to a long list parameter, a FindInMap): charge its size, so that a
-	// small template repeating such calls cannot exhaust memory.
-	if !t.charge(size(v, maxValues-t.values+1), n.Range) {
+	// to a long list parameter, a FindInMap) or built: charge its size, so
+	// that a small template repeating such calls cannot exhaust memory.
+	if !t.charge(size(v, MaxValueBytes-t.valueBytes+1), n.Range) {
 		return unknownAt(n.Range)
 	}
 	return v
 }
 
-// charge spends n of the template's budget of values built by functions
-// and loop iterations; false (with one diagnostic) once it is exhausted.
+// charge spends n bytes of the template's budget of values
+// (MaxValueBytes); false (with one error diagnostic) once it is exhausted.
 func (t *tmpl) charge(n int, at graph.Range) bool {
-	t.values += n
-	if t.values <= maxValues {
+	t.valueBytes += n
+	if t.valueBytes <= MaxValueBytes {
 		return true
 	}
 	if !t.valuesOver {
 		t.valuesOver = true
 		t.errorf(at, "template too complex",
-			fmt.Sprintf("functions and loops build more than %d values (copies of very large lists, nested Fn::ForEach?); the rest is unknown", maxValues))
+			fmt.Sprintf("evaluating the template builds more than %d bytes of values (the limit; Fn::Join or Fn::Sub over large strings, "+
+				"copies of very large lists, nested Fn::ForEach, YAML aliases?); the rest is unknown", MaxValueBytes))
 	}
 	return false
 }
 
-// size counts the parts of v, stopping at limit.
+// size counts the bytes of v as the budget does (MaxValueBytes), stopping
+// at limit.
 func size(v *value, limit int) int {
 	if v == nil {
 		return 0
 	}
-	n := 1
+	n := valueOverhead + len(v.text)
 	for _, it := range v.items {
 		if n >= limit {
 			return n
 		}
 		n += size(it, limit-n)
 	}
-	for _, f := range v.fields {
+	for _, k := range v.keys {
 		if n >= limit {
 			return n
 		}
-		n += size(f, limit-n)
+		n += len(k) + size(v.fields[k], limit-n-len(k))
 	}
 	return n
 }
@@ -235,12 +282,13 @@ func (t *tmpl) callFn(n *Node, fn string, arg *Node) *value {
 		return t.fnToJSONString(n, arg)
 	case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not":
 		t.fnDepth-- // condExpr counts this call itself
-		c := t.condExpr(n)
+		c, tainted := t.tainted(func() tri { return t.condExpr(n) })
 		t.fnDepth++
-		if c == tUnknown {
-			return unknownAt(n.Range)
+		v := &value{kind: vUnknown, rng: n.Range, sensitive: tainted}
+		if c != tUnknown {
+			v.kind, v.text = vBool, strconv.FormatBool(c == tTrue)
 		}
-		return &value{kind: vBool, text: strconv.FormatBool(c == tTrue), rng: n.Range}
+		return v
 	case "Fn::Transform":
 		// A macro (AWS::Include, a custom macro) runs at deploy time.
 		return unknownAt(n.Range)
@@ -280,12 +328,14 @@ func (t *tmpl) fnRef(n, arg *Node) *value {
 		}
 		return t.fail(n, "Ref", "Ref takes the name of a parameter, a resource or a pseudo parameter", in)
 	}
-	return result(n, t.resolveName(n, name, true), in)
+	return result(n, t.resolveName(n, name, true, secret(in)), in)
 }
 
 // resolveName resolves a name used by Ref (asRef) or in Fn::Sub: a loop
-// variable, a parameter, a pseudo parameter, or a resource.
-func (t *tmpl) resolveName(n *Node, name string, asRef bool) *value {
+// variable, a parameter, a pseudo parameter, or a resource. hidden is set
+// when the name itself was computed from a NoEcho parameter: it is not
+// shown in diagnostics.
+func (t *tmpl) resolveName(n *Node, name string, asRef, hidden bool) *value {
 	if v, ok := t.lookupVar(name); ok {
 		return restamp(v, n.Range)
 	}
@@ -330,6 +380,9 @@ func (t *tmpl) resolveName(n *Node, name string, asRef bool) *value {
 			return u
 		}
 	}
+	if hidden {
+		name = sensitivePlaceholder
+	}
 	what := "Ref"
 	if !asRef {
 		what = "${" + name + "}"
@@ -371,7 +424,7 @@ func (t *tmpl) fnGetAtt(n, arg *Node) *value {
 		return t.fail(n, "Fn::GetAtt", usage)
 	}
 	if !t.resourceIDs[res] {
-		t.errorf(n.Range, "undeclared reference", fmt.Sprintf("Fn::GetAtt names %s, which is not a resource of this template", res))
+		t.errorf(n.Range, "undeclared reference", fmt.Sprintf("Fn::GetAtt names %s, which is not a resource of this template", shown(res, inputs...)))
 		return result(n, unknownAt(n.Range), inputs...)
 	}
 	u := unknownAt(n.Range)
@@ -463,7 +516,7 @@ func (t *tmpl) fnSub(n, arg *Node) *value {
 		}
 		v, ok := vars[p.text] // already among the inputs
 		if !ok {
-			v = t.resolveName(n, p.text, false)
+			v = t.resolveName(n, p.text, false, secret(tv))
 			inputs = append(inputs, v)
 		}
 		switch {
@@ -473,7 +526,7 @@ func (t *tmpl) fnSub(n, arg *Node) *value {
 			b.WriteString(v.text)
 		default:
 			if !bad {
-				t.errorf(n.Range, "invalid Fn::Sub", fmt.Sprintf("${%s} is not a string", p.text))
+				t.errorf(n.Range, "invalid Fn::Sub", fmt.Sprintf("${%s} is not a string", shown(p.text, tv)))
 			}
 			bad = true
 		}
@@ -551,13 +604,18 @@ func (t *tmpl) fnSelect(n, arg *Node) *value {
 		return t.fail(n, "Fn::Select", "the second argument must be a list", idx, list)
 	}
 	if i < 0 || i >= len(list.items) {
+		if secret(idx, list) {
+			return t.fail(n, "Fn::Select", "the index is out of range for the list (values from a NoEcho parameter are not shown)", idx, list)
+		}
 		return t.fail(n, "Fn::Select", fmt.Sprintf("index %d is out of range for a list of %d", i, len(list.items)), idx, list)
 	}
 	el := list.items[i]
 	out := restamp(el, n.Range)
 	out.links = list.allLinks(nil)
 	out.origins = appendOrigins(out.origins, list.origins...)
-	out.sensitive = out.sensitive || list.sensitive
+	if list.sensitive {
+		out = sensitiveCopy(out)
+	}
 	return result(n, out, idx)
 }
 
@@ -620,14 +678,15 @@ func (t *tmpl) fnFindInMap(n, arg *Node) *value {
 		if def != nil {
 			return result(n, t.eval(def), keys...)
 		}
-		missing := "mapping " + keys[0].text
+		name, top, second := shown(keys[0].text, keys[0]), shown(keys[1].text, keys[1]), shown(keys[2].text, keys[2])
+		missing := "mapping " + name
 		switch {
 		case t.mappings.Get(keys[0].text) == nil:
 			missing += " is not declared"
 		case t.mappings.Get(keys[0].text).Get(keys[1].text) == nil:
-			missing += " has no key " + keys[1].text
+			missing += " has no key " + top
 		default:
-			missing += " has no key " + keys[2].text + " under " + keys[1].text
+			missing += " has no key " + second + " under " + top
 		}
 		t.errorf(n.Range, "mapping key not found", "Fn::FindInMap: "+missing)
 		return result(n, unknownAt(n.Range), keys...)
@@ -668,8 +727,9 @@ func (t *tmpl) fnCidr(n, arg *Node) *value {
 		return t.fail(n, "Fn::Cidr", "the ip block must be a CIDR string", block, cnt, bits)
 	}
 	prefix, err := netip.ParsePrefix(strings.TrimSpace(block.text))
+	blockText := shown(strconv.Quote(block.text), block)
 	if err != nil {
-		return t.fail(n, "Fn::Cidr", fmt.Sprintf("%q is not a CIDR block", block.text), block, cnt, bits)
+		return t.fail(n, "Fn::Cidr", blockText+" is not a CIDR block", block, cnt, bits)
 	}
 	count, ok1 := intArg(cnt)
 	hostBits, ok2 := intArg(bits)
@@ -678,6 +738,9 @@ func (t *tmpl) fnCidr(n, arg *Node) *value {
 	switch {
 	case !ok1 || count < 1 || count > 256:
 		return t.fail(n, "Fn::Cidr", "the count must be an integer from 1 to 256", block, cnt, bits)
+	case secret(block, cnt, bits) && (!ok2 || hostBits < 0 || newLen < prefix.Bits() ||
+		newLen-prefix.Bits() < 9 && count > 1<<(newLen-prefix.Bits())):
+		return t.fail(n, "Fn::Cidr", "the cidr bits or the count do not fit the ip block (values from a NoEcho parameter are not shown)", block, cnt, bits)
 	case !ok2 || hostBits < 0 || newLen < prefix.Bits():
 		return t.fail(n, "Fn::Cidr", fmt.Sprintf("cidr bits must be an integer from 0 to %d for %s", total-prefix.Bits(), block.text), block, cnt, bits)
 	case newLen-prefix.Bits() < 9 && count > 1<<(newLen-prefix.Bits()):
@@ -702,8 +765,9 @@ func (t *tmpl) fnImportValue(n, arg *Node) *value {
 	v := t.eval(arg)
 	l := link{imp: true, rng: n.Range}
 	switch {
-	case v.kind == vString:
+	case v.kind == vString && !v.anySensitive():
 		l.export = v.text
+	case v.kind == vString: // a NoEcho export name is not recorded
 	case v.kind != vUnknown:
 		return t.fail(n, "Fn::ImportValue", "Fn::ImportValue takes the name of an export", v)
 	}
@@ -720,13 +784,21 @@ func (t *tmpl) fnIf(n, arg *Node) *value {
 	if !ok || items[0].Kind != String {
 		return t.fail(n, "Fn::If", "Fn::If takes [condition name, value if true, value if false]")
 	}
-	switch t.condition(items[0].Value, items[0].Range) {
+	c, tainted := t.tainted(func() tri { return t.condition(items[0].Value, items[0].Range) })
+	var v *value
+	switch c {
 	case tTrue:
-		return t.eval(items[1])
+		v = t.eval(items[1])
 	case tFalse:
-		return t.eval(items[2])
+		v = t.eval(items[2])
+	default:
+		v = result(n, unknownAt(n.Range), t.eval(items[1]), t.eval(items[2]))
 	}
-	return result(n, unknownAt(n.Range), t.eval(items[1]), t.eval(items[2]))
+	if tainted {
+		// The branch taken tells something about a NoEcho value.
+		v = sensitiveCopy(v)
+	}
+	return v
 }
 
 // fnLength evaluates Fn::Length: the number of elements of a list.

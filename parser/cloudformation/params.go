@@ -38,8 +38,9 @@ type param struct {
 type givenValue struct {
 	text   string
 	origin *graph.Origin // nil for --cfn-parameter values
-	// previous is set for UsePreviousValue: the deployed value, unknown here.
-	previous bool
+	// unknown is set for UsePreviousValue (the deployed value) and for an
+	// entry whose value cannot be read: the value is unknown here.
+	unknown bool
 }
 
 // isListType reports whether a parameter type is a list: CommaDelimitedList
@@ -57,6 +58,9 @@ func isSSMType(typ string) bool { return strings.HasPrefix(typ, "AWS::SSM::Param
 // in order, then Options.Parameters (--cfn-parameter); later values win.
 // Values for names the template does not declare are ignored silently: one
 // parameter file is often shared by several templates.
+//
+// Every entry's span is kept in t.written, so that the values of NoEcho
+// parameters can be masked in the copies of the files the graph keeps.
 func (t *tmpl) givenValues() map[string]givenValue {
 	out := map[string]givenValue{}
 	for _, pf := range t.opts.ParameterFiles {
@@ -65,9 +69,12 @@ func (t *tmpl) givenValues() map[string]givenValue {
 		entries, diags := parseParamFile(pf.Name, pf.Content)
 		t.diags = append(t.diags, diags...)
 		for _, e := range entries {
+			if !e.unknown {
+				t.written = append(t.written, written{name: e.key, rng: e.rng})
+			}
 			o := graph.Origin{Kind: graph.OriginParameter,
 				Description: fmt.Sprintf("value of parameter %s from %s", e.key, pf.Name), Range: e.rng}
-			out[e.key] = givenValue{text: e.value, origin: &o, previous: e.previous}
+			out[e.key] = givenValue{text: e.value, origin: &o, unknown: e.unknown}
 		}
 	}
 	keys := make([]string, 0, len(t.opts.Parameters))
@@ -109,14 +116,17 @@ func (t *tmpl) bindParameters() {
 		if ty := decl.Get("Type"); ty != nil && ty.Kind == String {
 			p.typ = strings.TrimSpace(ty.Value)
 		}
-		if ne := decl.Get("NoEcho"); ne != nil && (ne.Kind == Bool || ne.Kind == String) && strings.EqualFold(ne.Value, "true") {
+		if ne := decl.Get("NoEcho"); ne != nil && (ne.Kind == Bool || ne.Kind == String) && strings.EqualFold(strings.TrimSpace(ne.Value), "true") {
 			p.noEcho = true
+		}
+		if def := decl.Get("Default"); def != nil && p.noEcho {
+			t.written = append(t.written, written{name: name, rng: def.Range})
 		}
 		if isSSMType(p.typ) {
 			continue
 		}
 		if gv, ok := t.given[name]; ok {
-			if gv.previous {
+			if gv.unknown {
 				continue // unknown: neither the Default nor a guess
 			}
 			var origins []graph.Origin
@@ -160,6 +170,42 @@ func (t *tmpl) bindParameters() {
 	}
 }
 
+// written is where a parameter's value is written: a parameter file's
+// entry, or the parameter's Default.
+type written struct {
+	name string
+	rng  graph.Range
+}
+
+// maskSecrets replaces, in the graph's copies of the template and the
+// parameter files, the text of every value written for a NoEcho parameter
+// with asterisks (line breaks kept, so every position stays right): the
+// writers that quote source lines never quote a secret.
+func (t *tmpl) maskSecrets() {
+	copied := map[string]bool{}
+	for _, w := range t.written {
+		p := t.params[w.name]
+		if p == nil || !p.noEcho {
+			continue
+		}
+		src := t.g.Sources[w.rng.File]
+		start, end := w.rng.Start.Byte, w.rng.End.Byte
+		if start < 0 || end > len(src) || start >= end {
+			continue
+		}
+		if !copied[w.rng.File] {
+			copied[w.rng.File] = true
+			src = append([]byte(nil), src...)
+			t.g.Sources[w.rng.File] = src
+		}
+		for i := start; i < end; i++ {
+			if src[i] != '\n' && src[i] != '\r' {
+				src[i] = '*'
+			}
+		}
+	}
+}
+
 // paramValue makes the value of a parameter from its text (split on commas
 // for list types when split is set), located at rng.
 func (t *tmpl) paramValue(p *param, parts []string, rng graph.Range, origins []graph.Origin, split bool) *value {
@@ -176,7 +222,9 @@ func (t *tmpl) paramValue(p *param, parts []string, rng graph.Range, origins []g
 		v = stringAt(parts[0], rng)
 	}
 	v.origins = origins
-	v.sensitive = p.noEcho
+	if p.noEcho {
+		v = sensitiveCopy(v)
+	}
 	return v
 }
 
@@ -184,7 +232,7 @@ func (t *tmpl) paramValue(p *param, parts []string, rng graph.Range, origins []g
 type paramEntry struct {
 	key, value string
 	rng        graph.Range
-	previous   bool // UsePreviousValue: the deployed value, not known here
+	unknown    bool // UsePreviousValue (the deployed value), or a value that cannot be read
 }
 
 // parseParamFile reads a parameter file in either JSON form, locating each
@@ -192,43 +240,55 @@ type paramEntry struct {
 func parseParamFile(name string, src []byte) ([]paramEntry, []graph.Diagnostic) {
 	root, err := parseParamJSON(src)
 	fileStart := graph.Range{File: name, Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 1}}
-	if err != nil {
-		return nil, []graph.Diagnostic{{Severity: graph.SeverityError, Summary: "invalid parameter file",
-			Detail: err.Error(), Range: fileStart}}
-	}
 	lines := newParamLines(src)
+	if err != nil {
+		rng := fileStart
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			p := lines.pos(int(se.Offset))
+			rng = graph.Range{File: name, Start: p, End: p}
+		}
+		return nil, []graph.Diagnostic{{Severity: graph.SeverityError, Summary: "invalid parameter file",
+			Detail: err.Error(), Range: rng}}
+	}
 	at := func(j *pfValue) graph.Range {
 		return graph.Range{File: name, Start: lines.pos(j.start), End: lines.pos(j.end)}
 	}
 	var out []paramEntry
 	var diags []graph.Diagnostic
-	bad := func(j *pfValue, detail string) {
-		diags = append(diags, graph.Diagnostic{Severity: graph.SeverityWarning, Summary: "invalid parameter file entry",
+	// An entry that cannot be read is an error (the file is not what
+	// CloudFormation accepts); when its parameter is known, the parameter's
+	// value is unknown rather than its Default.
+	bad := func(j *pfValue, key *pfValue, detail string) {
+		diags = append(diags, graph.Diagnostic{Severity: graph.SeverityError, Summary: "invalid parameter file entry",
 			Detail: detail, Range: at(j)})
+		if key != nil {
+			out = append(out, paramEntry{key: key.text, unknown: true, rng: at(j)})
+		}
 	}
 	switch root.kind {
 	case '[':
 		for _, e := range root.items {
 			if e.kind != '{' {
-				bad(e, "each entry must be an object with ParameterKey and ParameterValue")
+				bad(e, nil, "each entry must be an object with ParameterKey and ParameterValue")
 				continue
 			}
 			k, v := e.get("ParameterKey"), e.get("ParameterValue")
 			if k == nil || k.kind != 's' {
-				bad(e, "the entry has no ParameterKey string")
+				bad(e, nil, "the entry has no ParameterKey string")
 				continue
 			}
 			if v == nil {
 				if up := e.get("UsePreviousValue"); up != nil && up.text == "true" {
-					out = append(out, paramEntry{key: k.text, previous: true, rng: at(e)})
+					out = append(out, paramEntry{key: k.text, unknown: true, rng: at(e)})
 					continue
 				}
-				bad(e, fmt.Sprintf("parameter %s has no ParameterValue", k.text))
+				bad(e, k, fmt.Sprintf("parameter %s has no ParameterValue", k.text))
 				continue
 			}
 			text, ok := v.paramText()
 			if !ok {
-				bad(v, fmt.Sprintf("the value of parameter %s must be a string", k.text))
+				bad(v, k, fmt.Sprintf("the value of parameter %s must be a string", k.text))
 				continue
 			}
 			out = append(out, paramEntry{key: k.text, value: text, rng: at(v)})
@@ -242,7 +302,7 @@ func parseParamFile(name string, src []byte) ([]paramEntry, []graph.Diagnostic) 
 			v := obj.vals[i]
 			text, ok := v.paramText()
 			if !ok {
-				bad(v, fmt.Sprintf("the value of parameter %s must be a string", k.text))
+				bad(v, k, fmt.Sprintf("the value of parameter %s must be a string", k.text))
 				continue
 			}
 			out = append(out, paramEntry{key: k.text, value: text, rng: at(v)})

@@ -13,7 +13,7 @@ import (
 // Bounds of the evaluation of one template.
 const (
 	// MaxResources bounds the resources of one template (after Fn::ForEach
-	// expansion); the rest are not evaluated.
+	// expansion); the rest are not evaluated, with an error diagnostic.
 	MaxResources = 10000
 	// maxFnDepth bounds the nesting of intrinsic functions.
 	maxFnDepth = 100
@@ -22,9 +22,20 @@ const (
 	// maxSteps bounds the nodes evaluated for one template (YAML aliases
 	// can make a small document a very large tree).
 	maxSteps = 4000000
-	// maxValues bounds the values built by intrinsic functions and
-	// Fn::ForEach iterations for one template.
-	maxValues = 200000
+	// MaxValueBytes bounds the values that evaluating one template builds,
+	// in bytes: each value counts the bytes of its text (and of its keys)
+	// plus valueOverhead, whether written in the template, copied by a
+	// function (a Ref to a parameter, Fn::Select, Fn::FindInMap) or built
+	// by one (Fn::Join, Fn::Sub, ...), and each Fn::ForEach iteration
+	// counts valueOverhead. Past it the rest of the template is unknown,
+	// with one error diagnostic: a small template repeating Fn::Join over
+	// a large string, or YAML aliases of a long text, cannot exhaust
+	// memory or the output.
+	MaxValueBytes = 64 << 20
+	// valueOverhead is what one value counts besides its text: about what
+	// a value costs in memory once it is part of a resource (its Values,
+	// Unknown, Sensitive and Ranges entries).
+	valueOverhead = 128
 	// maxStringLen bounds a string built by Fn::Sub, Fn::Join,
 	// Fn::Base64 or Fn::ToJsonString.
 	maxStringLen = 4 << 20
@@ -62,15 +73,23 @@ type tmpl struct {
 	// expansion), whether or not their Condition holds.
 	resourceIDs map[string]bool
 
-	conds    map[string]tri
-	condBusy map[string]bool
+	conds     map[string]tri
+	condBusy  map[string]bool
+	condTaint map[string]bool // conditions computed from NoEcho parameters
+	taint     bool            // a condition evaluated since the flag was cleared was computed from one
+	// hiddenKeys are the Fn::ForEach output keys reported for building
+	// a logical ID or a property name from a NoEcho value.
+	hiddenKeys map[*Node]bool
+	// written are the places where parameter values are written (see
+	// maskSecrets).
+	written []written
 
 	// env holds the Fn::ForEach loop variables in scope, innermost last.
 	env []binding
 
 	steps      int
 	stepsOver  bool
-	values     int
+	valueBytes int // charged to MaxValueBytes
 	valuesOver bool
 	depth      int
 	fnDepth    int
@@ -80,8 +99,8 @@ type tmpl struct {
 // IsTemplate reports whether a decoded JSON or YAML document is a
 // CloudFormation template: a mapping with AWSTemplateFormatVersion, or
 // with a Resources mapping one of whose entries has a Type starting with
-// "AWS::", "Custom::" or "Alexa::". Other documents are not templates and
-// are passed over quietly.
+// "AWS::", "Custom::" or "Alexa::", or is an Fn::ForEach loop. Other
+// documents are not templates and are passed over quietly.
 func IsTemplate(n *Node) bool {
 	if n == nil || n.Kind != Mapping {
 		return false
@@ -93,7 +112,10 @@ func IsTemplate(n *Node) bool {
 	if res == nil || res.Kind != Mapping {
 		return false
 	}
-	for _, v := range res.Values {
+	for i, v := range res.Values {
+		if strings.HasPrefix(res.Keys[i].Value, forEachPrefix) {
+			return true
+		}
 		if v == nil || v.Kind != Mapping {
 			continue
 		}
@@ -217,8 +239,9 @@ func (t *tmpl) load() {
 		t.errorf(t.conditions.Range, "invalid Conditions section", "Conditions must be a mapping of condition names to conditions")
 		t.conditions = nil
 	}
-	t.conds, t.condBusy = map[string]tri{}, map[string]bool{}
+	t.conds, t.condBusy, t.condTaint = map[string]tri{}, map[string]bool{}, map[string]bool{}
 	t.bindParameters()
+	t.maskSecrets()
 
 	sec := t.root.Get("Resources")
 	if sec == nil {
@@ -230,8 +253,9 @@ func (t *tmpl) load() {
 	}
 	decls := t.expandResources(sec)
 	if len(decls) > MaxResources {
-		t.warnf(decls[MaxResources].key.Range, "too many resources",
-			fmt.Sprintf("the template has more than %d resources; the rest are not evaluated", MaxResources))
+		t.errorf(decls[MaxResources].key.Range, "too many resources",
+			fmt.Sprintf("the template declares more than %d resources (the limit, Fn::ForEach expansions included); "+
+				"this one and the rest are not evaluated", MaxResources))
 		decls = decls[:MaxResources]
 	}
 	t.resourceIDs = map[string]bool{}
@@ -381,23 +405,29 @@ func (t *tmpl) resourceMeta(r *graph.Resource, body *Node) {
 	}
 	for attr, key := range map[string]string{"DeletionPolicy": "deletion_policy", "UpdateReplacePolicy": "update_replace_policy"} {
 		if n := body.Get(attr); n != nil {
-			if v := t.eval(n); v.kind == vString {
+			if v := t.eval(n); v.kind == vString && !v.anySensitive() {
 				r.Meta[key] = v.text
 			}
 		}
 	}
-	var loc string
+	var loc, attr string
 	switch r.Type {
 	case "AWS::CloudFormation::Stack":
-		if v, ok := r.Values["TemplateURL"].(string); ok {
-			loc = v
-		}
+		attr = "TemplateURL"
 	case "AWS::Serverless::Application":
-		if v, ok := r.Values["Location"].(string); ok {
-			loc = v
-		}
+		attr = "Location"
 	}
-	if f, ok := t.localTemplate(loc); ok {
+	if v, ok := r.Values[attr].(string); ok {
+		loc = v
+	}
+	f, ok := t.localTemplate(loc)
+	switch {
+	case !ok:
+	case r.Sensitive[attr] != nil:
+		// The file's name would be shown as the nested graph's root.
+		t.errorf(r.Ranges[attr], "nested template not followed",
+			"the location of the nested stack's template comes from a NoEcho parameter, which is never shown; the template is not loaded through it")
+	default:
 		r.Meta["template_file"] = f
 	}
 }

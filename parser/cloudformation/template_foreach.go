@@ -23,8 +23,9 @@ const maxForEachItems = 10000
 
 // binding is a loop variable of Fn::ForEach.
 type binding struct {
-	name string
-	val  *value
+	name  string
+	val   *value
+	index int // the iteration, from 0
 }
 
 // lookupVar returns the innermost loop variable called name.
@@ -87,30 +88,60 @@ func (l loop) iterations(rng graph.Range) []binding {
 	}
 	out := make([]binding, len(l.items))
 	for i, it := range l.items {
-		out[i] = binding{name: l.ident, val: it}
+		out[i] = binding{name: l.ident, val: it, index: i}
 	}
 	return out
 }
 
 // substituteKey replaces ${ident} and &{ident} (the value without its
 // non-alphanumeric characters) in an output key with the loop variables in
-// env. An unknown variable is left as written.
-func substituteKey(key string, env []binding) string {
+// env. An unknown variable is left as written. A value from a NoEcho
+// parameter is never written into a key: it is replaced by
+// "(sensitive-N)", N counting the iterations from 1 (no logical ID or
+// property name contains parentheses, so these stay apart from the
+// others), and hidden is set.
+func substituteKey(key string, env []binding) (out string, hidden bool) {
 	for i := len(env) - 1; i >= 0; i-- {
 		b := env[i]
 		s, ok := b.val.scalarText()
 		if !ok {
 			continue
 		}
-		key = strings.ReplaceAll(key, "${"+b.name+"}", s)
-		key = strings.ReplaceAll(key, "&{"+b.name+"}", strings.Map(func(r rune) rune {
+		dollar, amp := "${"+b.name+"}", "&{"+b.name+"}"
+		if !strings.Contains(key, dollar) && !strings.Contains(key, amp) {
+			continue
+		}
+		if b.val.anySensitive() {
+			hidden = true
+			p := fmt.Sprintf("(sensitive-%d)", b.index+1)
+			key = strings.ReplaceAll(strings.ReplaceAll(key, dollar, p), amp, p)
+			continue
+		}
+		key = strings.ReplaceAll(key, dollar, s)
+		key = strings.ReplaceAll(key, amp, strings.Map(func(r rune) rune {
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
 				return r
 			}
 			return -1
 		}, s))
 	}
-	return key
+	return key, hidden
+}
+
+// hiddenKey reports, once per output key, that an Fn::ForEach builds a
+// logical ID or a property name from a NoEcho value: as Terraform refuses a
+// sensitive for_each key, the value would be shown wherever the key is.
+func (t *tmpl) hiddenKey(loopKey, k *Node, what, asWritten string) {
+	if t.hiddenKeys[k] {
+		return
+	}
+	if t.hiddenKeys == nil {
+		t.hiddenKeys = map[*Node]bool{}
+	}
+	t.hiddenKeys[k] = true
+	t.errorf(k.Range, what+" from a NoEcho parameter",
+		fmt.Sprintf("%s builds the %s %s from a value of a NoEcho parameter, which is never shown; "+
+			"it is evaluated as %s (use a collection that is not secret)", loopKey.Value, what, k.Value, asWritten))
 }
 
 func withBinding(env []binding, b binding) []binding {
@@ -134,14 +165,17 @@ func (t *tmpl) forEach(key, arg *Node, env []binding, emit func(key, body *Node,
 		exp = "unknown"
 	}
 	for _, b := range l.iterations(arg.Items[1].Range) {
-		if !t.charge(1, arg.Range) {
+		if !t.charge(valueOverhead, arg.Range) {
 			return
 		}
 		inner := withBinding(env, b)
 		for i, k := range l.out.Keys {
 			id := k.Value
 			if !strings.HasPrefix(id, forEachPrefix) {
-				id = substituteKey(id, inner)
+				var hidden bool
+				if id, hidden = substituteKey(id, inner); hidden {
+					t.hiddenKey(key, k, "logical ID", id)
+				}
 			}
 			emit(k, l.out.Values[i], id, inner, exp)
 		}
@@ -158,7 +192,7 @@ func (t *tmpl) forEachProperties(key, arg *Node, m *value) {
 	saved := t.env
 	defer func() { t.env = saved }()
 	for _, b := range l.iterations(arg.Items[1].Range) {
-		if !t.charge(1, arg.Range) {
+		if !t.charge(valueOverhead, arg.Range) {
 			return
 		}
 		t.env = withBinding(saved, b)
@@ -167,7 +201,10 @@ func (t *tmpl) forEachProperties(key, arg *Node, m *value) {
 				t.forEachProperties(k, l.out.Values[i], m)
 				continue
 			}
-			name := substituteKey(k.Value, t.env)
+			name, hidden := substituteKey(k.Value, t.env)
+			if hidden {
+				t.hiddenKey(key, k, "property name", name)
+			}
 			v := t.eval(l.out.Values[i])
 			if v.kind == vNoValue {
 				continue

@@ -104,6 +104,53 @@ func (v *value) anySensitive() bool {
 	return false
 }
 
+// sensitiveCopy returns v with v and every part of it sensitive: v itself
+// when it is so already, else a copy (values are never modified once
+// made). The invariant it keeps: every part of a sensitive value is
+// sensitive, so a value taken out of a NoEcho list (Fn::Select, an
+// Fn::ForEach item) is still sensitive.
+func sensitiveCopy(v *value) *value {
+	changed := !v.sensitive
+	var items []*value
+	for i, it := range v.items {
+		c := sensitiveCopy(it)
+		if c != it && items == nil {
+			items = make([]*value, len(v.items))
+			copy(items, v.items[:i])
+			changed = true
+		}
+		if items != nil {
+			items[i] = c
+		}
+	}
+	var fields map[string]*value
+	for _, k := range v.keys {
+		f := v.fields[k]
+		if c := sensitiveCopy(f); c != f {
+			if fields == nil {
+				fields = make(map[string]*value, len(v.fields))
+				for k2, f2 := range v.fields {
+					fields[k2] = f2
+				}
+				changed = true
+			}
+			fields[k] = c
+		}
+	}
+	if !changed {
+		return v
+	}
+	c := *v
+	c.sensitive = true
+	if items != nil {
+		c.items = items
+	}
+	if fields != nil {
+		c.fields = fields
+	}
+	return &c
+}
+
 // allOrigins collects the origins of v and of everything below it.
 func (v *value) allOrigins(out []graph.Origin) []graph.Origin {
 	out = appendOrigins(out, v.origins...)
