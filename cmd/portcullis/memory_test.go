@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The watchdog ends a process that holds more than the limit with exit
+// code 2 and a message; it runs in a child process, since it exits.
+func TestMemoryGuardStopsTheProcess(t *testing.T) {
+	if os.Getenv("PORTCULLIS_MEMORY_CHILD") == "1" {
+		defer memoryGuard(64<<20, os.Stderr)()
+		var keep [][]byte
+		for range 1 << 12 { // up to 4 GiB, never reached
+			keep = append(keep, bytes.Repeat([]byte{1}, 1<<20))
+		}
+		_ = keep
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryGuardStopsTheProcess$")
+	cmd.Env = append(os.Environ(), "PORTCULLIS_MEMORY_CHILD=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitError {
+		t.Fatalf("child: %v, want exit code %d; stderr: %s", err, exitError, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "it needed more than --max-memory 64 MiB; no output was written") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "2GiB": 2 << 30, "512MiB": 512 << 20, "10KiB": 10 << 10, "1000": 1000} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("%s: %d %v, want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "2GB", "-1", "1.5GiB", "GiB", "2 GiB"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
