@@ -242,6 +242,11 @@ func (d *decYAMLDecoder) syntaxError(err error) int {
 			}
 		}
 	}
+	if strings.HasPrefix(msg, "exceeded max depth") {
+		if off := d.tooDeepAt(); off >= 0 {
+			start, end = off, off+1
+		}
+	}
 	if start < 0 {
 		if line < 1 {
 			line = 1
@@ -271,6 +276,33 @@ func decYAMLBadChar(src []byte) int {
 			return i
 		}
 		i += size
+	}
+	return -1
+}
+
+// tooDeepAt returns the offset of the bracket that opens a flow
+// collection more than decodeMaxDepth levels deep (skipping quoted scalars
+// and comments), or -1: where yaml.v3 stops with "exceeded max depth".
+func (d *decYAMLDecoder) tooDeepAt() int {
+	src := d.src
+	depth := 0
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '[', '{':
+			if depth++; depth > decodeMaxDepth {
+				return i
+			}
+		case ']', '}':
+			depth = max(depth-1, 0)
+		case '#':
+			if i == 0 || decYAMLBlank(src[i-1]) || d.isBreakEnd(i) {
+				i = d.lines.lineEnd(i) - 1
+			}
+		case '"', '\'':
+			if i == 0 || decYAMLBlank(src[i-1]) || d.isBreakEnd(i) || strings.IndexByte("[{,:", src[i-1]) >= 0 {
+				i = d.quotedEnd(i, c) - 1
+			}
+		}
 	}
 	return -1
 }
