@@ -26,6 +26,9 @@ const MaxFileSize = 8 << 20
 type moduleConfig struct {
 	dir   string
 	files []string // relative paths, sorted
+	// tofu is set when the directory holds OpenTofu files (*.tofu,
+	// *.tofu.json): its Terraform and OpenTofu readings differ.
+	tofu bool
 	// attrNames are the attribute names the module's expressions read
 	// anywhere (x.id, each.value.arn): a reference to a whole resource
 	// offers them, unknown when not configured.
@@ -116,28 +119,65 @@ var moduleSchema = &hcl.BodySchema{
 }
 
 // IsConfigFile reports whether name is a Terraform (or OpenTofu)
-// configuration file: *.tf, *.tf.json, *.tofu, *.tofu.json.
+// configuration file: *.tf, *.tf.json, *.tofu, *.tofu.json, unless
+// Terraform ignores it (see IgnoredFile).
 func IsConfigFile(name string) bool { return isConfigFile(name) }
 
 func isConfigFile(name string) bool {
-	for _, ext := range []string{".tf", ".tf.json", ".tofu", ".tofu.json"} {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
+	return isTerraformFile(name) || isTofuFile(name)
 }
 
-// shadowedByTofu reports whether name is a .tf file that OpenTofu ignores
-// because a .tofu file of the same name exists.
-func shadowedByTofu(name string, present map[string]bool) bool {
-	switch {
-	case strings.HasSuffix(name, ".tf"):
-		return present[strings.TrimSuffix(name, ".tf")+".tofu"]
-	case strings.HasSuffix(name, ".tf.json"):
-		return present[strings.TrimSuffix(name, ".tf.json")+".tofu.json"]
+// isTerraformFile is a file Terraform reads: *.tf, *.tf.json.
+func isTerraformFile(name string) bool {
+	return !IgnoredFile(name) && (strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"))
+}
+
+// isTofuFile is a file only OpenTofu reads: *.tofu, *.tofu.json.
+func isTofuFile(name string) bool {
+	return !IgnoredFile(name) && (strings.HasSuffix(name, ".tofu") || strings.HasSuffix(name, ".tofu.json"))
+}
+
+// IgnoredFile reports whether Terraform (and OpenTofu) ignore a file of
+// this name in a module directory: hidden files (".x.tf"), editor backups
+// ("x.tf~") and Emacs autosaves ("#x.tf#").
+func IgnoredFile(name string) bool {
+	base := path.Base(name)
+	return strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") ||
+		(strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"))
+}
+
+// reading is a way of reading a module directory: Terraform's, which
+// ignores .tofu files, or OpenTofu's, which reads them and prefers x.tofu
+// to x.tf (and x.tofu.json to x.tf.json).
+type reading int
+
+const (
+	readTerraform reading = iota
+	readOpenTofu
+)
+
+func (r reading) String() string {
+	if r == readOpenTofu {
+		return "opentofu"
 	}
-	return false
+	return "terraform"
+}
+
+// readsFile reports whether the reading reads name, given the regular
+// files present in its directory.
+func (r reading) readsFile(name string, present map[string]bool) bool {
+	switch {
+	case isTofuFile(name):
+		return r == readOpenTofu
+	case !isTerraformFile(name):
+		return false
+	case r == readTerraform:
+		return true
+	case strings.HasSuffix(name, ".tf"):
+		return !present[strings.TrimSuffix(name, ".tf")+".tofu"]
+	default:
+		return !present[strings.TrimSuffix(name, ".tf.json")+".tofu.json"]
+	}
 }
 
 // IsModuleDir reports whether the directory entries contain Terraform files.
@@ -158,9 +198,10 @@ type parsedFile struct {
 	err   error
 }
 
-// loadModuleConfig reads and shallow-decodes every configuration file of dir.
-// Files are parsed in parallel; problems become diagnostics.
-func loadModuleConfig(fsys fs.FS, dir string, pos *positions) *moduleConfig {
+// loadModuleConfig reads and shallow-decodes every configuration file of dir
+// that the reading reads. Files are parsed in parallel; problems become
+// diagnostics.
+func loadModuleConfig(fsys fs.FS, dir string, pos *positions, rd reading) *moduleConfig {
 	m := &moduleConfig{
 		dir:              dir,
 		pos:              pos,
@@ -180,10 +221,13 @@ func loadModuleConfig(fsys fs.FS, dir string, pos *positions) *moduleConfig {
 	present := map[string]bool{}
 	for _, e := range entries {
 		present[e.Name()] = !e.IsDir()
+		if !e.IsDir() && isTofuFile(e.Name()) {
+			m.tofu = true
+		}
 	}
 	var names []string
 	for _, e := range entries {
-		if !e.IsDir() && isConfigFile(e.Name()) && !shadowedByTofu(e.Name(), present) {
+		if !e.IsDir() && rd.readsFile(e.Name(), present) {
 			names = append(names, path.Join(dir, e.Name()))
 		}
 	}
@@ -438,50 +482,6 @@ func (m *moduleConfig) decodeResource(mode string, b *hcl.Block, override bool) 
 	}
 	m.byAddr[addr] = r
 	m.resources = append(m.resources, r)
-}
-
-// mergeOverride applies an override block to a resource as Terraform does:
-// each argument it sets replaces the original's, and the nested blocks of a
-// type it contains replace all the original's blocks of that type.
-func (m *moduleConfig) mergeOverride(prev, over *resourceConfig) {
-	pb, ok1 := prev.block.Body.(*hclsyntax.Body)
-	ob, ok2 := over.block.Body.(*hclsyntax.Body)
-	if !ok1 || !ok2 {
-		m.addDiags(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "override file not merged",
-			Detail:  fmt.Sprintf("%s: overrides in JSON syntax are not merged; the primary definition at %s is evaluated", prev.addr(), prev.block.DefRange),
-			Subject: over.block.DefRange.Ptr()}})
-		return
-	}
-	merged := &hclsyntax.Body{
-		Attributes: hclsyntax.Attributes{},
-		SrcRange:   pb.SrcRange,
-		EndRange:   pb.EndRange,
-	}
-	for n, a := range pb.Attributes {
-		merged.Attributes[n] = a
-	}
-	for n, a := range ob.Attributes {
-		merged.Attributes[n] = a
-	}
-	replaced := map[string]bool{}
-	for _, blk := range ob.Blocks {
-		replaced[blockKey(blk)] = true
-	}
-	for _, blk := range pb.Blocks {
-		if !replaced[blockKey(blk)] {
-			merged.Blocks = append(merged.Blocks, blk)
-		}
-	}
-	merged.Blocks = append(merged.Blocks, ob.Blocks...)
-	nb := *prev.block
-	nb.Body = merged
-	prev.block = &nb
-	if over.count != nil {
-		prev.count, prev.forEach = over.count, nil
-	}
-	if over.forEach != nil {
-		prev.forEach, prev.count = over.forEach, nil
-	}
 }
 
 // blockKey is the block type a nested block contributes to (the label of a

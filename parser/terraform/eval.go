@@ -710,6 +710,9 @@ var metaBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connec
 // body evaluates a resource body (top) or a nested block body into an object
 // value: attributes by name, nested blocks as tuples of objects by type.
 func (e *evaluator) body(b hcl.Body, sc *scope, prefix string, top bool, rec *recorder) cty.Value {
+	if lb, ok := b.(*layeredBody); ok {
+		return e.layered(lb, sc, prefix, top, rec)
+	}
 	sb, ok := b.(*hclsyntax.Body)
 	if !ok {
 		return e.jsonBody(b, sc, prefix, top, rec)

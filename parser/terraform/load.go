@@ -15,6 +15,8 @@ package terraform
 import (
 	"fmt"
 	"io/fs"
+	"path"
+	"reflect"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -41,6 +43,16 @@ type Options struct {
 // LoadModule loads the module in directory dir of fsys as a root module and
 // evaluates it with every module it calls. It never returns nil and never
 // panics.
+//
+// OpenTofu files: Terraform ignores *.tofu and *.tofu.json, and OpenTofu
+// reads them and ignores x.tf (x.tf.json) when x.tofu (x.tofu.json) exists.
+// So that neither file can hide the other, when a directory of the module
+// tree holds OpenTofu files the tree is evaluated both ways and the
+// resources are merged: a resource the same in both readings (address,
+// values and block) once, any other with Meta["reading"] set to
+// "terraform" or "opentofu"; an OpenTofu resource whose address the
+// Terraform reading also has, with other values, gets the address suffix
+// " (opentofu)".
 func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 	g = &graph.Graph{Format: graph.FormatTerraform, Root: dir}
 	defer func() {
@@ -57,36 +69,141 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 	if cache == nil {
 		cache = NewCache()
 	}
-	st := &loadState{
-		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir,
-		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{},
-	}
-	cfg := cache.module(fsys, dir)
-	e := newEvaluator(st, cfg, "")
-	e.bindVariables(e.inputValues(opts))
-	g.Resources = e.collect()
-	var diags []graph.Diagnostic
-	files := map[string]bool{}
-	for _, c := range st.configs {
-		diags = append(diags, c.diags...)
-		for _, f := range c.files {
+	tf := evaluateTree(fsys, dir, opts, cache, readTerraform)
+	res, diags, files := tf.resources, tf.diags, tf.files
+	if tf.st.tofuSeen {
+		tofu := evaluateTree(fsys, dir, opts, cache, readOpenTofu)
+		res = mergeReadings(tf.resources, tofu.resources)
+		diags = append(diags, tofu.diags...)
+		for f := range tofu.files {
 			files[f] = true
 		}
 	}
-	for _, f := range st.files {
-		files[f] = true
-	}
+	g.Resources = res
 	g.Sources = map[string][]byte{}
 	for f := range files {
 		g.Files = append(g.Files, f)
-		if src, ok := st.pos.source(f); ok {
+		if src, ok := cache.pos.source(f); ok {
 			g.Sources[f] = src
 		}
 	}
 	sort.Strings(g.Files)
-	g.Diagnostics = dedupe(append(diags, st.diags...))
+	g.Diagnostics = dedupe(diags)
 	g.Link()
 	return g
+}
+
+// treeResult is one evaluation of a module tree.
+type treeResult struct {
+	st        *loadState
+	resources []*graph.Resource
+	diags     []graph.Diagnostic
+	files     map[string]bool
+}
+
+// evaluateTree evaluates the module tree rooted at dir, reading every
+// module directory the way rd does.
+func evaluateTree(fsys fs.FS, dir string, opts Options, cache *Cache, rd reading) treeResult {
+	st := &loadState{
+		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir, reading: rd,
+		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{},
+	}
+	cfg := st.module(dir)
+	e := newEvaluator(st, cfg, "")
+	e.bindVariables(e.inputValues(opts))
+	out := treeResult{st: st, resources: e.collect(), files: map[string]bool{}}
+	for _, c := range st.configs {
+		out.diags = append(out.diags, c.diags...)
+		for _, f := range c.files {
+			out.files[f] = true
+		}
+	}
+	for _, f := range st.files {
+		out.files[f] = true
+	}
+	out.diags = append(out.diags, st.diags...)
+	return out
+}
+
+// module returns the configuration of dir in this evaluation's reading,
+// and notes whether the directory holds OpenTofu files.
+func (st *loadState) module(dir string) *moduleConfig {
+	if st.cache.module(st.fsys, dir, readTerraform).tofu {
+		st.tofuSeen = true
+	}
+	return st.cache.module(st.fsys, dir, st.reading)
+}
+
+// localCalls returns the directories that either reading of the module in
+// dir calls with a local source.
+func localCalls(c *Cache, fsys fs.FS, dir string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, rd := range []reading{readTerraform, readOpenTofu} {
+		for _, call := range c.module(fsys, dir, rd).calls {
+			if !isLocalSource(call.source) {
+				continue
+			}
+			if d := path.Join(dir, call.source); fs.ValidPath(d) && !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// openTofuSuffix distinguishes an OpenTofu resource from the Terraform
+// resource of the same address when their values differ.
+const openTofuSuffix = " (opentofu)"
+
+// mergeReadings merges the resources of the Terraform and the OpenTofu
+// readings of one module tree (see LoadModule).
+func mergeReadings(tf, tofu []*graph.Resource) []*graph.Resource {
+	byAddr := make(map[string]*graph.Resource, len(tf))
+	for _, r := range tf {
+		byAddr[r.Address] = r
+	}
+	inTofu := make(map[string]bool, len(tofu))
+	renamed := map[string]bool{}
+	var extra []*graph.Resource
+	for _, r := range tofu {
+		inTofu[r.Address] = true
+		t, ok := byAddr[r.Address]
+		if ok && sameResource(t, r) {
+			continue
+		}
+		r.Meta["reading"] = readOpenTofu.String()
+		if ok {
+			renamed[r.Address] = true
+		}
+		extra = append(extra, r)
+	}
+	for _, r := range tf {
+		if !inTofu[r.Address] || renamed[r.Address] {
+			r.Meta["reading"] = readTerraform.String()
+		}
+	}
+	for _, r := range extra {
+		// References between OpenTofu resources stay in the OpenTofu reading.
+		for i, ref := range r.Refs {
+			if renamed[ref.Target] {
+				r.Refs[i].Target += openTofuSuffix
+			}
+		}
+		if renamed[r.Address] {
+			r.Address += openTofuSuffix
+		}
+	}
+	return append(tf, extra...)
+}
+
+// sameResource reports whether two readings produced the same resource: the
+// same block with the same values.
+func sameResource(a, b *graph.Resource) bool {
+	return a.Range == b.Range && reflect.DeepEqual(a.Values, b.Values) &&
+		reflect.DeepEqual(a.Unknown, b.Unknown) && reflect.DeepEqual(a.Sensitive, b.Sensitive)
 }
 
 // resources materialises every instance of every resource of the module.

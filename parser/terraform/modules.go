@@ -28,7 +28,12 @@ const MaxResources = 100000
 type Cache struct {
 	pos     *positions
 	mu      sync.Mutex
-	entries map[string]*cacheEntry
+	entries map[cacheKey]*cacheEntry
+}
+
+type cacheKey struct {
+	dir string
+	rd  reading
 }
 
 type cacheEntry struct {
@@ -38,35 +43,34 @@ type cacheEntry struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{pos: newPositions(), entries: map[string]*cacheEntry{}}
+	return &Cache{pos: newPositions(), entries: map[cacheKey]*cacheEntry{}}
 }
 
-func (c *Cache) module(fsys fs.FS, dir string) *moduleConfig {
+// module returns the configuration of dir as the reading reads it. The
+// OpenTofu reading of a directory without OpenTofu files is its Terraform
+// reading, parsed once.
+func (c *Cache) module(fsys fs.FS, dir string, rd reading) *moduleConfig {
+	if rd == readOpenTofu {
+		if tf := c.module(fsys, dir, readTerraform); !tf.tofu {
+			return tf
+		}
+	}
+	k := cacheKey{dir, rd}
 	c.mu.Lock()
-	ent, ok := c.entries[dir]
+	ent, ok := c.entries[k]
 	if !ok {
 		ent = &cacheEntry{}
-		c.entries[dir] = ent
+		c.entries[k] = ent
 	}
 	c.mu.Unlock()
-	ent.once.Do(func() { ent.cfg = loadModuleConfig(fsys, dir, c.pos) })
+	ent.once.Do(func() { ent.cfg = loadModuleConfig(fsys, dir, c.pos, rd) })
 	return ent.cfg
 }
 
 // LocalCalls returns the directories that the module in dir calls with a
 // local source ("./x", "../x"), relative to the root of fsys.
 func (c *Cache) LocalCalls(fsys fs.FS, dir string) []string {
-	cfg := c.module(fsys, dir)
-	var out []string
-	for _, call := range cfg.calls {
-		if isLocalSource(call.source) {
-			if d := path.Join(dir, call.source); fs.ValidPath(d) {
-				out = append(out, d)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	return localCalls(c, fsys, dir)
 }
 
 func isLocalSource(src string) bool {
@@ -80,6 +84,11 @@ type loadState struct {
 	pos     *positions
 	opts    Options
 	rootDir string
+
+	// reading is how module directories are read; tofuSeen is set when a
+	// directory the evaluation read holds OpenTofu files.
+	reading  reading
+	tofuSeen bool
 
 	inProgress map[string]bool
 	stack      []string
@@ -247,7 +256,7 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 			return nil
 		}
 	}
-	cfg := e.st.cache.module(e.st.fsys, dir)
+	cfg := e.st.module(dir)
 	if len(cfg.files) == 0 {
 		e.diag(graph.SeverityWarning, "module not loaded",
 			fmt.Sprintf("module %q: %s holds no Terraform files; its outputs are unknown", call.name, dir), call.block.DefRange)
