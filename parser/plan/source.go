@@ -116,10 +116,17 @@ func (l *loader) sourceRanges(r, h *graph.Resource) {
 		}
 	}
 	r.Ranges[""] = r.Range
+	dropInsideSensitive(r)
 	// Provenance describes the values the HCL evaluation saw; the plan may
 	// have used others (-var, a different tfvars). Keep a hop only where
 	// both agree on the value.
-	for p, o := range h.Origins {
+	paths := make([]string, 0, len(h.Origins))
+	for p := range h.Origins {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		o := h.Origins[p]
 		q, ok := remapPath(p, remap)
 		if !ok || !sameValue(valueAt(r.Values, q), valueAt(h.Values, p)) {
 			continue
@@ -127,7 +134,7 @@ func (l *loader) sourceRanges(r, h *graph.Resource) {
 		if r.Origins == nil {
 			r.Origins = map[string][]graph.Origin{}
 		}
-		r.Origins[q] = o
+		addOrigins(r, q, o)
 	}
 	r.Callers = h.Callers
 }
@@ -259,6 +266,7 @@ func (l *loader) planRanges(r *graph.Resource) {
 			r.Ranges[p] = l.lines.rng(s)
 		}
 	}
+	dropInsideSensitive(r)
 }
 
 // refRange is where a reference is written: the HCL reference with the
