@@ -45,8 +45,12 @@ func TestCorpusSmoke(t *testing.T) {
 					t.Errorf("%s: panic: %v", rel, r)
 				}
 			}()
-			node, decodeDiags := Decode(rel, src)
-			if !IsTemplate(node) {
+			ok, node, decodeDiags := Detect(rel, src)
+			if full, _ := Decode(rel, src); ok != IsTemplate(full) || (ok && node == nil) {
+				t.Errorf("%s: Detect = %v (decoded: %v), IsTemplate of the decoded document = %v; diagnostics %v",
+					rel, ok, node != nil, IsTemplate(full), decodeDiags)
+			}
+			if !ok {
 				others++
 				return
 			}
