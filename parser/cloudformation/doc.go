@@ -4,4 +4,48 @@
 // statically with three-valued logic: known, unknown, or an error reported
 // as a diagnostic. Values that depend on the deployed stack (resource
 // attributes, pseudo parameters, imports) are unknown, never invented.
+//
+// # Which files are templates
+//
+// Detect decides by decoding the document as CloudFormation does (JSON \u
+// escapes, YAML escapes, tags and quoted keys), never by searching the raw
+// bytes; MayBeTemplate is a prefilter that no spelling of a template can
+// pass. A document meant as a template that cannot be read is an error
+// diagnostic, not a file passed over. LoadSource is Detect followed by
+// LoadTemplate.
+//
+// # Secrets
+//
+// The values of NoEcho parameters, and every value computed from one
+// (through any function, an Fn::ForEach item, an element of a NoEcho list,
+// the branch an Fn::If takes on a condition computed from one), are marked
+// in Resource.Sensitive; rules still see them. They are never written into
+// anything else the graph shows: diagnostics say "(sensitive)", a logical
+// ID or property name that Fn::ForEach would build from one is an error
+// diagnostic and becomes "Name(sensitive-N)", origins carry no values, Meta
+// leaves them out, and the graph's copies of the template and of the
+// parameter files (Graph.Sources) have them masked with asterisks.
+//
+// # Limits
+//
+// Every limit reached is an error diagnostic naming the file, the position
+// and the limit; what lies past it is unknown (or, for resources, not
+// evaluated), never silently dropped. The limits are constants of this
+// package:
+//
+//   - MaxTemplateSize (16 MiB): the file Load reads (the caller's file
+//     system bounds the reads of LoadSource's callers).
+//   - MaxValueBytes (64 MiB): the values evaluating one template builds,
+//     literals and copies included, each counting its bytes plus 128.
+//   - maxStringLen (4 MiB): one string built by Fn::Join, Fn::Sub,
+//     Fn::Base64 or Fn::ToJsonString; maxListLen (100,000): one Fn::Split.
+//   - MaxResources (10,000): resources of a template, Fn::ForEach included;
+//     maxForEachItems (10,000): the collection of one Fn::ForEach.
+//   - maxSteps (4,000,000): the nodes evaluated for one template.
+//   - maxNodeDepth (1,000) and maxFnDepth (100): nesting of values and of
+//     intrinsic functions during evaluation.
+//   - decodeMaxDepth (10,000): nesting in the JSON and YAML decoders
+//     (encoding/json's and yaml.v3's own bound); decodeMaxNodes
+//     (1,000,000): the nodes YAML aliases may expand to.
+//   - parameter files: 64 levels of nesting.
 package cloudformation

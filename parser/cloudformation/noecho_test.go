@@ -11,8 +11,10 @@ import (
 
 // noEchoSecrets are the values of the NoEcho parameters of
 // testdata/templates/noecho.yaml (given on the command line, in a parameter
-// file, as Defaults) and a name written inside one.
-var noEchoSecrets = []string{"Hunter2Pw", "FiLeSeCrEt9", "DeFaUlTsEcReT", "ListSecretA", "ListSecretB", "SubSecretInner"}
+// file, as Defaults), a name written inside one, and the value the
+// parameter file gives a parameter that the template does not declare
+// (another template may declare it NoEcho).
+var noEchoSecrets = []string{"Hunter2Pw", "FiLeSeCrEt9", "DeFaUlTsEcReT", "ListSecretA", "ListSecretB", "SubSecretInner", "OtHeRsEcReT"}
 
 // shownText is everything of a graph that is shown as text: diagnostics,
 // addresses, property paths, origins, references, meta, sources. Values
@@ -140,6 +142,7 @@ func TestNoEchoNeverShown(t *testing.T) {
 	// The sources writers quote have the secrets masked, every position
 	// kept.
 	if got := string(g.Sources["noecho-params.json"]); !strings.Contains(got, `"ParameterValue": *************},`) ||
+		!strings.Contains(got, `"plain-from-file"`) ||
 		len(got) != len(paramFile(t, "noecho-params.json").Content) {
 		t.Errorf("parameter file source:\n%s", got)
 	}

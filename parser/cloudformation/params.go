@@ -171,7 +171,7 @@ func (t *tmpl) bindParameters() {
 }
 
 // written is where a parameter's value is written: a parameter file's
-// entry, or the parameter's Default.
+// entry, or the Default of a NoEcho parameter.
 type written struct {
 	name string
 	rng  graph.Range
@@ -180,12 +180,14 @@ type written struct {
 // maskSecrets replaces, in the graph's copies of the template and the
 // parameter files, the text of every value written for a NoEcho parameter
 // with asterisks (line breaks kept, so every position stays right): the
-// writers that quote source lines never quote a secret.
+// writers that quote source lines never quote a secret. In a parameter
+// file, the values of parameters this template does not declare are
+// masked too: the file may be shared with a template that declares them
+// NoEcho, and this graph's copy must not show them.
 func (t *tmpl) maskSecrets() {
 	copied := map[string]bool{}
 	for _, w := range t.written {
-		p := t.params[w.name]
-		if p == nil || !p.noEcho {
+		if p := t.params[w.name]; p != nil && !p.noEcho {
 			continue
 		}
 		src := t.g.Sources[w.rng.File]

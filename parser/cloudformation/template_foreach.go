@@ -43,7 +43,10 @@ type loop struct {
 	ident string
 	items []*value // nil with known false: one iteration with an unknown item
 	known bool
-	out   *Node // the output mapping
+	// sensitive is set when the collection comes from a NoEcho parameter
+	// (the unknown item of an unknown collection is sensitive too).
+	sensitive bool
+	out       *Node // the output mapping
 }
 
 // parseLoop reads an Fn::ForEach's arguments and evaluates its collection.
@@ -58,6 +61,7 @@ func (t *tmpl) parseLoop(key, arg *Node) (loop, bool) {
 	}
 	l := loop{ident: arg.Items[0].Value, out: arg.Items[2]}
 	coll := t.eval(arg.Items[1])
+	l.sensitive = coll.anySensitive()
 	switch {
 	case coll.kind == vList && coll.known():
 		for _, it := range coll.items {
@@ -84,7 +88,9 @@ func (t *tmpl) parseLoop(key, arg *Node) (loop, bool) {
 // iterations returns the loop variable of each iteration.
 func (l loop) iterations(rng graph.Range) []binding {
 	if !l.known {
-		return []binding{{name: l.ident, val: unknownAt(rng)}}
+		u := unknownAt(rng)
+		u.sensitive = l.sensitive
+		return []binding{{name: l.ident, val: u}}
 	}
 	out := make([]binding, len(l.items))
 	for i, it := range l.items {
