@@ -106,7 +106,7 @@ func (e *evaluator) push(key string, at hcl.Range) bool {
 			i--
 		}
 		cycle := append(append([]string{}, st.stack[i:]...), key)
-		e.diag(graph.SeverityError, "cycle in references", strings.Join(cycle, " -> "), at)
+		e.diag(graph.SeverityWarning, "cycle in references", strings.Join(cycle, " -> "), at)
 		return false
 	}
 	st.inProgress[key] = true
@@ -401,7 +401,7 @@ func (e *evaluator) local(name string, at hcl.Range) cty.Value {
 	}
 	a, ok := e.cfg.locals[name]
 	if !ok {
-		e.diag(graph.SeverityError, "reference to undeclared local value",
+		e.diag(graph.SeverityWarning, "reference to undeclared local value",
 			fmt.Sprintf("local.%s is not declared in %s", name, e.cfg.dir), at)
 		return cty.DynamicVal
 	}
@@ -560,7 +560,7 @@ func (e *evaluator) expandCount(expr hcl.Expression) []instance {
 	}
 	n, err := convertNumber(v)
 	if err != nil {
-		e.diag(graph.SeverityError, "invalid count argument", err.Error(), expr.Range())
+		e.diag(graph.SeverityWarning, "invalid count argument", err.Error(), expr.Range())
 		return unknown
 	}
 	if n < 0 {

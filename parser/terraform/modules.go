@@ -203,6 +203,9 @@ func (e *evaluator) childrenOf(name string) []*evaluator {
 // resolveSource finds the directory of a module call's source: relative to
 // the calling module for local sources, from modules.json otherwise.
 func (e *evaluator) resolveSource(call *moduleCall) (dir string, remote bool, problem string) {
+	if call.source == "" {
+		return "", false, fmt.Sprintf("module %q has no valid source (see the error at its source); its outputs are unknown", call.name)
+	}
 	if isLocalSource(call.source) {
 		d := path.Join(e.cfg.dir, call.source)
 		if !fs.ValidPath(d) {
@@ -297,7 +300,7 @@ func (e *evaluator) variable(name string, at hcl.Range) cty.Value {
 	}
 	vc, ok := e.cfg.variables[name]
 	if !ok {
-		e.diag(graph.SeverityError, "reference to undeclared input variable",
+		e.diag(graph.SeverityWarning, "reference to undeclared input variable",
 			fmt.Sprintf("var.%s is not declared in %s", name, e.cfg.dir), at)
 		return cty.DynamicVal
 	}
@@ -332,7 +335,7 @@ func (e *evaluator) output(name string, at hcl.Range) cty.Value {
 	}
 	a, ok := e.cfg.outputs[name]
 	if !ok {
-		e.parent.diag(graph.SeverityError, "unsupported attribute",
+		e.parent.diag(graph.SeverityWarning, "unsupported attribute",
 			fmt.Sprintf("module %s has no output %q", e.modulePath, name), at)
 		return cty.DynamicVal
 	}
@@ -355,7 +358,7 @@ func (e *evaluator) output(name string, at hcl.Range) cty.Value {
 func (e *evaluator) moduleValue(name string, outs map[string]bool, at hcl.Range) cty.Value {
 	call, ok := e.cfg.calls[name]
 	if !ok {
-		e.diag(graph.SeverityError, "reference to undeclared module",
+		e.diag(graph.SeverityWarning, "reference to undeclared module",
 			fmt.Sprintf("no module call %q is declared in %s", name, e.cfg.dir), at)
 		return cty.DynamicVal
 	}
