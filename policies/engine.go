@@ -4,9 +4,14 @@
 // custom section names the rule (id, name, severity, controls,
 // remediation, resource_types) and a partial set rule deny whose elements
 // are {resource, attribute, message[, severity]}. The engine compiles the
-// built-in rules (embedded) and user rules once, evaluates every rule in a
-// single query per graph, and resolves each result's attribute path to the
-// most precise recorded source range. Rules never compute line numbers.
+// built-in rules (embedded) and user rules once, evaluates each rule in its
+// own query per graph (the queries of one graph share OPA's cache of
+// computed rules, so a library is computed once), and resolves each
+// result's attribute path to the most precise recorded source range. Rules
+// never compute line numbers. A rule that fails (a runtime conflict, a
+// builtin error, a timeout) costs only its own findings and is reported as
+// an error diagnostic. Sensitive values are kept out of what rules return
+// by differential evaluation (see sensitive.go).
 package policies
 
 import (
@@ -25,7 +30,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
-	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 )
 
@@ -66,16 +70,33 @@ type Source struct {
 type Options struct {
 	// Sources are the user policy directories, loaded after the built-in ones.
 	Sources []Source
-	// Timeout bounds one evaluation of one graph (default 30s).
-	Timeout time.Duration
+	// Timeout and PerResource bound the evaluation of one rule over one
+	// graph: Timeout plus PerResource for each resource of the graph
+	// (defaults 30s and 1ms: a rule has 31s on a root of 1,000 resources,
+	// 130s on one of 100,000). The limit is there to stop a pathological
+	// policy, not a large root. A rule that exceeds it is reported as an
+	// error diagnostic; the other rules still run.
+	Timeout     time.Duration
+	PerResource time.Duration
 }
+
+// Defaults of Options.Timeout and Options.PerResource.
+const (
+	DefaultTimeout     = 30 * time.Second
+	DefaultPerResource = time.Millisecond
+)
 
 // Engine is a compiled set of rules, safe for concurrent use.
 type Engine struct {
-	rules   []finding.Rule
-	vars    []string // query variable of each rule, same order as rules
-	query   rego.PreparedEvalQuery
-	timeout time.Duration
+	rules []finding.Rule
+	// strict and lenient hold one prepared query per rule (same order as
+	// rules): strict stops a rule at its first builtin error, which is then
+	// reported; lenient collects builtin errors and goes on, for the passes
+	// over masked inputs that only compare messages (sensitive.go).
+	strict  []rego.PreparedEvalQuery
+	lenient     []rego.PreparedEvalQuery
+	timeout     time.Duration
+	perResource time.Duration
 }
 
 // entrypoint is the rule every policy package defines.
@@ -173,34 +194,39 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rules, timeout: opts.Timeout}
+	e := &Engine{rules: rules, timeout: opts.Timeout, perResource: opts.PerResource}
 	if e.timeout <= 0 {
-		e.timeout = 30 * time.Second
+		e.timeout = DefaultTimeout
 	}
-	var q []string
-	for i, r := range rules {
-		v := fmt.Sprintf("r%d", i)
-		e.vars = append(e.vars, v)
+	if e.perResource <= 0 {
+		e.perResource = DefaultPerResource
+	}
+	for _, r := range rules {
 		ref := ast.MustParseRef("data." + r.Package).Append(ast.StringTerm(entrypoint))
-		// A comprehension is always defined: a rule whose deny is undefined
-		// cannot empty the results of the others.
-		q = append(q, fmt.Sprintf("%s = [x | some x in %s]", v, ref))
+		// deny is a partial set: always defined (empty when nothing matches).
+		q := resultVar + " := " + ref.String()
+		for _, strict := range []bool{true, false} {
+			pq, err := rego.New(
+				rego.Query(q),
+				rego.Compiler(compiler),
+				rego.Capabilities(capabilities()),
+				rego.StrictBuiltinErrors(strict),
+			).PrepareForEval(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("preparing the query of rule %s: %w", r.ID, err)
+			}
+			if strict {
+				e.strict = append(e.strict, pq)
+			} else {
+				e.lenient = append(e.lenient, pq)
+			}
+		}
 	}
-	if len(q) == 0 {
-		return e, nil
-	}
-	pq, err := rego.New(
-		rego.Query(strings.Join(q, "; ")),
-		rego.Compiler(compiler),
-		rego.Capabilities(capabilities()),
-		rego.StrictBuiltinErrors(false),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("preparing policy query: %w", err)
-	}
-	e.query = pq
 	return e, nil
 }
+
+// resultVar is the variable each rule query binds deny to.
+const resultVar = "x"
 
 // rulesOf finds the rule packages (those defining deny) and decodes and
 // validates their metadata.
@@ -334,178 +360,4 @@ func ruleOf(file string, m *ast.Module) (finding.Rule, error) {
 		Precision:     md.Precision,
 		File:          file,
 	}, nil
-}
-
-// Rules returns the metadata of every rule, sorted by ID.
-func (e *Engine) Rules() []finding.Rule { return append([]finding.Rule(nil), e.rules...) }
-
-// result is one element of a rule's deny set.
-type result struct {
-	Resource  string `json:"resource"`
-	Attribute string `json:"attribute"`
-	Message   string `json:"message"`
-	Severity  string `json:"severity"`
-}
-
-// Evaluate runs every rule over g. Findings point at the most precise
-// recorded range of the attribute each rule names; a malformed result is a
-// diagnostic, not an error. The error is for an evaluation that failed as
-// a whole (timeout, runtime error in a rule).
-func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Finding, ds []graph.Diagnostic, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			fs, ds, err = nil, nil, fmt.Errorf("evaluating policies on %s: internal error: %v", g.Root, r)
-		}
-	}()
-	if len(e.rules) == 0 {
-		return nil, nil, nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
-	defer cancel()
-	input, err := ast.InterfaceToValue(Input(g))
-	if err != nil {
-		return nil, nil, fmt.Errorf("building policy input for %s: %w", g.Root, err)
-	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, nil, fmt.Errorf("evaluating policies on %s: %w", g.Root, err)
-	}
-	if len(rs) == 0 {
-		return nil, nil, nil
-	}
-	var findings []finding.Finding
-	var diags []graph.Diagnostic
-	for i, rule := range e.rules {
-		raw, ok := rs[0].Bindings[e.vars[i]]
-		if !ok {
-			continue
-		}
-		items, ok := raw.([]any)
-		if !ok {
-			diags = append(diags, malformed(rule, g, fmt.Sprintf("deny must be a set, got %T", raw)))
-			continue
-		}
-		for _, it := range items {
-			f, d := e.resolve(rule, g, it)
-			if d != nil {
-				diags = append(diags, *d)
-				continue
-			}
-			findings = append(findings, f)
-		}
-	}
-	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
-	sort.SliceStable(diags, func(i, j int) bool { return diags[i].Summary+diags[i].Detail < diags[j].Summary+diags[j].Detail })
-	return findings, diags, nil
-}
-
-func malformed(rule finding.Rule, g *graph.Graph, detail string) graph.Diagnostic {
-	return graph.Diagnostic{
-		Severity: graph.SeverityError,
-		Summary:  fmt.Sprintf("rule %s returned a malformed result", rule.ID),
-		Detail:   fmt.Sprintf("%s (%s, evaluating %s)", detail, rule.File, g.Root),
-	}
-}
-
-func (e *Engine) resolve(rule finding.Rule, g *graph.Graph, it any) (finding.Finding, *graph.Diagnostic) {
-	b, _ := json.Marshal(it)
-	var r result
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
-		d := malformed(rule, g, fmt.Sprintf("want {resource, attribute, message, severity}: %v: %s", err, b))
-		return finding.Finding{}, &d
-	}
-	res := g.Resource(r.Resource)
-	if res == nil {
-		d := malformed(rule, g, fmt.Sprintf("resource %q is not in the graph", r.Resource))
-		return finding.Finding{}, &d
-	}
-	if r.Message == "" {
-		d := malformed(rule, g, "message is empty")
-		return finding.Finding{}, &d
-	}
-	sev := rule.Severity
-	if r.Severity != "" {
-		s, err := finding.ParseSeverity(r.Severity)
-		if err != nil {
-			d := malformed(rule, g, err.Error())
-			return finding.Finding{}, &d
-		}
-		sev = s
-	}
-	rg, related := res.Locate(r.Attribute)
-	r.Message = redact(r.Message, res.Values, res.Sensitive)
-	var sup *finding.Suppression
-	for _, s := range res.Suppressions {
-		if s.RuleID == rule.ID || s.RuleID == "*" {
-			sup = &finding.Suppression{Reason: s.Reason, Range: s.Range}
-			break
-		}
-	}
-	return finding.Finding{
-		Suppressed: sup,
-		RuleID:     rule.ID,
-		Severity:   sev,
-		Message:    r.Message,
-		Resource:   res.Address,
-		Type:       res.Type,
-		Attribute:  r.Attribute,
-		Root:       g.Root,
-		Location:   finding.Location{Range: rg, Related: related},
-	}, nil
-}
-
-// redact replaces every sensitive value of a resource that appears in a
-// message with "(sensitive value)": a rule that quotes an attribute must
-// never print a value declared sensitive.
-func redact(msg string, values, sensitive map[string]any) string {
-	var secrets []string
-	collectSensitive(values, sensitive, &secrets)
-	// Longest first, so a secret that contains another is replaced whole.
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "(sensitive value)")
-		}
-	}
-	return msg
-}
-
-func collectSensitive(value, sensitive any, out *[]string) {
-	switch s := sensitive.(type) {
-	case bool:
-		if s {
-			leaves(value, out)
-		}
-	case map[string]any:
-		v, _ := value.(map[string]any)
-		for k, sub := range s {
-			collectSensitive(v[k], sub, out)
-		}
-	case []any:
-		v, _ := value.([]any)
-		for i, sub := range s {
-			if i < len(v) {
-				collectSensitive(v[i], sub, out)
-			}
-		}
-	}
-}
-
-func leaves(v any, out *[]string) {
-	switch x := v.(type) {
-	case string:
-		*out = append(*out, x)
-	case json.Number:
-		*out = append(*out, x.String())
-	case map[string]any:
-		for _, sub := range x {
-			leaves(sub, out)
-		}
-	case []any:
-		for _, sub := range x {
-			leaves(sub, out)
-		}
-	}
 }

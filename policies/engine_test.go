@@ -204,7 +204,7 @@ deny contains {"resource": r.address, "attribute": "cidr_blocks.0", "message": s
 	if err != nil || len(fs) != 1 {
 		t.Fatalf("%v %v", err, fs)
 	}
-	if want := "x_a.a allows (sensitive value) from (sensitive value)"; fs[0].Message != want {
+	if want := "x_a.a allows (sensitive) from (sensitive)"; fs[0].Message != want {
 		t.Errorf("message = %q, want %q", fs[0].Message, want)
 	}
 }

@@ -13,6 +13,12 @@ const InputSchemaVersion = 1
 // conventions, references as addresses (never embedded objects, so the
 // document is a tree). See docs/input-schema.md.
 func Input(g *graph.Graph) map[string]any {
+	return input(g, func(r *graph.Resource) map[string]any { return r.Values })
+}
+
+// input builds the input document with the values that values gives for
+// each resource.
+func input(g *graph.Graph, values func(*graph.Resource) map[string]any) map[string]any {
 	resources := make(map[string]any, len(g.Resources))
 	for _, r := range g.Resources {
 		refs := make([]any, 0, len(r.Refs))
@@ -43,7 +49,7 @@ func Input(g *graph.Graph) map[string]any {
 			"format":        string(r.Format),
 			"module":        r.Module,
 			"provider":      r.Provider,
-			"values":        orEmpty(r.Values),
+			"values":        orEmpty(values(r)),
 			"unknown":       orEmpty(r.Unknown),
 			"sensitive":     orEmpty(r.Sensitive),
 			"references":    refs,

@@ -1,0 +1,347 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/policies/finding"
+)
+
+// Rules returns the metadata of every rule, sorted by ID.
+func (e *Engine) Rules() []finding.Rule { return append([]finding.Rule(nil), e.rules...) }
+
+// result is one element of a rule's deny set.
+type result struct {
+	Resource  string `json:"resource"`
+	Attribute string `json:"attribute"`
+	Message   string `json:"message"`
+	Severity  string `json:"severity"`
+}
+
+// failureKind says why a rule has no results over a graph.
+type failureKind int
+
+const (
+	failError     failureKind = iota + 1 // a runtime error: conflict, builtin error, type error
+	failTimeout                          // the rule exceeded Options.Timeout
+	failCancelled                        // the caller's context ended first
+)
+
+// failure is why a rule produced no results over one input document.
+type failure struct {
+	kind     failureKind
+	code     string // OPA's error code (failError)
+	message  string // OPA's error message (failError)
+	location string // file:line:column in the policy, when OPA gives one
+}
+
+// run is the outcome of one rule over one input document.
+type run struct {
+	evaluated bool
+	deny      any // the deny set as OPA returns it ([]any)
+	fail      *failure
+	// builtin are the builtin errors a lenient query collected.
+	builtin []topdown.Error
+}
+
+// outcome is a run decoded: the valid results and a diagnostic for each
+// malformed one.
+type outcome struct {
+	results []result
+	diags   []graph.Diagnostic
+}
+
+// Evaluate runs every rule over g. Findings point at the most precise
+// recorded range of the attribute each rule names. A rule that fails (a
+// runtime error, a builtin error, a timeout) or returns a malformed result
+// is an error diagnostic naming the rule; the findings of the other rules
+// are kept. The error is only for a graph nothing could be evaluated on
+// (its input document cannot be built). When the graph holds sensitive
+// values, nothing a rule returns carries one (see sensitive.go).
+func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Finding, ds []graph.Diagnostic, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fs, ds, err = nil, nil, fmt.Errorf("evaluating policies on %s: internal error: %v", g.Root, r)
+		}
+	}()
+	if len(e.rules) == 0 {
+		return nil, nil, nil
+	}
+	input, err := ast.InterfaceToValue(Input(g))
+	if err != nil {
+		return nil, nil, fmt.Errorf("building policy input for %s: %w", g.Root, err)
+	}
+	runs := e.pass(ctx, input, e.limit(g), func(int) bool { return true }, true)
+	outs := make([]outcome, len(e.rules))
+	for i, r := range runs {
+		outs[i] = e.decode(e.rules[i], g, r)
+	}
+	var findings []finding.Finding
+	var diags []graph.Diagnostic
+	if hasSensitive(g) {
+		findings, diags = e.sanitize(ctx, g, runs, outs)
+	} else {
+		for i, rule := range e.rules {
+			for _, r := range outs[i].results {
+				findings = append(findings, e.finding(rule, g, r, r.Attribute, r.Message))
+			}
+			diags = append(diags, outs[i].diags...)
+			if f := runs[i].fail; f != nil && f.kind != failCancelled {
+				diags = append(diags, e.failureDiag(rule, g, f, ""))
+			}
+		}
+	}
+	if d := cancelledDiag(e.rules, g, ctx, runs); d != nil {
+		diags = append(diags, *d)
+	}
+	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
+	findings = dedupe(findings)
+	sort.SliceStable(diags, func(i, j int) bool { return diags[i].Summary+diags[i].Detail < diags[j].Summary+diags[j].Detail })
+	return findings, diags, nil
+}
+
+// pass evaluates the rules for which which(i) holds over one input
+// document, one query per rule, in order. The queries share OPA's cache of
+// computed rules and functions, so the library is computed once for all the
+// rules; after a failed query the cache starts afresh, so that a value left
+// half-computed by the failure (the first output of a conflicting function)
+// is never used by the next rule. Each rule gets its own time budget.
+// strict selects the queries that stop at the first builtin error.
+func (e *Engine) pass(ctx context.Context, input ast.Value, limit time.Duration, which func(i int) bool, strict bool) []run {
+	runs := make([]run, len(e.rules))
+	cache := topdown.NewVirtualCache()
+	for i := range e.rules {
+		if !which(i) {
+			continue
+		}
+		if ctx.Err() != nil {
+			runs[i] = run{fail: &failure{kind: failCancelled}}
+			continue
+		}
+		runs[i] = e.evalRule(ctx, i, input, limit, cache, strict)
+		if runs[i].fail != nil {
+			cache = topdown.NewVirtualCache()
+		}
+	}
+	return runs
+}
+
+// limit is the time limit of one rule over g.
+func (e *Engine) limit(g *graph.Graph) time.Duration {
+	return e.timeout + time.Duration(len(g.Resources))*e.perResource
+}
+
+// evalRule runs the query of rule i under its own deadline.
+func (e *Engine) evalRule(ctx context.Context, i int, input ast.Value, limit time.Duration, cache topdown.VirtualCache, strict bool) run {
+	rctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	opts := []rego.EvalOption{rego.EvalParsedInput(input), rego.EvalVirtualCache(cache)}
+	q := e.strict[i]
+	var builtin []topdown.Error
+	if !strict {
+		q = e.lenient[i]
+		opts = append(opts, rego.EvalBuiltinErrorList(&builtin))
+	}
+	rs, err := q.Eval(rctx, opts...)
+	r := run{evaluated: true, builtin: builtin}
+	switch {
+	case err == nil && len(rs) > 0:
+		r.deny = rs[0].Bindings[resultVar]
+	case err == nil:
+		// deny is a partial set, defined even when empty; an undefined
+		// result would be an OPA change, not a rule with no findings.
+		r.fail = &failure{kind: failError, code: "undefined", message: "the query of the rule's deny set returned no result"}
+	case ctx.Err() != nil:
+		r = run{fail: &failure{kind: failCancelled}}
+	case rctx.Err() != nil || topdown.IsCancel(err):
+		r.fail = &failure{kind: failTimeout}
+	default:
+		r.fail = &failure{kind: failError, message: err.Error()}
+		var te *topdown.Error
+		if errors.As(err, &te) {
+			r.fail.code, r.fail.message, r.fail.location = te.Code, te.Message, regoLocation(te.Location)
+		}
+	}
+	return r
+}
+
+// regoLocation formats a location in a policy file.
+func regoLocation(loc *ast.Location) string {
+	if loc == nil || loc.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d:%d", loc.File, loc.Row, loc.Col)
+}
+
+// decode checks each element of a rule's deny set: a malformed one is a
+// diagnostic.
+func (e *Engine) decode(rule finding.Rule, g *graph.Graph, r run) outcome {
+	var o outcome
+	if r.fail != nil || !r.evaluated {
+		return o
+	}
+	items, ok := r.deny.([]any)
+	if !ok {
+		o.diags = append(o.diags, malformed(rule, g, fmt.Sprintf("deny must be a set, got %T", r.deny)))
+		return o
+	}
+	for _, it := range items {
+		res, d := check(rule, g, it)
+		if d != nil {
+			o.diags = append(o.diags, *d)
+			continue
+		}
+		o.results = append(o.results, res)
+	}
+	return o
+}
+
+// check decodes and validates one element of a deny set.
+func check(rule finding.Rule, g *graph.Graph, it any) (result, *graph.Diagnostic) {
+	b, _ := json.Marshal(it)
+	var r result
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		d := malformed(rule, g, fmt.Sprintf("want {resource, attribute, message, severity}: %v: %s", err, b))
+		return r, &d
+	}
+	if g.Resource(r.Resource) == nil {
+		d := malformed(rule, g, fmt.Sprintf("resource %q is not in the graph", r.Resource))
+		return r, &d
+	}
+	if r.Message == "" {
+		d := malformed(rule, g, "message is empty")
+		return r, &d
+	}
+	if r.Severity != "" {
+		if _, err := finding.ParseSeverity(r.Severity); err != nil {
+			d := malformed(rule, g, err.Error())
+			return r, &d
+		}
+	}
+	return r, nil
+}
+
+func malformed(rule finding.Rule, g *graph.Graph, detail string) graph.Diagnostic {
+	return graph.Diagnostic{
+		Severity: graph.SeverityError,
+		Summary:  fmt.Sprintf("rule %s returned a malformed result", rule.ID),
+		Detail:   fmt.Sprintf("%s (%s, evaluating %s)", detail, rule.File, g.Root),
+	}
+}
+
+// failureDiag reports a rule that failed over a graph. withheld, when not
+// empty, replaces OPA's error message (which may quote a sensitive value).
+func (e *Engine) failureDiag(rule finding.Rule, g *graph.Graph, f *failure, withheld string) graph.Diagnostic {
+	d := graph.Diagnostic{Severity: graph.SeverityError, Range: graph.Range{File: g.Root}}
+	const lost = "its findings for this root are not reported"
+	switch f.kind {
+	case failTimeout:
+		d.Summary = fmt.Sprintf("rule %s timed out on %s", rule.ID, g.Root)
+		d.Detail = fmt.Sprintf("the evaluation exceeded its time limit of %s (%s plus %s per resource, %d resources) (%s); %s",
+			e.limit(g), e.timeout, e.perResource, len(g.Resources), rule.File, lost)
+	default:
+		msg := f.message
+		if withheld != "" {
+			msg = withheld
+		}
+		where := f.location
+		if where == "" {
+			where = rule.File
+		}
+		code := f.code
+		if code != "" {
+			code += ": "
+		}
+		d.Summary = fmt.Sprintf("rule %s failed on %s", rule.ID, g.Root)
+		d.Detail = fmt.Sprintf("%s: %s%s (rule %s); %s", where, code, msg, rule.File, lost)
+	}
+	return d
+}
+
+// cancelledDiag reports the rules that were not evaluated because the
+// caller's context ended.
+func cancelledDiag(rules []finding.Rule, g *graph.Graph, ctx context.Context, runs []run) *graph.Diagnostic {
+	var ids []string
+	for i, r := range runs {
+		if r.fail != nil && r.fail.kind == failCancelled {
+			ids = append(ids, rules[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	cause := "cancelled"
+	if err := ctx.Err(); err != nil {
+		cause = err.Error()
+	}
+	return &graph.Diagnostic{
+		Severity: graph.SeverityError,
+		Summary:  fmt.Sprintf("policy evaluation of %s stopped: %s", g.Root, cause),
+		Detail:   "rules not evaluated: " + strings.Join(ids, ", "),
+		Range:    graph.Range{File: g.Root},
+	}
+}
+
+// finding builds the finding of a valid result. attribute is the path
+// reported (it may be shorter than the one the rule named, see
+// sensitive.go); the location is that of the path the rule named.
+func (e *Engine) finding(rule finding.Rule, g *graph.Graph, r result, attribute, message string) finding.Finding {
+	res := g.Resource(r.Resource)
+	sev := rule.Severity
+	if r.Severity != "" {
+		sev, _ = finding.ParseSeverity(r.Severity)
+	}
+	rg, related := res.Locate(r.Attribute)
+	if attribute != r.Attribute {
+		// The related locations name the path they describe.
+		_, related = res.Locate(attribute)
+	}
+	var sup *finding.Suppression
+	for _, s := range res.Suppressions {
+		if s.RuleID == rule.ID || s.RuleID == "*" {
+			sup = &finding.Suppression{Reason: s.Reason, Range: s.Range}
+			break
+		}
+	}
+	return finding.Finding{
+		Suppressed: sup,
+		RuleID:     rule.ID,
+		Severity:   sev,
+		Message:    message,
+		Resource:   res.Address,
+		Type:       res.Type,
+		Attribute:  attribute,
+		Root:       g.Root,
+		Location:   finding.Location{Range: rg, Related: related},
+	}
+}
+
+// dedupe drops a finding equal to the previous one (sorted input): two
+// results that differed only in a withheld message.
+func dedupe(fs []finding.Finding) []finding.Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			p := fs[i-1]
+			if p.RuleID == f.RuleID && p.Resource == f.Resource && p.Attribute == f.Attribute &&
+				p.Message == f.Message && p.Severity == f.Severity && p.Location.Range == f.Location.Range {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
