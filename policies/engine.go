@@ -93,7 +93,7 @@ type Engine struct {
 	// rules): strict stops a rule at its first builtin error, which is then
 	// reported; lenient collects builtin errors and goes on, for the passes
 	// over masked inputs that only compare messages (sensitive.go).
-	strict  []rego.PreparedEvalQuery
+	strict      []rego.PreparedEvalQuery
 	lenient     []rego.PreparedEvalQuery
 	timeout     time.Duration
 	perResource time.Duration
