@@ -10,7 +10,6 @@
 package parser
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,7 +52,8 @@ func skipDir(name string) bool {
 // cannot be read, a name that is not valid UTF-8, a link out of the scan
 // root); each graph carries its own.
 func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, []graph.Diagnostic, error) {
-	w := walker{fsys: fsys, dirs: map[string]bool{}, walked: map[string]bool{}}
+	w := walker{fsys: fsys, dirs: map[string]bool{}, files: map[string]bool{},
+		formats: []fileFormat{plan.Format{Options: opts.Plan}, cloudformation.Format{Options: opts.CloudFormation}}}
 	for _, p := range paths {
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
@@ -89,8 +89,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	list = roots(fsys, list, tfOpts.Cache)
 
 	graphs := inParallel(ctx, list, func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) })
-	graphs = append(graphs, inParallel(ctx, dedupe(w.plans), func(f string) *graph.Graph { return plan.Load(fsys, f, opts.Plan) })...)
-	graphs = append(graphs, loadTemplates(ctx, fsys, w.templates, w.walked, opts.CloudFormation)...)
+	graphs = append(graphs, w.loadFiles(ctx)...)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -98,34 +97,56 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	return graphs, w.diags, nil
 }
 
+// fileFormat is one format whose inputs are single files (a plan, a
+// template). Each format package implements it; Terraform configuration,
+// whose unit is a directory, is found by terraform.IsModuleDir.
+type fileFormat interface {
+	// Candidate reports by name alone whether a file found while walking
+	// may be this format's; its content decides in Load.
+	Candidate(name string) bool
+	// Load reads, detects and loads name: nil when a file found while
+	// walking (explicit false) is not this format's. The last format
+	// gives a graph with a diagnostic for a file named on the command line
+	// (explicit) that is not its own.
+	Load(fsys fs.FS, name string, explicit bool) *graph.Graph
+}
+
+// follower is a fileFormat whose files name others to load (nested
+// stacks).
+type follower interface {
+	Follow(g *graph.Graph) []string
+}
+
 // walker collects what a walk finds.
 type walker struct {
-	fsys      fs.FS
-	dirs      map[string]bool // Terraform module directories
-	plans     []string        // Terraform plan JSON files (see package plan for which files are)
-	templates []string        // CloudFormation templates, and candidates found while walking
-	walked    map[string]bool // candidates that are dropped quietly if they are not templates
-	diags     []graph.Diagnostic
+	fsys    fs.FS
+	formats []fileFormat
+	dirs    map[string]bool // Terraform module directories
+	files   map[string]bool // files for the file formats: true when named on the command line
+	diags   []graph.Diagnostic
 }
 
 // named takes a file named on the command line.
 func (w *walker) named(p string) error {
-	switch {
-	case terraform.IsConfigFile(p):
+	if terraform.IsConfigFile(p) {
 		w.dirs[path.Dir(p)] = true
-	case plan.Detect(w.fsys, p, true):
-		w.plans = append(w.plans, p)
-	default:
-		// Anything else named on the command line is meant as a template:
-		// loadTemplate says why when it is not one.
-		w.templates = append(w.templates, p)
+		return nil
 	}
+	w.files[p] = true
 	return nil
 }
 
 // wanted reports whether a file of this name would be read by some format.
-func wanted(name string) bool {
-	return terraform.IsConfigFile(name) || plan.IsPlanName(name) || templateCandidate(name) || isVarsFile(name)
+func (w *walker) wanted(name string) bool {
+	if terraform.IsConfigFile(name) || isVarsFile(name) {
+		return true
+	}
+	for _, f := range w.formats {
+		if f.Candidate(name) {
+			return true
+		}
+	}
+	return false
 }
 
 func isVarsFile(name string) bool {
@@ -162,7 +183,7 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 			return fs.SkipDir
 		}
 		for _, e := range entries {
-			if !utf8.ValidString(e.Name()) && (e.IsDir() || wanted(e.Name())) {
+			if !utf8.ValidString(e.Name()) && (e.IsDir() || w.wanted(e.Name())) {
 				// fs paths must be valid UTF-8: such a file cannot be
 				// read by name, and would otherwise be skipped in silence.
 				w.diag(graph.SeverityError, path.Join(name, strings.ToValidUTF8(e.Name(), "\ufffd")), "cannot read file",
@@ -184,7 +205,7 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 			// A link out of the root named like a file some format reads,
 			// or one that may be a directory (a module, a tree of
 			// templates), is content the scan cannot see: incomplete.
-			if wanted(name) || path.Ext(name) == "" {
+			if w.wanted(name) || path.Ext(name) == "" {
 				w.diag(graph.SeverityError, name, "symbolic link not followed", unwrapPathError(err).Error())
 			}
 			return nil
@@ -194,12 +215,13 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 			return nil // the directory it points at is scanned under its own name
 		}
 	}
-	switch {
-	case plan.Detect(w.fsys, name, false):
-		w.plans = append(w.plans, name)
-	case templateCandidate(name):
-		w.templates = append(w.templates, name)
-		w.walked[name] = true
+	if !terraform.IsConfigFile(name) {
+		for _, f := range w.formats {
+			if f.Candidate(name) {
+				w.files[name] = false
+				break
+			}
+		}
 	}
 	return nil
 }
@@ -262,109 +284,6 @@ func roots(fsys fs.FS, dirs []string, cache *terraform.Cache) []string {
 	return out
 }
 
-// templateCandidate reports whether a file found while walking may be a
-// CloudFormation template: by extension, before its content decides.
-func templateCandidate(name string) bool {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".json", ".yaml", ".yml", ".template", ".cfn":
-		return !strings.HasSuffix(name, ".tf.json") && !strings.HasSuffix(name, ".tofu.json")
-	}
-	return false
-}
-
-// dedupe returns the distinct clean paths of names, sorted.
-func dedupe(names []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, n := range names {
-		if n = path.Clean(n); !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// loadTemplates loads each template, and the local templates their nested
-// stacks name, once each, in parallel; graphs come back in name order.
-func loadTemplates(ctx context.Context, fsys fs.FS, files []string, walked map[string]bool, opts cloudformation.Options) []*graph.Graph {
-	seen := map[string]bool{}
-	var out []*graph.Graph
-	queue := append([]string(nil), files...)
-	for len(queue) > 0 && ctx.Err() == nil {
-		var batch []string
-		for _, f := range queue {
-			if !seen[f] {
-				seen[f] = true
-				batch = append(batch, f)
-			}
-		}
-		queue = nil
-		graphs := inParallel(ctx, batch, func(f string) *graph.Graph { return loadTemplate(fsys, f, !walked[f], opts) })
-		for _, g := range graphs {
-			if g == nil { // cancelled, or a file found while walking that is not a template
-				continue
-			}
-			out = append(out, g)
-			for _, nested := range cloudformation.NestedTemplates(g) {
-				if fs.ValidPath(nested) && !seen[nested] {
-					// One that is absent is reported by the template that names
-					// it; one that cannot be read (a link out of the root, not a
-					// regular file) by loadTemplate.
-					if _, err := fs.Stat(fsys, nested); !errors.Is(err, fs.ErrNotExist) {
-						queue = append(queue, nested)
-					}
-				}
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Root < out[j].Root })
-	return out
-}
-
-// loadTemplate decodes and loads a template. A file found while walking
-// (explicit false) that turns out not to be a template gives nil; one the
-// user named, or a nested stack's, gives a diagnostic.
-func loadTemplate(fsys fs.FS, file string, explicit bool, opts cloudformation.Options) *graph.Graph {
-	at := graph.Range{File: file, Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 1}}
-	fail := func(sev graph.Severity, summary, detail string) *graph.Graph {
-		return &graph.Graph{Format: graph.FormatCloudFormation, Root: file, Files: []string{file}, Sources: map[string][]byte{},
-			Diagnostics: []graph.Diagnostic{{Severity: sev, Summary: summary, Detail: detail, Range: at}}}
-	}
-	src, err := safefs.ReadFile(fsys, file, cloudformation.MaxTemplateSize)
-	switch {
-	case err != nil && errors.Is(err, safefs.ErrTooLarge) && !explicit:
-		// CloudFormation refuses templates over 1 MB: a file this large
-		// found while walking cannot be one that deploys.
-		return fail(graph.SeverityWarning, "file not examined", fmt.Sprintf(
-			"larger than the %d MiB limit for templates (CloudFormation itself accepts at most 1 MB); if it is a template, it cannot deploy",
-			cloudformation.MaxTemplateSize>>20))
-	case err != nil:
-		return fail(graph.SeverityError, "cannot read template", unwrapPathError(err).Error())
-	}
-	isTemplate, root, diags := detectTemplate(file, src)
-	switch {
-	case !isTemplate && !explicit:
-		return nil // not a template, and nothing says it was meant as one
-	case root == nil:
-		g := fail(graph.SeverityError, "cannot decode template", "")
-		g.Diagnostics = diags
-		g.Sources[file] = src
-		return g
-	case !isTemplate:
-		g := fail(graph.SeverityError, "not a CloudFormation template",
-			"the document has neither AWSTemplateFormatVersion nor Resources whose Type is AWS::...")
-		g.Diagnostics = append(diags, g.Diagnostics...)
-		g.Sources[file] = src
-		return g
-	}
-	g := cloudformation.LoadTemplate(file, root, src, opts)
-	g.Diagnostics = append(diags, g.Diagnostics...)
-	graph.SortDiagnostics(g.Diagnostics)
-	return g
-}
-
 // inParallel loads each item on up to GOMAXPROCS goroutines and returns the
 // graphs in the items' order (nil for items not started once ctx is done).
 func inParallel(ctx context.Context, items []string, load func(string) *graph.Graph) []*graph.Graph {
@@ -386,12 +305,67 @@ func inParallel(ctx context.Context, items []string, load func(string) *graph.Gr
 	return graphs
 }
 
-// detectTemplate decodes src and decides whether it is a template.
-// TODO(lead): replaced by cloudformation.Detect.
-func detectTemplate(file string, src []byte) (bool, *cloudformation.Node, []graph.Diagnostic) {
-	root, diags := cloudformation.Decode(file, src)
-	if root == nil {
-		return bytes.Contains(src, []byte("AWSTemplateFormatVersion")), nil, diags
+// loadFiles loads the files of the file formats in parallel, then the
+// files they name (nested stacks), once each; graphs come back in name
+// order. A file found while walking is offered to each format that is a
+// candidate for it, in order, until one loads it; a file named on the
+// command line is offered to every format, the last of which
+// (CloudFormation) says why it is not one when no other claims it.
+func (w *walker) loadFiles(ctx context.Context) []*graph.Graph {
+	seen := map[string]bool{}
+	var out []*graph.Graph
+	queue := make([]string, 0, len(w.files))
+	for f := range w.files {
+		queue = append(queue, path.Clean(f))
 	}
-	return cloudformation.IsTemplate(root), root, diags
+	for len(queue) > 0 && ctx.Err() == nil {
+		sort.Strings(queue)
+		var batch []string
+		for _, f := range queue {
+			if !seen[f] {
+				seen[f] = true
+				batch = append(batch, f)
+			}
+		}
+		queue = nil
+		graphs := inParallel(ctx, batch, w.loadFile)
+		for _, g := range graphs {
+			if g == nil {
+				continue
+			}
+			out = append(out, g)
+			for _, f := range w.formats {
+				fl, ok := f.(follower)
+				if !ok || !f.Candidate(g.Root) {
+					continue
+				}
+				for _, next := range fl.Follow(g) {
+					if !fs.ValidPath(next) || seen[next] {
+						continue
+					}
+					// One that is absent is reported by the file that names it;
+					// one that cannot be read (a link out of the root, not a
+					// regular file) by the format's Load.
+					if _, err := fs.Stat(w.fsys, next); !errors.Is(err, fs.ErrNotExist) {
+						w.files[next] = true
+						queue = append(queue, next)
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Root < out[j].Root })
+	return out
+}
+
+func (w *walker) loadFile(name string) *graph.Graph {
+	explicit := w.files[name]
+	for _, f := range w.formats {
+		if explicit || f.Candidate(name) {
+			if g := f.Load(w.fsys, name, explicit); g != nil {
+				return g
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,28 @@
+package plan
+
+import (
+	"io/fs"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+)
+
+// Format is Terraform plan JSON as one of parser.Load's file formats.
+type Format struct {
+	Options Options
+}
+
+// Candidate reports whether a file found while walking may be a plan: by
+// its name (IsPlanName); its content decides when it is loaded.
+func (Format) Candidate(name string) bool { return IsPlanName(name) && !isConfigJSON(name) }
+
+// Load loads name as a plan; nil when it is not one (Detect).
+func (f Format) Load(fsys fs.FS, name string, explicit bool) *graph.Graph {
+	if !Detect(fsys, name, explicit) {
+		return nil
+	}
+	return Load(fsys, name, f.Options)
+}
+
+func isConfigJSON(name string) bool {
+	return len(name) >= len(".tf.json") && name[len(name)-len(".tf.json"):] == ".tf.json"
+}
