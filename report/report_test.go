@@ -285,17 +285,25 @@ func TestMarkLine(t *testing.T) {
 }
 
 func TestSourceLine(t *testing.T) {
-	src := []byte("one\r\ntwo\n\nfour")
+	src := newSourceLines([]byte("one\r\ntwo\n\nfour"))
 	for n, want := range map[int]string{1: "one", 2: "two", 3: "", 4: "four"} {
-		if got, ok := sourceLine(src, n); !ok || got != want {
+		if got, ok := src.line(n); !ok || got != want {
 			t.Errorf("line %d = %q, %v; want %q", n, got, ok, want)
 		}
 	}
-	if _, ok := sourceLine(src, 5); ok {
-		t.Error("line 5 of a 4-line file")
+	for _, n := range []int{0, 5} {
+		if got, ok := src.line(n); ok {
+			t.Errorf("line %d of a 4-line file = %q", n, got)
+		}
 	}
-	if _, ok := sourceLine([]byte("a\n"), 2); ok {
+	if _, ok := newSourceLines([]byte("a\n")).line(2); ok {
 		t.Error("the empty text after the final newline is not a line")
+	}
+	if got, ok := newSourceLines([]byte("a\n\n")).line(2); !ok || got != "" {
+		t.Errorf("an empty last line = %q, %v", got, ok)
+	}
+	if got, ok := newSourceLines(nil).line(1); !ok || got != "" {
+		t.Errorf("line 1 of an empty file = %q, %v; want an empty line", got, ok)
 	}
 }
 

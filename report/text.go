@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -46,7 +47,7 @@ const (
 	tabWidth          = 4   // tab stops when quoting source lines
 	wrapWidth         = 80  // remediation text is wrapped to this many cells
 	remediationBudget = 240 // characters of remediation prose shown per finding
-	maxLineCols       = 120 // longer source lines are cut around the marked part
+	maxLineCols       = 120 // longer source lines are cut around the marked part (see quotedLine)
 	leftContext       = 30  // cells kept before the marked part of a cut line
 )
 
@@ -144,10 +145,11 @@ func diagnosticStyle(s graph.Severity) string {
 }
 
 type textWriter struct {
-	w      *bufio.Writer
-	color  bool
-	report *finding.Report
-	rules  map[string]finding.Rule
+	w       *bufio.Writer
+	color   bool
+	report  *finding.Report
+	rules   map[string]finding.Rule
+	sources map[string]*sourceLines // the report's sources, indexed on first use
 }
 
 // paint wraps s in style when colour is on.
@@ -331,12 +333,15 @@ func firstParagraph(s string) string {
 // snippet quotes the first line of rg from the report's sources and marks
 // the range under it with carets: to the end of the line when the range
 // goes on, with a note of the line it ends on.
+//
+// Its cost does not depend on the length of the file or of the line: each
+// file is indexed once (where its lines start) and each quoted line once
+// (see quotedLine), so any number of findings on one long line is linear.
 func (t *textWriter) snippet(rg graph.Range, style string) {
-	src, ok := t.report.Sources[rg.File]
-	if !ok || rg.Start.Line < 1 {
+	if rg.Start.Line < 1 {
 		return
 	}
-	text, ok := sourceLine(src, rg.Start.Line)
+	q, ok := t.quoted(rg.File, rg.Start.Line)
 	if !ok {
 		return
 	}
@@ -345,14 +350,14 @@ func (t *textWriter) snippet(rg graph.Range, style string) {
 	switch {
 	case start < 1:
 		// No column: mark the line from its first non-blank character.
-		start = 1 + utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " \t"))
+		start = 1 + q.indent
 		end = -1
 	case multi:
 		end = -1
 	case rg.End.Line < rg.Start.Line || end < start:
 		end = start // unknown or inverted end: one caret at the start
 	}
-	shown, pad, n := markLine(text, start, end)
+	shown, pad, n := q.mark(start, end)
 
 	num := strconv.Itoa(rg.Start.Line)
 	t.line("  " + t.paint(styleBlue, num+" |") + strings.TrimRight(" "+shown, " "))
@@ -363,75 +368,179 @@ func (t *textWriter) snippet(rg graph.Range, style string) {
 	t.line("  " + t.paint(styleBlue, strings.Repeat(" ", len(num))+" |") + marks)
 }
 
-// sourceLine returns line n (1-based) of src without its line ending.
-func sourceLine(src []byte, n int) (string, bool) {
-	line := 1
-	start := 0
-	for i := 0; i < len(src) && line < n; i++ {
-		if src[i] == '\n' {
-			line++
-			start = i + 1
+// quoted returns line n of file, indexed for quoting, from the report's
+// sources; the file and the line are indexed on first use and kept.
+func (t *textWriter) quoted(file string, n int) (*quotedLine, bool) {
+	src, ok := t.sources[file]
+	if !ok {
+		b, known := t.report.Sources[file]
+		if !known {
+			return nil, false
 		}
+		src = newSourceLines(b)
+		if t.sources == nil {
+			t.sources = map[string]*sourceLines{}
+		}
+		t.sources[file] = src
 	}
-	if line < n || (start >= len(src) && n > 1) {
-		return "", false
+	if q, ok := src.quoted[n]; ok {
+		return q, true
 	}
-	end := start
-	for end < len(src) && src[end] != '\n' {
-		end++
+	text, ok := src.line(n)
+	if !ok {
+		return nil, false
 	}
-	return strings.TrimSuffix(string(src[start:end]), "\r"), true
+	q := newQuotedLine(text)
+	src.quoted[n] = q
+	return q, true
 }
 
-// cell is one character of a quoted source line as shown on the terminal.
-type cell struct {
-	text  string
-	width int
-	mark  bool
+// sourceLines is a source file split into lines once: where each starts.
+type sourceLines struct {
+	text   string
+	starts []int               // starts[i] is the byte offset of line i+1
+	quoted map[int]*quotedLine // lines already indexed for quoting
+}
+
+func newSourceLines(src []byte) *sourceLines {
+	s := &sourceLines{text: string(src), starts: []int{0}, quoted: map[int]*quotedLine{}}
+	for i := 0; i < len(s.text); i++ {
+		// The empty text after a final newline is not a line.
+		if s.text[i] == '\n' && i+1 < len(s.text) {
+			s.starts = append(s.starts, i+1)
+		}
+	}
+	return s
+}
+
+// line returns line n (1-based) without its line ending.
+func (s *sourceLines) line(n int) (string, bool) {
+	if n < 1 || n > len(s.starts) {
+		return "", false
+	}
+	start, end := s.starts[n-1], len(s.text)
+	if n < len(s.starts) {
+		end = s.starts[n] - 1
+	} else if end > start && s.text[end-1] == '\n' {
+		end--
+	}
+	return strings.TrimSuffix(s.text[start:end], "\r"), true
+}
+
+// checkpointEvery is the distance, in code points, between two checkpoints
+// of a quoted line: the most a look-up has to step through.
+const checkpointEvery = 64
+
+// quotedLine is one source line indexed for quoting: how wide it is on the
+// terminal, and checkpoints from which any column or layout position is
+// reached in at most checkpointEvery steps.
+//
+// The excerpt of a long line is chosen by "cost": a character costs its
+// width in cells, and a zero-width character (a combining mark, a joiner)
+// costs one, so that the excerpt is bounded in characters as well as in
+// cells. For text without zero-width characters cost and width agree.
+type quotedLine struct {
+	text        string
+	indent      int       // leading spaces and tabs
+	runes       int       // code points
+	width, cost int       // of the whole line
+	checkpoints []linePos // at code points 0, checkpointEvery, 2*checkpointEvery, ...
+	end         linePos   // just past the last code point
+}
+
+// linePos is a position in a quoted line, before the character at byte
+// offset off: its column (1-based, code points), the terminal cell where
+// it is drawn (0-based, tabs expanded from the start of the line) and the
+// cost of the text before it.
+type linePos struct {
+	off, col, x, cost int
+}
+
+func newQuotedLine(text string) *quotedLine {
+	q := &quotedLine{text: text}
+	for q.indent < len(text) && (text[q.indent] == ' ' || text[q.indent] == '\t') {
+		q.indent++
+	}
+	p := linePos{col: 1}
+	for p.off < len(text) {
+		if (p.col-1)%checkpointEvery == 0 {
+			q.checkpoints = append(q.checkpoints, p)
+		}
+		p, _, _ = q.next(p)
+	}
+	q.end = p
+	q.runes, q.width, q.cost = p.col-1, p.x, p.cost
+	return q
+}
+
+// next steps over the character at p: it returns the position after it,
+// the character as shown (a control character is replaced, an invalid byte
+// is one U+FFFD; a tab stays a tab) and its width in cells (a tab reaches
+// the next tab stop).
+func (q *quotedLine) next(p linePos) (linePos, rune, int) {
+	r, size := utf8.DecodeRuneInString(q.text[p.off:])
+	var w int
+	if r == '\t' {
+		w = tabWidth - p.x%tabWidth
+	} else {
+		r = printable(r)
+		w = widths.RuneWidth(r)
+	}
+	return linePos{off: p.off + size, col: p.col + 1, x: p.x + w, cost: p.cost + max(w, 1)}, r, w
+}
+
+// atColumn is the position of column col, or the end of the line for a
+// column past it.
+func (q *quotedLine) atColumn(col int) linePos {
+	if col > q.runes {
+		return q.end
+	}
+	p := q.checkpoints[(col-1)/checkpointEvery]
+	for p.col < col {
+		p, _, _ = q.next(p)
+	}
+	return p
+}
+
+// atCost is the first position whose cost is at least cost (at most the
+// end of the line).
+func (q *quotedLine) atCost(cost int) linePos {
+	i := sort.Search(len(q.checkpoints), func(i int) bool { return q.checkpoints[i].cost > cost }) - 1
+	if i < 0 {
+		return q.end
+	}
+	p := q.checkpoints[i]
+	for p.cost < cost && p.off < len(q.text) {
+		p, _, _ = q.next(p)
+	}
+	return p
 }
 
 // markLine renders a source line for the terminal and says where to put
-// the carets under it: after pad cells, n carets. start is the 1-based code
-// point column where the mark begins; end is the exclusive column where it
+// the carets under it; see quotedLine.mark.
+func markLine(text string, start, end int) (shown string, pad, n int) {
+	return newQuotedLine(text).mark(start, end)
+}
+
+// mark renders the line for the terminal and says where to put the carets
+// under it: after pad cells, n carets. start is the 1-based code point
+// column where the mark begins; end is the exclusive column where it
 // stops, or -1 for the end of the line. Tabs are expanded; control
 // characters are replaced; a wide character gets as many carets as cells.
-// A line wider than maxLineCols is cut around the mark, with "..." where
-// text was left out. There is always at least one caret.
-func markLine(text string, start, end int) (shown string, pad, n int) {
-	var cells []cell
-	col, x := 1, 0
-	markX, markW := -1, 0
-	for _, r := range text {
-		c := cell{mark: col >= start && (end < 0 || col < end)}
-		if r == '\t' {
-			c.width = tabWidth - x%tabWidth
-			c.text = strings.Repeat(" ", c.width)
-		} else {
-			r = printable(r)
-			c.text, c.width = string(r), widths.RuneWidth(r)
-		}
-		if col == start {
-			markX = x
-		}
-		if c.mark {
-			markW += c.width
-		}
-		cells = append(cells, c)
-		x += c.width
-		col++
-	}
-	total := x
-	if markX < 0 { // the mark starts past the end of the line
-		markX = total
-	}
-	markW = max(markW, 1)
+// A line that costs more than maxLineCols is cut around the mark, keeping
+// leftContext before it, with "..." where text was left out; a character
+// cut in two by the window is left out whole. There is always at least one
+// caret. The work is bounded by the excerpt, not by the line.
+func (q *quotedLine) mark(start, end int) (shown string, pad, n int) {
+	start = max(start, 1)
+	marked := func(col int) bool { return col >= start && (end < 0 || col < end) }
 
-	lo, hi := 0, total
-	if total > maxLineCols {
-		lo = max(0, markX-leftContext)
+	lo, hi := 0, q.cost
+	if q.cost > maxLineCols {
+		lo = max(0, q.atColumn(start).cost-leftContext)
 		hi = lo + maxLineCols
-		if hi > total {
-			hi, lo = total, max(0, total-maxLineCols)
+		if hi > q.cost {
+			hi, lo = q.cost, q.cost-maxLineCols
 		}
 	}
 	var sb strings.Builder
@@ -439,22 +548,28 @@ func markLine(text string, start, end int) (shown string, pad, n int) {
 		sb.WriteString("...")
 		pad = 3
 	}
-	x = 0
-	for _, c := range cells {
-		if x >= lo && x+c.width <= hi {
-			sb.WriteString(c.text)
+	for p := q.atCost(lo); p.off < len(q.text); {
+		next, r, w := q.next(p)
+		if next.cost > hi {
+			break
 		}
-		x += c.width
+		if r == '\t' {
+			sb.WriteString(strings.Repeat(" ", w)) // tabs are expanded
+		} else {
+			sb.WriteRune(r)
+		}
+		switch {
+		case p.col < start:
+			pad += w
+		case marked(p.col):
+			n += w
+		}
+		p = next
 	}
-	if hi < total {
+	if hi < q.cost {
 		sb.WriteString("...")
 	}
-	pad += markX - lo
-	n = markW
-	if total > maxLineCols && markX+n > hi {
-		n = max(1, hi-markX)
-	}
-	return sb.String(), pad, n
+	return sb.String(), pad, max(n, 1)
 }
 
 func (t *textWriter) diagnostic(d graph.Diagnostic) {
