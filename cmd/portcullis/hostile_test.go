@@ -184,7 +184,7 @@ func hostileCases() []hostileCase {
 			name:     "noecho",
 			args:     []string{"--cfn-parameter", "Secret=NOECHOSECRET", "--cfn-parameter", "Names=NOECHONAME"},
 			code:     exitError, // a NoEcho value used as a logical id
-			findings: []string{"PCS-AWS-001 template.yaml:22"},
+			findings: []string{"PCS-AWS-001 template.yaml:23", "PCS-AWS-001 template.yaml:37"},
 			secrets:  []string{"NOECHOSECRET", "NOECHONAME"},
 		},
 		// Nothing passes in silence.

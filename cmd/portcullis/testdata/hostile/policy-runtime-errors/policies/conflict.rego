@@ -1,10 +1,10 @@
 # METADATA
+# title: Conflicting values
 # custom:
+#   name: acme-001
 #   id: ACME-001
 #   severity: high
 package acme.conflict
-
-import rego.v1
 
 value := 1 if true
 
