@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -63,6 +64,9 @@ func Detect(name string, src []byte) (isTemplate bool, root *Node, diags []graph
 		}
 		return false, nil, diags
 	}
+	if notTemplateJSON(src) {
+		return false, nil, nil
+	}
 	root, diags = Decode(name, src)
 	if IsTemplate(root) {
 		return true, root, diags
@@ -119,6 +123,25 @@ func LoadSource(name string, src []byte, explicit bool, opts Options) *graph.Gra
 			Range:   graph.Range{File: name, Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 1}}})
 	}
 	return broken()
+}
+
+// notTemplateJSON is the fast way to pass over a large JSON file (a
+// package lock, say) that holds escapes: valid JSON whose top-level object
+// has, once decoded, neither an AWSTemplateFormatVersion nor a Resources
+// key is not a template. encoding/json decodes the keys as DecodeJSON does;
+// anything else (not an object, not valid JSON) is left to Decode.
+func notTemplateJSON(src []byte) bool {
+	body := bytes.TrimPrefix(src, decodeBOM)
+	if rest := bytes.TrimLeft(body, " \t\r\n"); len(rest) == 0 || rest[0] != '{' {
+		return false
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return false
+	}
+	_, version := top["AWSTemplateFormatVersion"]
+	_, resources := top["Resources"]
+	return !version && !resources
 }
 
 // fixByte sets the byte offsets of a diagnostic placed at the start of a
