@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -95,7 +96,18 @@ func Detect(name string, src []byte) (isTemplate bool, root *Node, diags []graph
 // walking). When explicit is set (a file the user named, a nested stack's
 // template) a file that is not a template gives a graph with an error
 // diagnostic saying so. It never panics.
-func LoadSource(name string, src []byte, explicit bool, opts Options) *graph.Graph {
+func LoadSource(name string, src []byte, explicit bool, opts Options) (g *graph.Graph) {
+	defer func() {
+		if r := recover(); r != nil {
+			g = &graph.Graph{Format: graph.FormatCloudFormation, Root: name, Files: []string{name},
+				Sources: map[string][]byte{name: src}, Diagnostics: []graph.Diagnostic{{
+					Severity: graph.SeverityError,
+					Summary:  "internal error while loading the template; please report it",
+					Detail:   fmt.Sprint(r),
+					Range:    graph.Range{File: name, Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 1}},
+				}}}
+		}
+	}()
 	ok, root, diags := Detect(name, src)
 	broken := func() *graph.Graph {
 		g := &graph.Graph{Format: graph.FormatCloudFormation, Root: name, Diagnostics: diags,

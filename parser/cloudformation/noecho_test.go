@@ -165,3 +165,36 @@ func TestNoEchoPartsAreSensitive(t *testing.T) {
 		t.Errorf("sensitive = %s", got)
 	}
 }
+
+// A value looked up with a NoEcho key (Fn::FindInMap, or an Fn::If on a
+// condition computed from one) is sensitive: it tells what the key is.
+func TestNoEchoKeysTaintWhatTheyChoose(t *testing.T) {
+	src := `Parameters:
+  Env: {Type: String, NoEcho: true, Default: prod}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+  AlsoProd: !And [!Condition Prod, !Equals [a, a]]
+Mappings:
+  M:
+    prod: {Cidr: 10.0.0.0/8}
+Resources:
+  R:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      CidrIp: !FindInMap [M, !Ref Env, Cidr]
+      Description: !If [AlsoProd, production, other]
+      Port: !If [Prod, 22, 443]
+      Plain: !FindInMap [M, prod, Cidr]
+`
+	g := loadYAML(t, "t.yaml", src, Options{})
+	r := g.Resource("R")
+	if got := jsonOrEmpty(r.Values); got != `{"CidrIp":"10.0.0.0/8","Description":"production","Plain":"10.0.0.0/8","Port":22}` {
+		t.Errorf("values = %s", got)
+	}
+	if got := jsonOrEmpty(r.Sensitive); got != `{"CidrIp":true,"Description":true,"Port":true}` {
+		t.Errorf("sensitive = %s", got)
+	}
+	if len(g.Diagnostics) != 0 {
+		t.Errorf("diagnostics:\n%s", diagList(g))
+	}
+}
