@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 	"strconv"
@@ -14,9 +15,6 @@ import (
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
-
-// MaxInstances bounds the instances one resource or dynamic block may expand to.
-const MaxInstances = 10000
 
 // evaluator evaluates one module instance on demand: every value is computed
 // when first needed and memoised; a call stack shared by the whole module
@@ -51,6 +49,9 @@ type instance struct {
 	// sensitive numbers, from 1, the instances of a sensitive for_each or
 	// count: their address shows a placeholder, never the key.
 	sensitive int
+	// dropped: past the instance budget, nothing is evaluated for it (a
+	// module's outputs and a resource's value are unknown).
+	dropped bool
 }
 
 // scope is what names bound by the enclosing constructs resolve to.
@@ -100,6 +101,11 @@ func (e *evaluator) diag(sev graph.Severity, summary, detail string, r hcl.Range
 func (e *evaluator) push(key string, at hcl.Range) bool {
 	key = e.prefixed(key)
 	st := e.st
+	if len(st.stack) >= MaxReferenceDepth {
+		e.diag(graph.SeverityError, "references nested too deep",
+			fmt.Sprintf("evaluating this needs a chain of more than %d values (locals, variables, outputs, resources) each waiting for the next; it is unknown", MaxReferenceDepth), at)
+		return false
+	}
 	if st.inProgress[key] {
 		i := len(st.stack) - 1
 		for i > 0 && st.stack[i] != key {
@@ -124,6 +130,9 @@ func (e *evaluator) pop(key string) {
 // result; a panic in a function or in cty becomes a diagnostic too.
 func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 	var ctx *hcl.EvalContext
+	b := e.st.budget
+	start, at := b.enter(expr.Range())
+	defer b.leave(start, at)
 	defer func() {
 		if r := recover(); r != nil {
 			e.diag(graph.SeverityError, "internal error while evaluating an expression", panicDetail(r, ctx), expr.Range())
@@ -131,15 +140,23 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 		}
 	}()
 	ctx = e.context(expr, sc)
-	v, diags := expr.Value(ctx)
+	var diags hcl.Diagnostics
+	if isJSONExpression(expr) {
+		v, diags = e.jsonValue(expr, ctx)
+	} else {
+		v, diags = expr.Value(ctx)
+	}
 	kept := diags[:0:0]
 	for _, d := range diags {
-		if !e.computedAttribute(d) {
+		if !e.computedAttribute(d) && !refusedByBudget(d) {
 			kept = append(kept, d)
 		}
 	}
 	e.st.diags = append(e.st.diags, e.evalDiagnostics(kept, expr, ctx)...)
 	if diags.HasErrors() {
+		return cty.DynamicVal
+	}
+	if !b.charge(v, expr.Range()) {
 		return cty.DynamicVal
 	}
 	return v
@@ -342,6 +359,7 @@ func (e *evaluator) context(expr hcl.Expression, sc *scope) *hcl.EvalContext {
 			vars["data"] = cty.ObjectVal(d)
 		}
 	}
+	vars[budgetVariable] = e.st.budget.value()
 	return &hcl.EvalContext{Variables: vars, Functions: e.withProviderFunctions(expr)}
 }
 
@@ -537,7 +555,7 @@ func (e *evaluator) expand(rc *resourceConfig) []instance {
 	case rc.forEach != nil:
 		insts = e.expandForEach(rc.forEach)
 	default:
-		insts = []instance{{}}
+		insts = e.admitted([]instance{{}}, rc.block.DefRange, instance{})
 	}
 	e.pop(key)
 	e.expansions[addr] = insts
@@ -549,7 +567,9 @@ func (e *evaluator) expandCount(expr hcl.Expression) []instance {
 		scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
 	v, marks := e.eval(expr, nil).Unmark()
 	if _, secret := marks[sensitiveMark{}]; secret {
-		return e.sensitiveCount(v, expr.Range())
+		rep := unknown[0]
+		rep.scope = &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number).Mark(sensitiveMark{})})}
+		return e.admitted(e.sensitiveCount(v, expr.Range()), expr.Range(), rep)
 	}
 	if !v.IsKnown() {
 		return unknown
@@ -567,10 +587,10 @@ func (e *evaluator) expandCount(expr hcl.Expression) []instance {
 		e.diag(graph.SeverityError, "invalid count argument", "count must not be negative", expr.Range())
 		return nil
 	}
-	if n > MaxInstances {
-		e.diag(graph.SeverityWarning, "too many instances",
-			fmt.Sprintf("count is %d; Portcullis evaluates one representative instance above %d", n, MaxInstances), expr.Range())
-		return unknown
+	if k := e.st.budget.admit(n, expr.Range()); k < n {
+		rep := unknown[0]
+		rep.dropped = k == 0
+		return []instance{rep}
 	}
 	insts := make([]instance, n)
 	for i := range insts {
@@ -596,8 +616,8 @@ func convertNumber(v cty.Value) (int, error) {
 		return 0, fmt.Errorf("count must be a whole number, got %s", bf.Text('f', -1))
 	}
 	i, _ := bf.Int64()
-	if i > MaxInstances+1 {
-		i = MaxInstances + 1
+	if i > math.MaxInt32 {
+		i = math.MaxInt32 // more than any budget admits
 	}
 	return int(i), nil
 }
@@ -629,11 +649,6 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 		// list knows its length even when elements are unknown.
 		return unknownInst
 	}
-	if v.LengthInt() > MaxInstances {
-		e.diag(graph.SeverityWarning, "too many instances",
-			fmt.Sprintf("%s has %d elements; Portcullis evaluates one representative instance above %d", what, v.LengthInt(), MaxInstances), at)
-		return unknownInst
-	}
 	var insts []instance
 	for it := v.ElementIterator(); it.Next(); {
 		k, val := it.Element()
@@ -660,6 +675,12 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 
 func (e *evaluator) expandForEach(expr hcl.Expression) []instance {
 	v := e.eval(expr, nil)
+	rep := instance{key: cty.UnknownVal(cty.String), unknown: true,
+		scope: &scope{each: cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}
+	if u, _ := v.Unmark(); u.IsKnown() && !u.IsNull() && u.CanIterateElements() && u.LengthInt() > e.st.budget.room() {
+		// Past the budget: not even the instances are built.
+		return e.admitted(make([]instance, u.LengthInt()), expr.Range(), rep)
+	}
 	insts := e.eachInstances(v, expr.Range(), "for_each", func(k, val cty.Value) *scope {
 		return &scope{each: cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})}
 	})
@@ -678,7 +699,20 @@ func (e *evaluator) expandForEach(expr hcl.Expression) []instance {
 		return false
 	})
 	numberSensitive(insts)
-	return insts
+	return e.admitted(insts, expr.Range(), rep)
+}
+
+// admitted bounds an expansion at r by the instance budget: past it the
+// expansion is one representative instance rep (with an unknown key), and
+// once no instance is left, a dropped one.
+func (e *evaluator) admitted(insts []instance, r hcl.Range, rep instance) []instance {
+	switch k := e.st.budget.admit(len(insts), r); {
+	case k == len(insts):
+		return insts
+	case k == 0:
+		rep.dropped = true
+	}
+	return []instance{rep}
 }
 
 // recorder collects the ranges and references of one instance while its
@@ -796,9 +830,10 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 		return
 	}
 	coll := e.eval(fe.Expr, sc)
-	insts := e.eachInstances(coll, fe.Expr.Range(), "dynamic block for_each", func(k, v cty.Value) *scope {
-		return sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
-	})
+	b := e.st.budget
+	start, at := b.enter(fe.Expr.Range())
+	defer b.leave(start, at)
+	insts := e.dynamicInstances(coll, fe.Expr.Range(), sc, iter)
 	for _, in := range insts {
 		p := join(prefix, typ+"."+strconv.Itoa(len(blocks[typ])))
 		rec.setRange(p, e.st.pos.rng(contentBlock.DefRange))
@@ -808,6 +843,21 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 		}
 		blocks[typ] = append(blocks[typ], v)
 	}
+}
+
+// dynamicInstances expands a dynamic block's for_each: each generated
+// block costs LoopOverhead up front; past the budget the block is one
+// representative with an unknown key.
+func (e *evaluator) dynamicInstances(coll cty.Value, at hcl.Range, sc *scope, iter string) []instance {
+	if u, _ := coll.Unmark(); u.IsKnown() && !u.IsNull() && u.CanIterateElements() &&
+		!e.st.budget.spend(int64(u.LengthInt())*LoopOverhead, at) {
+		_, marks := coll.Unmark()
+		return []instance{{key: cty.UnknownVal(cty.String), unknown: true,
+			scope: sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal.WithMarks(marks)}))}}
+	}
+	return e.eachInstances(coll, at, "dynamic block for_each", func(k, v cty.Value) *scope {
+		return sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
+	})
 }
 
 func appendMeta(v any, s string) any {
@@ -918,9 +968,9 @@ func (e *evaluator) jsonDynamic(expr hcl.Expression, sc *scope, prefix string, o
 					iter = v.AsString()
 				}
 			}
-			insts := e.eachInstances(e.eval(fe, sc), fe.Range(), "dynamic block for_each", func(k, v cty.Value) *scope {
-				return sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
-			})
+			b := e.st.budget
+			start, at := b.enter(fe.Range())
+			insts := e.dynamicInstances(e.eval(fe, sc), fe.Range(), sc, iter)
 			for _, in := range insts {
 				p := join(prefix, typ+"."+strconv.Itoa(len(blocks)))
 				rec.setRange(p, e.st.pos.rng(content.Range()))
@@ -929,6 +979,7 @@ func (e *evaluator) jsonDynamic(expr hcl.Expression, sc *scope, prefix string, o
 					rec.res.Meta["dynamic_unknown"] = appendMeta(rec.res.Meta["dynamic_unknown"], p)
 				}
 			}
+			b.leave(start, at)
 		}
 		obj[typ] = cty.TupleVal(blocks)
 	}
@@ -1195,6 +1246,9 @@ func (e *evaluator) recordTraversal(t hcl.Traversal, dyn *dynIndex, at hcl.Range
 		for _, in := range insts {
 			targets = append(targets, instanceAddr(rc.addr(), in))
 		}
+	}
+	if !e.st.budget.spend(int64(len(targets))*LoopOverhead, at) {
+		return
 	}
 	rg := e.st.pos.rng(at)
 	for _, target := range targets {

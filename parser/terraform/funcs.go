@@ -28,7 +28,10 @@ import (
 // call to a function that is missing here is a diagnostic ("Call to unknown
 // function") and its result is unknown; provider-defined functions
 // ("provider::NS::NAME") are not listed: see providerFunction.
-func functions(fsys fs.FS, moduleDir string) map[string]function.Function {
+//
+// Each adapt hook is applied to the table before templates get their copy
+// of it (the evaluation budget meters every function with one).
+func functions(fsys fs.FS, moduleDir string, adapt ...func(map[string]function.Function)) map[string]function.Function {
 	sb := &sandbox{fsys: fsys, dir: cleanModuleDir(moduleDir)}
 	fns := map[string]function.Function{
 		// Numeric.
@@ -120,7 +123,7 @@ func functions(fsys fs.FS, moduleDir string) map[string]function.Function {
 		"file":             sb.fileFunc(),
 		"filebase64":       sb.fileBase64Func(),
 		"fileexists":       sb.fileExistsFunc(),
-		"fileset":          sb.fileSetFunc(),
+		"fileset":          sb.fileSetFunc(nil),
 		"pathexpand":       pathExpandFunc,
 		"filemd5":          sb.fileHashFunc(md5Sum, hexEncode),
 		"filesha1":         sb.fileHashFunc(sha1Sum, hexEncode),
@@ -177,6 +180,9 @@ func functions(fsys fs.FS, moduleDir string) map[string]function.Function {
 		if !handlesMarks[name] {
 			fns[name] = keepUnknownMarks(f)
 		}
+	}
+	for _, a := range adapt {
+		a(fns)
 	}
 
 	// Templates rendered by templatefile and templatestring see the same

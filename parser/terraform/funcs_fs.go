@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -281,7 +282,18 @@ func (s *sandbox) templateFileFunc(funcs map[string]function.Function) function.
 // path whose names, relative to path and with forward slashes, match the
 // glob pattern (*, **, ?, [class], [^class], {a,b}). A missing directory
 // gives an empty set. The pattern may not climb out of path with "..".
-func (s *sandbox) fileSetFunc() function.Function {
+//
+// The pattern is compiled to one regular expression over the whole name
+// (linear in the name, however many "**" it has), the walk does not go
+// deeper than a pattern without "**" can match, and it visits at most
+// Limits.FilesetEntries entries; with a budget (b, nil in tests of the
+// bare function table) each entry visited and each name matched is
+// charged to it.
+func (s *sandbox) fileSetFunc(b *budget) function.Function {
+	limit := DefaultLimits().FilesetEntries
+	if b != nil {
+		limit = b.limits.FilesetEntries
+	}
 	return function.New(&function.Spec{
 		Description: "Returns the set of regular file names under the given path that match the given pattern.",
 		Params: []function.Parameter{
@@ -303,6 +315,8 @@ func (s *sandbox) fileSetFunc() function.Function {
 				return cty.NilVal, function.NewArgErrorf(1, "invalid pattern %q: %s", args[1].AsString(), err)
 			}
 			var names []string
+			visited := 0
+			var stop error
 			err = fs.WalkDir(s.fsys, base, func(name string, d fs.DirEntry, err error) error {
 				if err != nil {
 					if name == base && errors.Is(err, fs.ErrNotExist) {
@@ -310,7 +324,26 @@ func (s *sandbox) fileSetFunc() function.Function {
 					}
 					return err
 				}
+				if visited++; visited > limit {
+					stop = fmt.Errorf("more than %d files and directories under %q; fileset visits at most that many", limit, args[0].AsString())
+					if b != nil {
+						b.report(b.at, "fileset limit reached", stop.Error()+"; its result is unknown")
+						stop = errBudget
+					}
+					return fs.SkipAll
+				}
+				if b != nil && !b.spend(LoopOverhead, hcl.Range{}) {
+					stop = errBudget
+					return fs.SkipAll
+				}
+				rel := strings.TrimPrefix(name, base+"/")
+				if base == "." {
+					rel = name
+				}
 				if d.IsDir() || name == base {
+					if name != base && g.maxDepth >= 0 && strings.Count(rel, "/")+1 >= g.maxDepth {
+						return fs.SkipDir // deeper than the pattern reaches
+					}
 					return nil
 				}
 				if d.Type()&fs.ModeSymlink != 0 {
@@ -324,15 +357,18 @@ func (s *sandbox) fileSetFunc() function.Function {
 				} else if !d.Type().IsRegular() {
 					return nil
 				}
-				rel := strings.TrimPrefix(name, base+"/")
-				if base == "." {
-					rel = name
+				if b != nil && !b.spend(int64(len(rel)+1)*int64(g.size)/64, hcl.Range{}) {
+					stop = errBudget
+					return fs.SkipAll
 				}
 				if g.match(rel) {
 					names = append(names, rel)
 				}
 				return nil
 			})
+			if stop != nil {
+				return cty.NilVal, stop
+			}
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("cannot list %q: %w", args[0].AsString(), err)
 			}
@@ -349,75 +385,66 @@ func (s *sandbox) fileSetFunc() function.Function {
 	})
 }
 
-// glob is a compiled fileset pattern: one alternative per expansion of its
-// braces, each a list of path components.
-type glob [][]globComponent
-
-// globComponent matches one path component, or any number of them ("**").
-type globComponent struct {
-	any bool
-	re  *regexp.Regexp
+// glob is a compiled fileset pattern: one regular expression over "/" and
+// the name, whose alternatives are the expansions of the pattern's braces.
+type glob struct {
+	re       *regexp.Regexp
+	maxDepth int // components a name may have; -1 with "**"
+	size     int // the expanded pattern's length (the cost of a match per byte)
 }
 
-// maxGlobAlternatives bounds brace expansion.
-const maxGlobAlternatives = 1024
+// maxGlobAlternatives bounds brace expansion; maxGlobSize bounds the
+// expanded pattern.
+const (
+	maxGlobAlternatives = 1024
+	maxGlobSize         = 64 << 10
+)
 
-func compileGlob(pattern string) (glob, error) {
+func compileGlob(pattern string) (*glob, error) {
 	alts, err := expandBraces(pattern)
 	if err != nil {
 		return nil, err
 	}
-	var g glob
+	g := &glob{}
+	var res []string
 	for _, alt := range alts {
-		var comps []globComponent
-		for _, c := range strings.Split(alt, "/") {
+		if g.size += len(alt); g.size > maxGlobSize {
+			return nil, fmt.Errorf("its alternatives are more than %d bytes long", maxGlobSize)
+		}
+		var b strings.Builder
+		comps := strings.Split(alt, "/")
+		depth := len(comps)
+		for _, c := range comps {
 			if c == "**" {
-				comps = append(comps, globComponent{any: true})
+				b.WriteString("(?:/[^/]+)*") // any number of components
+				depth = -1
 				continue
 			}
 			expr, err := componentRegexp(c)
 			if err != nil {
 				return nil, err
 			}
-			re, err := regexp.Compile("^" + expr + "$")
-			if err != nil {
+			if _, err := regexp.Compile(expr); err != nil {
 				return nil, err
 			}
-			comps = append(comps, globComponent{re: re})
+			b.WriteString("/" + expr)
 		}
-		g = append(g, comps)
+		if depth < 0 || g.maxDepth < 0 {
+			g.maxDepth = -1
+		} else if depth > g.maxDepth {
+			g.maxDepth = depth
+		}
+		res = append(res, b.String())
 	}
+	re, err := regexp.Compile("^(?:" + strings.Join(res, "|") + ")$")
+	if err != nil {
+		return nil, err
+	}
+	g.re = re
 	return g, nil
 }
 
-func (g glob) match(name string) bool {
-	parts := strings.Split(name, "/")
-	for _, comps := range g {
-		if matchComponents(comps, parts) {
-			return true
-		}
-	}
-	return false
-}
-
-func matchComponents(comps []globComponent, parts []string) bool {
-	for len(comps) > 0 {
-		c := comps[0]
-		if c.any {
-			for skip := 0; skip <= len(parts); skip++ {
-				if matchComponents(comps[1:], parts[skip:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(parts) == 0 || !c.re.MatchString(parts[0]) {
-			return false
-		}
-		comps, parts = comps[1:], parts[1:]
-	}
-	return len(parts) == 0
-}
+func (g *glob) match(name string) bool { return g.re.MatchString("/" + name) }
 
 // componentRegexp translates one glob path component into a regular
 // expression: * any run of non-separators, ? one non-separator, [class],

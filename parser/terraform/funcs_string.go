@@ -138,10 +138,14 @@ func renderTemplate(src, filename string, vars cty.Value, funcs map[string]funct
 		variables[name] = v
 	}
 
+	if err := guardTemplate([]byte(src)); err != nil {
+		return cty.NilVal, err
+	}
 	expr, diags := hclsyntax.ParseTemplate([]byte(src), filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, errors.New(diags.Error())
 	}
+	meter(expr)
 	ctx := &hcl.EvalContext{Variables: variables, Functions: withProviderFunctions(expr, funcs)}
 	val, diags := expr.Value(ctx)
 	if diags.HasErrors() {

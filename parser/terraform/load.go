@@ -38,6 +38,11 @@ type Options struct {
 	DataDir string
 	// Cache shares parsed module directories between roots; nil for a new one.
 	Cache *Cache
+	// Limits are the evaluation budgets of the module tree (each reading of
+	// it, Terraform's and OpenTofu's, has its own); zero fields take their
+	// defaults. See Limits, and the constants of budget.go for the limits
+	// checked before a file is parsed.
+	Limits Limits
 }
 
 // LoadModule loads the module in directory dir of fsys as a root module and
@@ -88,7 +93,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 		}
 	}
 	sort.Strings(g.Files)
-	g.Diagnostics = dedupe(diags)
+	g.Diagnostics = capDiagnostics(dedupe(diags))
 	g.Link()
 	return g
 }
@@ -108,6 +113,7 @@ func evaluateTree(fsys fs.FS, dir string, opts Options, cache *Cache, rd reading
 		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir, reading: rd,
 		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{},
 	}
+	st.budget = newBudget(opts.Limits, &st.diags, cache.pos)
 	cfg := st.module(dir)
 	e := newEvaluator(st, cfg, "")
 	e.bindVariables(e.inputValues(opts))
@@ -212,15 +218,9 @@ func (e *evaluator) resources() []*graph.Resource {
 	for _, rc := range e.cfg.resources {
 		insts := e.expand(rc)
 		for _, in := range insts {
-			if e.st.resources >= MaxResources {
-				if e.st.resources == MaxResources {
-					e.diag(graph.SeverityWarning, "too many resources",
-						fmt.Sprintf("the module tree has more than %d resource instances; the rest are not evaluated", MaxResources), rc.block.DefRange)
-					e.st.resources++
-				}
-				return out
+			if in.dropped {
+				continue // past the instance budget (an error diagnostic says where)
 			}
-			e.st.resources++
 			out = append(out, e.materialise(rc, in))
 		}
 	}

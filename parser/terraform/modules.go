@@ -16,12 +16,6 @@ import (
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
-// MaxModuleDepth bounds the nesting of module calls.
-const MaxModuleDepth = 10
-
-// MaxResources bounds the resource instances of one root module tree.
-const MaxResources = 100000
-
 // Cache shares parsed module directories between the roots of one scan, so
 // that a module called from many examples is parsed once. It is safe for
 // concurrent use.
@@ -97,7 +91,7 @@ type loadState struct {
 	used       map[*moduleConfig]bool
 	files      []string // variables files read
 	funcs      map[string]function.Function
-	resources  int
+	budget     *budget
 
 	manifest       map[string]string // modules.json: call key → directory
 	manifestLoaded bool
@@ -108,7 +102,12 @@ type loadState struct {
 // module, as in Terraform.
 func (st *loadState) functions() map[string]function.Function {
 	if st.funcs == nil {
-		st.funcs = functions(st.fsys, st.rootDir)
+		// fileset is rebuilt to spend the budget, before the budget meters
+		// every function.
+		fileset := func(fns map[string]function.Function) {
+			fns["fileset"] = (&sandbox{fsys: st.fsys, dir: cleanModuleDir(st.rootDir)}).fileSetFunc(st.budget)
+		}
+		st.funcs = functions(st.fsys, st.rootDir, fileset, st.budget.adapt)
 	}
 	return st.funcs
 }
@@ -177,7 +176,7 @@ func (e *evaluator) callInstances(call *moduleCall) []instance {
 	case call.forEach != nil:
 		insts = e.expandForEach(call.forEach)
 	default:
-		insts = []instance{{}}
+		insts = e.admitted([]instance{{}}, call.block.DefRange, instance{})
 	}
 	e.pop(key)
 	e.calls[call.name] = insts
@@ -242,6 +241,9 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 		return c
 	}
 	e.children[addr] = nil
+	if in.dropped {
+		return nil // past the instance budget, reported where it was reached
+	}
 	dir, remote, problem := e.resolveSource(call)
 	if problem != "" {
 		e.diag(graph.SeverityWarning, "module not loaded", problem, call.block.DefRange)

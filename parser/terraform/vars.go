@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
@@ -187,13 +186,7 @@ func (e *evaluator) inputValues(opts Options) map[string]rawValue {
 func (e *evaluator) varsFile(name string, src []byte, out map[string]rawValue) {
 	e.st.pos.add(name, src)
 	e.st.files = append(e.st.files, name)
-	var f *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(name, ".json") {
-		f, diags = hcljson.Parse(src, name)
-	} else {
-		f, diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
-	}
+	f, diags := parseSource(name, src, strings.HasSuffix(name, ".json"))
 	for _, d := range diags {
 		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
@@ -291,6 +284,10 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 func (e *evaluator) parseVarText(vc *variableConfig, raw rawValue) cty.Value {
 	if vc.typ == cty.String || (vc.typ.IsPrimitiveType() && !vc.hasType) || vc.typ == cty.DynamicPseudoType && !vc.hasType {
 		return cty.StringVal(raw.text)
+	}
+	if p := checkSource([]byte(raw.text), scanExpression); p != nil {
+		e.diag(graph.SeverityError, p.summary, fmt.Sprintf("var.%s: the value given by %s: %s", vc.name, raw.from, p.detail), vc.declRange)
+		return cty.UnknownVal(vc.typ)
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw.text), "<"+raw.from+">", hcl.InitialPos)
 	if !diags.HasErrors() {

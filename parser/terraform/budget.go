@@ -1,0 +1,741 @@
+package terraform
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+)
+
+// Every input is bounded: a configuration written to exhaust the scanner
+// (nesting that overflows the parser's stack, locals that double a value
+// forty times, loops nested over large ranges, thousands of module
+// instances) ends with an error diagnostic that names the file, the
+// position and the limit, and everything else is still evaluated.
+//
+// Limits checked before a file is parsed (the same for every file, in
+// every syntax: .tf, .tf.json, .tfvars, .tfvars.json, -var-file contents,
+// -var and TF_VAR_ values read as expressions, templatefile and
+// templatestring templates, jsondecode and yamldecode input):
+const (
+	// MaxNesting bounds how deeply brackets, braces, parentheses, blocks,
+	// strings and template sequences (${...}, %{if}, %{for}) nest.
+	MaxNesting = 256
+	// MaxExpressionDepth bounds the depth of one expression's syntax tree,
+	// estimated as its nesting plus the operators, indexes and splats of
+	// the expressions it is inside (a+b+c+... is as deep as it is long).
+	MaxExpressionDepth = 1024
+	// MaxFileTokens bounds the tokens (names, numbers, operators,
+	// punctuation, newlines, string pieces) of one file: the parsers use a
+	// few hundred bytes per token.
+	MaxFileTokens = 1_000_000
+	// MaxDiagnosticsPerFile bounds the diagnostics reported for one file;
+	// the rest are counted in one more diagnostic. A file with more
+	// invalid characters than this is not parsed at all.
+	MaxDiagnosticsPerFile = 100
+)
+
+// Limits checked while evaluating (structural, not configurable):
+const (
+	// MaxModuleDepth bounds the nesting of module calls.
+	MaxModuleDepth = 10
+	// MaxReferenceDepth bounds a chain of values evaluated to evaluate one
+	// value (a local that reads a local that reads a variable ...).
+	MaxReferenceDepth = 512
+	// MaxValueDepth bounds the nesting of a value built by evaluation.
+	MaxValueDepth = 1024
+	// MaxInstances is the default of Limits.Instances.
+	MaxInstances = 100_000
+)
+
+// Limits are the evaluation budgets of one root module tree (the root
+// module and every module instance it calls). A zero field takes its
+// default from DefaultLimits.
+type Limits struct {
+	// ValueBytes bounds the approximate size of what evaluation builds and
+	// reads: every value an expression, function call, loop iteration or
+	// template produces, counted as ValueOverhead bytes per value (each
+	// element, attribute and key) plus the bytes of its strings; each for
+	// iteration counts LoopOverhead bytes plus NodeOverhead per node of the
+	// loop's body, each dynamic block, reference edge or file visited by
+	// fileset LoopOverhead bytes. Default 256 MiB. When it is spent the
+	// value being built is unknown, an error diagnostic says where, and
+	// evaluation goes on with a reserve of a quarter of the budget, of
+	// which each expression may spend at most 64 KiB, so the resources
+	// after it are still evaluated from their own small expressions.
+	ValueBytes int64
+	// Instances bounds the resource and module instances of the whole
+	// module tree, after count and for_each. Default 100,000. An expansion
+	// past it is evaluated as one instance with an unknown key, with an
+	// error diagnostic.
+	Instances int
+	// FilesetEntries bounds the files and directories one fileset call
+	// visits. Default 100,000.
+	FilesetEntries int
+}
+
+// Accounting units of Limits.ValueBytes.
+const (
+	ValueOverhead = 64
+	LoopOverhead  = 64
+	NodeOverhead  = 16
+)
+
+// DefaultLimits returns the default evaluation budgets.
+func DefaultLimits() Limits {
+	return Limits{ValueBytes: 256 << 20, Instances: MaxInstances, FilesetEntries: 100_000}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.ValueBytes <= 0 {
+		l.ValueBytes = d.ValueBytes
+	}
+	if l.Instances <= 0 {
+		l.Instances = d.Instances
+	}
+	if l.FilesetEntries <= 0 {
+		l.FilesetEntries = d.FilesetEntries
+	}
+	return l
+}
+
+// perExpression is what one expression may spend once the budget is spent.
+const perExpression = 64 << 10
+
+// errBudget is the error of a function call refused by the budget; its
+// diagnostic is the budget's own.
+var errBudget = errors.New("evaluation budget exceeded")
+
+// budget is the evaluation budget of one root module tree. It is used by
+// one goroutine (a root is evaluated sequentially).
+type budget struct {
+	limits Limits
+	diags  *[]graph.Diagnostic
+	pos    *positions
+
+	used      int64
+	exhausted bool  // ValueBytes spent: now in the reserve
+	start     int64 // used when the current expression began (in the reserve)
+	at        hcl.Range
+
+	instances    int
+	deepReported bool
+	instReported map[hcl.Range]bool
+}
+
+func newBudget(l Limits, diags *[]graph.Diagnostic, pos *positions) *budget {
+	return &budget{limits: l.withDefaults(), diags: diags, pos: pos, instReported: map[hcl.Range]bool{}}
+}
+
+func (b *budget) report(at hcl.Range, summary, detail string) {
+	*b.diags = append(*b.diags, graph.Diagnostic{Severity: graph.SeverityError, Summary: summary, Detail: detail, Range: b.pos.rng(at)})
+}
+
+// enter starts an expression at r: in the reserve it may spend up to
+// perExpression. It returns what leave restores.
+func (b *budget) enter(r hcl.Range) (int64, hcl.Range) {
+	s, a := b.start, b.at
+	b.start, b.at = b.used, r
+	return s, a
+}
+
+func (b *budget) leave(start int64, at hcl.Range) { b.start, b.at = start, at }
+
+// left is what may still be spent.
+func (b *budget) left() int64 {
+	if !b.exhausted {
+		return b.limits.ValueBytes - b.used
+	}
+	l := b.limits.ValueBytes + b.limits.ValueBytes/4 - b.used
+	if s := perExpression - (b.used - b.start); s < l {
+		l = s
+	}
+	return max(l, 0)
+}
+
+// spend charges n bytes at r (the zero range: the current expression's)
+// and reports whether they were available.
+func (b *budget) spend(n int64, r hcl.Range) bool {
+	if n <= b.left() {
+		b.used += n
+		return true
+	}
+	if !b.exhausted {
+		b.exhausted = true
+		b.start = b.used
+		if r.Filename == "" {
+			r = b.at
+		}
+		b.report(r, "evaluation budget exceeded",
+			fmt.Sprintf("evaluating this module tree builds more than %d bytes of values (loops, function calls, copies of large values); this value is unknown, and values evaluated after it may be unknown too", b.limits.ValueBytes))
+	}
+	return false
+}
+
+// charge spends the size of v, built at r.
+func (b *budget) charge(v cty.Value, r hcl.Range) bool {
+	left := b.left()
+	n, deep := valueSize(v, left+1, 0)
+	if deep {
+		if !b.deepReported {
+			b.deepReported = true
+			if r.Filename == "" {
+				r = b.at
+			}
+			b.report(r, "value nested too deep", fmt.Sprintf("this value is nested more than %d levels deep; it is unknown", MaxValueDepth))
+		}
+		return false
+	}
+	return b.spend(n, r)
+}
+
+// shallowCharge spends the overhead of v plus the bytes of a string: the
+// work of a function that reads v without walking it.
+func (b *budget) shallowCharge(v cty.Value) bool {
+	v, _ = v.Unmark()
+	n := int64(ValueOverhead)
+	if v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+		n += int64(len(v.AsString()))
+	}
+	return b.spend(n, hcl.Range{})
+}
+
+// valueSize is the approximate size of v in bytes (ValueOverhead per
+// value, plus string bytes and attribute names), counted up to limit, and
+// whether v is nested deeper than MaxValueDepth.
+func valueSize(v cty.Value, limit int64, depth int) (int64, bool) {
+	if depth > MaxValueDepth {
+		return 0, true
+	}
+	v, _ = v.Unmark()
+	n := int64(ValueOverhead)
+	if !v.IsKnown() || v.IsNull() {
+		return n, false
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		return n + int64(len(v.AsString())), false
+	case ty.IsPrimitiveType() || ty.IsCapsuleType():
+		return n, false
+	}
+	keyed := ty.IsObjectType() || ty.IsMapType()
+	for it := v.ElementIterator(); it.Next(); {
+		if n > limit {
+			return n, false
+		}
+		k, ev := it.Element()
+		if keyed {
+			n += int64(len(k.AsString()))
+		}
+		s, deep := valueSize(ev, limit-n, depth+1)
+		if deep {
+			return n, true
+		}
+		n += s
+	}
+	return n, false
+}
+
+// admit reserves n instances for an expansion at r (a count, a for_each,
+// a module call or a single resource). It returns n when they fit; else,
+// with an error diagnostic once per location, 1 while any instance is left
+// (the caller evaluates one representative instance with an unknown key)
+// and 0 after that.
+func (b *budget) admit(n int, r hcl.Range) int {
+	if n <= b.room() {
+		b.instances += n
+		return n
+	}
+	if !b.instReported[r] {
+		b.instReported[r] = true
+		b.report(r, "too many instances",
+			fmt.Sprintf("the module tree expands to more than %d resource and module instances (count, for_each and module calls in every module together); past that an expansion is evaluated as one instance with an unknown key, and once none is left not at all", b.limits.Instances))
+	}
+	if b.room() > 0 {
+		b.instances++
+		return 1
+	}
+	return 0
+}
+
+// room is how many more instances fit.
+func (b *budget) room() int { return b.limits.Instances - b.instances }
+
+// The budget is found from an evaluation context: the root context of an
+// expression holds it as a variable no expression can name, and the
+// function tables (which templates are evaluated with) as a function no
+// expression can call.
+const (
+	budgetVariable = "\x00portcullis evaluation budget\x00"
+	budgetFunction = "\x00portcullis evaluation budget\x00"
+)
+
+var budgetType = cty.Capsule("budget", reflect.TypeOf(budget{}))
+
+func (b *budget) value() cty.Value { return cty.CapsuleVal(budgetType, b) }
+
+func budgetOf(ctx *hcl.EvalContext) *budget {
+	if ctx == nil {
+		return nil
+	}
+	for ctx.Parent() != nil {
+		ctx = ctx.Parent()
+	}
+	if v, ok := ctx.Variables[budgetVariable]; ok {
+		return v.EncapsulatedValue().(*budget)
+	}
+	if f, ok := ctx.Functions[budgetFunction]; ok {
+		if v, err := f.Call(nil); err == nil {
+			return v.EncapsulatedValue().(*budget)
+		}
+	}
+	return nil
+}
+
+// metered wraps an expression node so that evaluating it spends budget.
+// It embeds a ParenthesesExpr so that walks over the syntax tree (variables,
+// function calls) still visit the wrapped expression itself.
+type metered struct {
+	*hclsyntax.ParenthesesExpr
+	loop    bool  // a for expression's collection: every iteration, up front
+	perItem int64 // the cost of one iteration
+}
+
+func wrapMetered(expr hclsyntax.Expression, loop bool, perItem int64) hclsyntax.Expression {
+	if expr == nil {
+		return nil
+	}
+	if _, done := expr.(*metered); done {
+		return expr
+	}
+	return &metered{ParenthesesExpr: &hclsyntax.ParenthesesExpr{Expression: expr, SrcRange: expr.Range()}, loop: loop, perItem: perItem}
+}
+
+func (m *metered) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	v, diags := m.Expression.Value(ctx)
+	b := budgetOf(ctx)
+	if b == nil {
+		return v, diags
+	}
+	if m.loop {
+		u, _ := v.Unmark()
+		if u.IsKnown() && !u.IsNull() && u.CanIterateElements() && !b.spend(int64(u.LengthInt())*m.perItem, m.Range()) {
+			return cty.DynamicVal, diags
+		}
+		return v, diags
+	}
+	if !b.charge(v, m.Range()) {
+		return cty.DynamicVal, diags
+	}
+	return v, diags
+}
+
+// meter rewrites a freshly parsed syntax tree (not yet shared) so that its
+// evaluation spends the budget of the context it is evaluated in: each for
+// expression charges its iterations before the first one and the value of
+// each, template pieces, splat elements, the results of conditionals and
+// the operands of == and != charge their size (the work of copying or
+// comparing them).
+func meter(n hclsyntax.Node) {
+	if n == nil {
+		return
+	}
+	var nodes []hclsyntax.Node
+	_ = hclsyntax.VisitAll(n, func(x hclsyntax.Node) hcl.Diagnostics {
+		switch x.(type) {
+		case *hclsyntax.ForExpr, *hclsyntax.TemplateExpr, *hclsyntax.SplatExpr, *hclsyntax.ConditionalExpr, *hclsyntax.BinaryOpExpr:
+			nodes = append(nodes, x)
+		}
+		return nil
+	})
+	for _, x := range nodes {
+		switch x := x.(type) {
+		case *hclsyntax.ForExpr:
+			per := int64(LoopOverhead) + NodeOverhead*int64(countNodes(x.KeyExpr)+countNodes(x.ValExpr)+countNodes(x.CondExpr))
+			x.CollExpr = wrapMetered(x.CollExpr, true, per)
+			x.ValExpr = wrapMetered(x.ValExpr, false, 0)
+		case *hclsyntax.TemplateExpr:
+			if len(x.Parts) > 1 {
+				for i, p := range x.Parts {
+					if _, lit := p.(*hclsyntax.LiteralValueExpr); !lit {
+						x.Parts[i] = wrapMetered(p, false, 0)
+					}
+				}
+			}
+		case *hclsyntax.SplatExpr:
+			x.Each = wrapMetered(x.Each, false, 0)
+		case *hclsyntax.ConditionalExpr:
+			x.TrueResult = wrapMetered(x.TrueResult, false, 0)
+			x.FalseResult = wrapMetered(x.FalseResult, false, 0)
+		case *hclsyntax.BinaryOpExpr:
+			if x.Op == hclsyntax.OpEqual || x.Op == hclsyntax.OpNotEqual {
+				x.LHS = wrapMetered(x.LHS, false, 0)
+				x.RHS = wrapMetered(x.RHS, false, 0)
+			}
+		}
+	}
+}
+
+func countNodes(e hclsyntax.Expression) int {
+	if e == nil {
+		return 0
+	}
+	n := 0
+	_ = hclsyntax.VisitAll(e, func(hclsyntax.Node) hcl.Diagnostics { n++; return nil })
+	return n
+}
+
+// guardTemplate checks a template's source before it is parsed and meters
+// the parsed template; templatefile and templatestring use it.
+func guardTemplate(src []byte) error {
+	if p := checkSource(src, scanTemplate); p != nil {
+		pos := offsetPos(src, p.offset)
+		return fmt.Errorf("%s at line %d, column %d: %s", p.summary, pos.Line, pos.Column, p.detail)
+	}
+	return nil
+}
+
+// adapt is the hook that functions() calls with its table: every
+// function's arguments (for functions that walk them) and result are
+// charged to the budget, functions whose result can be far larger than
+// their arguments are checked before they run, and the budget is added for
+// templates to find.
+func (b *budget) adapt(fns map[string]function.Function) {
+	names := make([]string, 0, len(fns))
+	for name := range fns {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if name == "try" || name == "can" {
+			continue // their arguments are expressions, evaluated (and charged) as such
+		}
+		fns[name] = b.meterFunction(name, fns[name])
+	}
+	fns[budgetFunction] = function.New(&function.Spec{
+		Type: function.StaticReturnType(budgetType),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return b.value(), nil },
+	})
+}
+
+// shallowFunctions read their arguments without walking them.
+var shallowFunctions = map[string]bool{
+	"length": true, "element": true, "lookup": true, "one": true, "coalesce": true,
+	"sensitive": true, "nonsensitive": true, "issensitive": true, "type": true, "ephemeralasnull": true,
+}
+
+func (b *budget) meterFunction(name string, f function.Function) function.Function {
+	open := func(p function.Parameter) function.Parameter {
+		p.AllowMarked, p.AllowUnknown, p.AllowNull, p.AllowDynamicType = true, true, true, true
+		return p
+	}
+	params := f.Params()
+	wrapped := make([]function.Parameter, len(params))
+	for i, p := range params {
+		wrapped[i] = open(p)
+	}
+	var vp *function.Parameter
+	if p := f.VarParam(); p != nil {
+		w := open(*p)
+		vp = &w
+	}
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      wrapped,
+		VarParam:    vp,
+		Type:        f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			for _, a := range args {
+				ok := false
+				if shallowFunctions[name] {
+					ok = b.shallowCharge(a)
+				} else {
+					ok = b.charge(a, hcl.Range{})
+				}
+				if !ok {
+					return cty.NilVal, errBudget
+				}
+			}
+			if err := b.precheck(name, args); err != nil {
+				return cty.NilVal, err
+			}
+			v, err := f.Call(args)
+			if err != nil {
+				return v, err
+			}
+			if !b.charge(v, hcl.Range{}) {
+				return cty.NilVal, errBudget
+			}
+			return v, nil
+		},
+	})
+}
+
+// known returns the unmarked value of a and whether it is known and not
+// null.
+func known(a cty.Value) (cty.Value, bool) {
+	a, _ = a.UnmarkDeep()
+	return a, a.IsWhollyKnown() && !a.IsNull()
+}
+
+func knownString(a cty.Value) (string, bool) {
+	a, _ = a.Unmark()
+	if !a.IsKnown() || a.IsNull() || a.Type() != cty.String {
+		return "", false
+	}
+	return a.AsString(), true
+}
+
+func knownLength(a cty.Value) (int64, bool) {
+	a, _ = a.Unmark()
+	if !a.IsKnown() || a.IsNull() || !a.CanIterateElements() {
+		return 0, false
+	}
+	return int64(a.LengthInt()), true
+}
+
+// precheck charges, before a function runs, the work or the result of the
+// functions whose cost is not bounded by the size of their arguments.
+func (b *budget) precheck(name string, args []cty.Value) error {
+	var cost int64
+	switch name {
+	case "setproduct":
+		cost = ValueOverhead
+		for _, a := range args {
+			n, ok := knownLength(a)
+			if !ok {
+				return nil
+			}
+			if n == 0 {
+				return nil
+			}
+			if cost > b.left() {
+				break
+			}
+			cost *= n
+		}
+		cost *= int64(len(args)) + 1
+	case "format", "formatlist":
+		if len(args) > 0 {
+			if f, ok := knownString(args[0]); ok {
+				cost = formatWidths(f)
+				if name == "formatlist" {
+					n := int64(1)
+					for _, a := range args[1:] {
+						if l, ok := knownLength(a); ok && l > n {
+							n = l
+						}
+					}
+					cost *= n
+				}
+			}
+		}
+	case "indent":
+		if len(args) == 2 {
+			if n, ok := known(args[0]); ok && n.Type() == cty.Number {
+				if s, ok := knownString(args[1]); ok {
+					spaces, _ := n.AsBigFloat().Int64()
+					cost = max(spaces, 0) * int64(strings.Count(s, "\n")+1)
+				}
+			}
+		}
+	case "replace":
+		if len(args) == 3 {
+			s, ok1 := knownString(args[0])
+			sub, ok2 := knownString(args[1])
+			rep, ok3 := knownString(args[2])
+			if ok1 && ok2 && ok3 {
+				count := int64(utf8.RuneCountInString(s) + 1)
+				regex := len(sub) > 1 && strings.HasPrefix(sub, "/") && strings.HasSuffix(sub, "/")
+				switch {
+				case regex:
+					cost = int64(len(s)) * int64(len(sub)) / 8 // a regular expression's matching
+				case sub != "":
+					count = int64(strings.Count(s, sub))
+				}
+				cost += count * int64(len(rep))
+			}
+		}
+	case "join":
+		if len(args) > 0 {
+			if sep, ok := knownString(args[0]); ok {
+				var n int64
+				for _, a := range args[1:] {
+					if l, ok := knownLength(a); ok {
+						n += l
+					}
+				}
+				cost = n * int64(len(sep))
+			}
+		}
+	case "split":
+		if len(args) == 2 {
+			sep, ok1 := knownString(args[0])
+			s, ok2 := knownString(args[1])
+			if ok1 && ok2 {
+				count := int64(utf8.RuneCountInString(s))
+				if sep != "" {
+					count = int64(strings.Count(s, sep))
+				}
+				cost = (count + 1) * ValueOverhead
+			}
+		}
+	case "regex", "regexall":
+		if len(args) == 2 {
+			re, ok1 := knownString(args[0])
+			s, ok2 := knownString(args[1])
+			if ok1 && ok2 {
+				cost = int64(len(s)) * int64(len(re)) / 8
+				if name == "regexall" {
+					cost += int64(len(s)+1) * ValueOverhead
+				}
+			}
+		}
+	case "distinct":
+		if len(args) == 1 {
+			if n, ok := knownLength(args[0]); ok {
+				cost = n * n / 2
+			}
+		}
+	case "matchkeys":
+		if len(args) == 3 {
+			n, ok1 := knownLength(args[1])
+			m, ok2 := knownLength(args[2])
+			if ok1 && ok2 {
+				cost = n * m
+			}
+		}
+	case "parseint":
+		if len(args) > 0 {
+			if s, ok := knownString(args[0]); ok && len(s) > 4096 {
+				return function.NewArgErrorf(0, "a number of more than 4096 digits is not parsed")
+			}
+		}
+	case "jsondecode", "yamldecode", "csvdecode":
+		if len(args) == 1 {
+			if s, ok := knownString(args[0]); ok {
+				cost = int64(len(s)) * 8
+				if err := checkDecodeInput(name, s); err != nil {
+					return function.NewArgError(0, err)
+				}
+			}
+		}
+	}
+	if cost > 0 && !b.spend(cost, hcl.Range{}) {
+		return errBudget
+	}
+	return nil
+}
+
+// formatWidths sums the widths and precisions written in a format string
+// (%10s, %.5f): padding the result can add that much.
+func formatWidths(f string) int64 {
+	var total int64
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		var n int64
+		for i++; i < len(f) && strings.IndexByte("0123456789.-+# ", f[i]) >= 0; i++ {
+			if f[i] >= '0' && f[i] <= '9' {
+				n = min(n*10+int64(f[i]-'0'), 1<<40)
+			} else {
+				total += n
+				n = 0
+			}
+		}
+		total += n
+	}
+	return total
+}
+
+// capDiagnostics keeps at most MaxDiagnosticsPerFile diagnostics per file
+// (in order) and adds one error per file that had more, with the count.
+func capDiagnostics(ds []graph.Diagnostic) []graph.Diagnostic {
+	count := map[string]int{}
+	out := ds[:0:0]
+	var first []string
+	firstAt := map[string]graph.Range{}
+	for _, d := range ds {
+		f := d.Range.File
+		count[f]++
+		if count[f] <= MaxDiagnosticsPerFile {
+			out = append(out, d)
+			continue
+		}
+		if count[f] == MaxDiagnosticsPerFile+1 {
+			first = append(first, f)
+			firstAt[f] = d.Range
+		}
+	}
+	for _, f := range first {
+		out = append(out, graph.Diagnostic{Severity: graph.SeverityError, Summary: "too many diagnostics",
+			Detail: fmt.Sprintf("%d more diagnostics for this file are not shown (at most %d per file)", count[f]-MaxDiagnosticsPerFile, MaxDiagnosticsPerFile),
+			Range:  graph.Range{File: f, Start: firstAt[f].Start, End: firstAt[f].Start}})
+	}
+	return out
+}
+
+// capHCLDiagnostics is capDiagnostics for the diagnostics of one file's
+// parse, before they are converted.
+func capHCLDiagnostics(name string, ds hcl.Diagnostics) hcl.Diagnostics {
+	if len(ds) <= MaxDiagnosticsPerFile {
+		return ds
+	}
+	extra := len(ds) - MaxDiagnosticsPerFile
+	at := hcl.Range{Filename: name}
+	if s := ds[MaxDiagnosticsPerFile].Subject; s != nil {
+		at = hcl.Range{Filename: s.Filename, Start: s.Start, End: s.Start}
+	}
+	out := append(hcl.Diagnostics{}, ds[:MaxDiagnosticsPerFile]...)
+	return append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "too many diagnostics",
+		Detail:  fmt.Sprintf("%d more diagnostics for this file are not shown (at most %d per file)", extra, MaxDiagnosticsPerFile),
+		Subject: &at})
+}
+
+// refusedByBudget reports whether d is hcl's diagnostic for a function call
+// that the budget refused: the budget reported that itself.
+func refusedByBudget(d *hcl.Diagnostic) bool {
+	x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra)
+	return ok && errors.Is(x.FunctionCallError(), errBudget)
+}
+
+// parseSource parses a configuration or variables file after checking it
+// (nesting, tokens, invalid characters), meters what it parsed, and caps
+// its diagnostics.
+func parseSource(name string, src []byte, isJSON bool) (*hcl.File, hcl.Diagnostics) {
+	var p *sourceProblem
+	if isJSON {
+		p = checkJSON(src)
+	} else {
+		p = checkSource(src, scanConfig)
+	}
+	if p != nil {
+		return nil, hcl.Diagnostics{sourceDiagnostic(name, src, p)}
+	}
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if isJSON {
+		f, diags = hcljson.Parse(src, name)
+	} else {
+		f, diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	}
+	if f != nil {
+		if b, ok := f.Body.(*hclsyntax.Body); ok {
+			meter(b)
+		}
+	}
+	return f, capHCLDiagnostics(name, diags)
+}
