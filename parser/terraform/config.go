@@ -42,6 +42,7 @@ type moduleConfig struct {
 	byAddr           map[string]*resourceConfig // "aws_x.n" and "data.aws_x.n"
 	diags            []graph.Diagnostic
 	pos              *positions
+	ignores          map[string][]ignoreComment // inline ignores by file, ordered by line
 }
 
 type variableConfig struct {
@@ -191,11 +192,12 @@ func IsModuleDir(entries []fs.DirEntry) bool {
 }
 
 type parsedFile struct {
-	name  string
-	src   []byte
-	file  *hcl.File
-	diags hcl.Diagnostics
-	err   error
+	name    string
+	src     []byte
+	file    *hcl.File
+	diags   hcl.Diagnostics
+	err     error
+	ignores []ignoreComment
 }
 
 // loadModuleConfig reads and shallow-decodes every configuration file of dir
@@ -211,6 +213,7 @@ func loadModuleConfig(fsys fs.FS, dir string, pos *positions, rd reading) *modul
 		sensitiveOutputs: map[string]bool{},
 		calls:            map[string]*moduleCall{},
 		byAddr:           map[string]*resourceConfig{},
+		ignores:          map[string][]ignoreComment{},
 	}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -256,6 +259,9 @@ func loadModuleConfig(fsys fs.FS, dir string, pos *positions, rd reading) *modul
 			continue
 		}
 		pos.add(p.name, p.src)
+		if len(p.ignores) > 0 {
+			m.ignores[p.name] = p.ignores
+		}
 		m.addDiags(p.diags)
 		if p.file == nil {
 			continue
@@ -300,6 +306,7 @@ func parseFile(fsys fs.FS, name string) (p parsedFile) {
 		p.file, p.diags = hcljson.Parse(src, name)
 	} else {
 		p.file, p.diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+		p.ignores = scanIgnores(name, src)
 	}
 	return p
 }
