@@ -357,3 +357,49 @@ resource "aws_vpc" "v" {
 	}
 	assertNoSecret(t, g, secretKey, secretText, secretBool, secretRegex)
 }
+
+// A sensitive module output and sensitive() taint what they reach: a
+// for_each over them is an error too, and the keys stay hidden.
+func TestSensitiveOutputsAndFunctionInExpansions(t *testing.T) {
+	g := LoadModule(mapFS(map[string]string{
+		"m/main.tf": `
+module "c" {
+  source = "./c"
+}
+resource "x_a" "a" {
+  for_each = module.c.names
+  name     = each.key
+}
+resource "x_b" "b" {
+  count = length(sensitive(["` + secretKey + `"]))
+}
+resource "x_c" "c" {
+  for_each = toset([sensitive("` + secretText + `")])
+}
+`,
+		"m/c/main.tf": `
+output "names" {
+  value     = toset(["` + secretKey + `"])
+  sensitive = true
+}
+`,
+	}), "m", Options{})
+	want := []string{`x_a.a["(sensitive 1)"]`, `x_b.b["(sensitive 1)"]`, `x_c.c["(sensitive 1)"]`}
+	if diff := cmp.Diff(want, addresses(g)); diff != "" {
+		t.Errorf("addresses (-want +got):\n%s", diff)
+	}
+	wantDiags := []string{
+		`m/main.tf:5:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:9:11: error: Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:12:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+	}
+	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	if got := jsonOf(resource(t, g, `x_a.a["(sensitive 1)"]`).Values); got != `{"name":"`+secretKey+`"}` {
+		t.Errorf("values = %s", got)
+	}
+	// The secrets are written in this module's source, which is not a
+	// leak; the visible parts of the graph must still not repeat them.
+	assertNoSecret(t, g, secretKey, secretText)
+}
