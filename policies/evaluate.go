@@ -167,13 +167,26 @@ func (e *Engine) evalRule(ctx context.Context, i int, input ast.Value, limit tim
 	case rctx.Err() != nil || topdown.IsCancel(err):
 		r.fail = &failure{kind: failTimeout}
 	default:
-		r.fail = &failure{kind: failError, message: err.Error()}
+		r.fail = &failure{kind: failError, message: oneLine(err.Error())}
 		var te *topdown.Error
 		if errors.As(err, &te) {
-			r.fail.code, r.fail.message, r.fail.location = te.Code, te.Message, regoLocation(te.Location)
+			r.fail.code, r.fail.message, r.fail.location = te.Code, oneLine(te.Message), regoLocation(te.Location)
 		}
 	}
 	return r
+}
+
+// oneLine joins the lines of an OPA message ("conflicting values:\n  1 at
+// a.rego:3\n  2 at a.rego:5") into one, for a diagnostic.
+func oneLine(msg string) string {
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return lines[0] + " " + strings.Join(lines[1:], "; ")
 }
 
 // regoLocation formats a location in a policy file.
@@ -239,6 +252,7 @@ func malformed(rule finding.Rule, g *graph.Graph, detail string) graph.Diagnosti
 		Severity: graph.SeverityError,
 		Summary:  fmt.Sprintf("rule %s returned a malformed result", rule.ID),
 		Detail:   fmt.Sprintf("%s (%s, evaluating %s)", detail, rule.File, g.Root),
+		Range:    graph.Range{File: g.Root},
 	}
 }
 

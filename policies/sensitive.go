@@ -14,7 +14,7 @@ package policies
 //   - pass B: the rules that returned something in A, over the same graph
 //     with every sensitive value replaced by a canary: a distinctive random
 //     value of the same kind (a string of lower-case letters and digits, a
-//     15-digit integer; a sensitive object's keys are canaries too);
+//     14- or 15-digit integer; a sensitive object's keys are canaries too);
 //   - pass C: where needed, B again with other canaries (other lengths).
 //
 // B never saw a sensitive value, so B's output carries none. For each
@@ -41,9 +41,9 @@ package policies
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -102,24 +102,25 @@ type canaries struct {
 	repl   *strings.Replacer
 }
 
-// newCanaries makes a canary set whose strings hold letters random letters
-// and whose numbers have digits digits (at most 15, below 2^53, so that a
-// number canary is printed as written).
+// newCanaries makes a canary set whose strings hold the given number of
+// random letters and whose numbers have the given number of digits (at most
+// 15: below 2^53, a number canary is printed as written).
 func newCanaries(letters, digits int) *canaries {
-	b := make([]byte, letters+8)
+	b := make([]byte, letters)
 	_, _ = rand.Read(b) // never fails (crypto/rand)
-	for i := range letters {
+	for i := range b {
 		b[i] = 'a' + b[i]%25
 	}
 	low := int64(1)
 	for range digits - 1 {
 		low *= 10
 	}
-	span := uint64(8 * low) // [10^(d-1), 9*10^(d-1)): the index still fits in d digits
-	return &canaries{
-		prefix: "pcs" + string(b[:letters]),
-		base:   low + int64(binary.LittleEndian.Uint64(b[letters:])%span),
+	// In [10^(d-1), 9*10^(d-1)): the canaries after the base keep d digits.
+	offset, err := rand.Int(rand.Reader, big.NewInt(8*low))
+	if err != nil {
+		offset = big.NewInt(0)
 	}
+	return &canaries{prefix: "pcs" + string(b), base: low + offset.Int64()}
 }
 
 func (c *canaries) str() string {

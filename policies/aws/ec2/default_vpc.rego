@@ -327,6 +327,7 @@ _lookup(target, argument, filter) := sprintf("%s = true", [argument]) if {
 } else := sprintf("filter %s = true", [filter]) if {
 	some f in object.get(target, ["values", "filter"], [])
 	f.name == filter
+	is_array(f.values)
 	count(f.values) > 0
 	every v in f.values {
 		lower(sprintf("%v", [v])) == "true"

@@ -148,6 +148,12 @@ test_default_vpc_lookup_by_filter_is_reported if {
 	}} with input as mock.doc([lookup, _sg_in("data.aws_vpc.selected")])
 }
 
+# A filter whose values is not a list selects nothing (and is no error).
+test_default_vpc_lookup_by_filter_values_not_a_list_is_not_reported if {
+	lookup := mock.data_source("aws_vpc", "selected", {"filter": [{"name": "isDefault", "values": 5}]})
+	count(default_vpc.deny) == 0 with input as mock.doc([lookup, _sg_in("data.aws_vpc.selected")])
+}
+
 test_security_group_in_adopted_default_vpc_is_reported if {
 	vpc := mock.resource("aws_default_vpc", "this", {})
 	default_vpc.deny == {
