@@ -280,7 +280,7 @@ Exit codes:
 	f.StringArrayVar(&cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`: the [{\"ParameterKey\", \"ParameterValue\"}] form of aws cloudformation, or {\"Key\": \"Value\"} (repeatable; later files win)")
 	f.StringArrayVar(&cfnParams, "cfn-parameter", nil, "set a CloudFormation parameter: `KEY=VALUE` (repeatable; wins over --cfn-parameters)")
 	f.BoolVar(&allowIncomplete, "allow-incomplete", false, "do not fail (exit 2) when a diagnostic says the scan is incomplete (a file that cannot be read or parsed, a limit reached, a policy error); findings decide the exit code")
-	f.StringVar(&maxMemory, "max-memory", "2GiB", "stop and fail the scan when it holds more than `SIZE` of memory (0: no limit)")
+	f.StringVar(&maxMemory, "max-memory", fmt.Sprintf("%dGiB", defaultMaxMemory>>30), "stop and fail the scan when it holds more than `SIZE` of memory (0: no limit)")
 	f.DurationVar(&timeout, "timeout", 10*time.Minute, "stop and fail the scan after `DURATION` (0: no limit)")
 	f.BoolVar(&noColor, "no-color", false, "never colour text output (colour is used only on a terminal; NO_COLOR is respected)")
 	f.Var(&varFlag{vars: &vars, file: false}, "var", "set a root module variable: `NAME=VALUE` (repeatable; applied in command-line order with --var-file)")
@@ -349,6 +349,9 @@ func scan(ctx context.Context, eng *policies.Engine, roots *scanRoots, opts pars
 		}
 	}
 	rep.Dedupe()
+	// A file of random bytes gives a diagnostic per byte: keep a bounded
+	// number per file, and one error that counts the rest.
+	rep.Diagnostics = graph.CapDiagnostics(rep.Diagnostics, graph.DefaultDiagnosticsPerFile)
 	return rep, nil
 }
 

@@ -25,6 +25,7 @@ func memoryGuard(limit int64, stderr io.Writer) (stop func()) {
 		return func() {}
 	}
 	prev := debug.SetMemoryLimit(limit)
+	ceiling := uint64(limit) // limit > 0, checked above
 	done := make(chan struct{})
 	go func() {
 		samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
@@ -38,8 +39,8 @@ func memoryGuard(limit int64, stderr io.Writer) (stop func()) {
 			case <-tick.C:
 			}
 			metrics.Read(samples)
-			held := int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
-			if held <= limit {
+			held := samples[0].Value.Uint64() - samples[1].Value.Uint64()
+			if held <= ceiling {
 				over = 0
 				continue
 			}

@@ -13,12 +13,7 @@ import (
 // code 2 and a message; it runs in a child process, since it exits.
 func TestMemoryGuardStopsTheProcess(t *testing.T) {
 	if os.Getenv("PORTCULLIS_MEMORY_CHILD") == "1" {
-		defer memoryGuard(64<<20, os.Stderr)()
-		var keep [][]byte
-		for range 1 << 12 { // up to 4 GiB, never reached
-			keep = append(keep, bytes.Repeat([]byte{1}, 1<<20))
-		}
-		_ = keep
+		allocateUnderGuard()
 		os.Exit(0)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryGuardStopsTheProcess$")
@@ -46,4 +41,15 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("%q: no error", in)
 		}
 	}
+}
+
+// allocateUnderGuard holds up to 4 GiB under a 64 MiB guard: the guard
+// ends the process long before.
+func allocateUnderGuard() {
+	defer memoryGuard(64<<20, os.Stderr)()
+	var keep [][]byte
+	for range 1 << 12 {
+		keep = append(keep, bytes.Repeat([]byte{1}, 1<<20))
+	}
+	_ = keep
 }

@@ -15,7 +15,7 @@ resource "aws_security_group" "many" {
   description = "many"
   vpc_id      = "vpc-1"
   dynamic "ingress" {
-    for_each = range(10000)
+    for_each = flatten([for a in range(100) : [for b in range(100) : a * 100 + b]])
     content {
       description = "r"
       from_port   = ingress.value
