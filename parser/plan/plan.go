@@ -93,7 +93,7 @@ type Options struct {
 }
 
 // MaxFileSize bounds the size of a plan file.
-const MaxFileSize = 512 << 20
+const MaxFileSize = 256 << 20
 
 var (
 	utf8BOM    = []byte{0xEF, 0xBB, 0xBF}
