@@ -551,8 +551,8 @@ func TestLoadErrors(t *testing.T) {
 		"broken.yaml": {Data: []byte("Resources:\n  A: {Type: AWS::S3::Bucket\n")},
 	}
 	for file, want := range map[string]string{
-		"missing.yaml": "cannot read the template",
-		"big.yaml":     "cannot read the template",
+		"missing.yaml": "cannot read template",
+		"big.yaml":     "cannot read template",
 		"broken.yaml":  "",
 	} {
 		g := Load(fsys, file, Options{})
