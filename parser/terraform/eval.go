@@ -152,7 +152,7 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 			kept = append(kept, d)
 		}
 	}
-	e.st.diags = append(e.st.diags, e.evalDiagnostics(kept, expr, ctx)...)
+	e.st.diags = append(e.st.diags, e.evalDiagnostics(kept, expr, ctx, sc)...)
 	if diags.HasErrors() {
 		return cty.DynamicVal
 	}

@@ -83,6 +83,9 @@ type loadState struct {
 	// directory the evaluation read holds OpenTofu files.
 	reading  reading
 	tofuSeen bool
+	// secrets memoises whether a stored value (a variable, local, resource
+	// instance or module output, by key) holds a sensitive part.
+	secrets map[string]bool
 
 	inProgress map[string]bool
 	stack      []string

@@ -34,20 +34,57 @@ func secretPlaceholder(n int) string {
 }
 
 // hasSensitive reports whether v or any part of it is marked sensitive.
+// It visits every part of v: callers that may meet one large value many
+// times memoise it (evaluator.ctxTainted) or bound it (mayBeSensitive).
 func hasSensitive(v cty.Value) bool {
-	if v.HasMark(sensitiveMark{}) {
-		return true
-	}
-	if !v.ContainsMarked() {
-		return false
-	}
-	_, pvms := v.UnmarkDeepWithPaths()
-	for _, pvm := range pvms {
-		if _, ok := pvm.Marks[sensitiveMark{}]; ok {
+	found, _ := sensitiveWithin(v, -1)
+	return found
+}
+
+// maxTaintWalk bounds the parts of a value visited by mayBeSensitive.
+const maxTaintWalk = 1024
+
+// mayBeSensitive reports whether v or any part of it may be marked
+// sensitive: true when it is, or when v is too large to tell cheaply.
+func mayBeSensitive(v cty.Value) bool {
+	found, complete := sensitiveWithin(v, maxTaintWalk)
+	return found || !complete
+}
+
+// sensitiveWithin walks v (at most limit parts when limit >= 0) and
+// reports whether it found a sensitive mark, and whether it saw all of v.
+func sensitiveWithin(v cty.Value, limit int) (found, complete bool) {
+	var walk func(cty.Value) bool
+	walk = func(v cty.Value) bool {
+		if limit >= 0 {
+			if limit == 0 {
+				complete = false
+				return true
+			}
+			limit--
+		}
+		v, marks := v.Unmark()
+		if _, ok := marks[sensitiveMark{}]; ok {
+			found = true
 			return true
 		}
+		if !v.IsKnown() || v.IsNull() {
+			return false
+		}
+		ty := v.Type()
+		if !ty.IsCollectionType() && !ty.IsObjectType() && !ty.IsTupleType() {
+			return false
+		}
+		for it := v.ElementIterator(); it.Next(); {
+			if _, ev := it.Element(); walk(ev) {
+				return true
+			}
+		}
+		return false
 	}
-	return false
+	complete = true
+	walk(v)
+	return found, complete
 }
 
 // isSensitiveFunction reports whether a function call name is sensitive():
@@ -80,12 +117,12 @@ func (t taint) expr(expr hcl.Expression, ctx *hcl.EvalContext) (tainted bool) {
 			break
 		}
 		if v, diags := tr.TraverseAbs(ctx); !diags.HasErrors() {
-			if hasSensitive(v) {
+			if mayBeSensitive(v) {
 				return true
 			}
 			continue
 		}
-		if v, ok := lookupRoot(ctx, tr.RootName()); ok && hasSensitive(v) {
+		if v, ok := lookupRoot(ctx, tr.RootName()); ok && mayBeSensitive(v) {
 			return true
 		}
 	}
@@ -125,18 +162,169 @@ func (t taint) callsSensitive(expr hcl.Expression) bool {
 }
 
 // contextTainted reports whether the variables of an evaluation context
-// (the names an expression references, resolved by evaluator.context) hold
-// a sensitive value.
+// may hold a sensitive value (bounded: a large value counts as one).
 func contextTainted(ctx *hcl.EvalContext) bool {
 	if ctx == nil {
 		return false
 	}
 	for _, v := range ctx.Variables {
-		if hasSensitive(v) {
+		if mayBeSensitive(v) {
 			return true
 		}
 	}
 	return false
+}
+
+// ctxTainted reports whether the variables of ctx, which context built for
+// an expression evaluated in scope sc, hold a sensitive value. The values
+// of variables, locals, resource instances and module outputs are stored
+// once evaluated, and so is whether they hold one: an expression that
+// fails for every one of 10,000 instances does not walk a large local
+// 10,000 times. Anything else (iterators, each, count, a value cut short
+// by a cycle) is walked, bounded.
+func (e *evaluator) ctxTainted(ctx *hcl.EvalContext, sc *scope) bool {
+	if ctx == nil {
+		return false
+	}
+	for root, v := range ctx.Variables {
+		var tainted bool
+		if _, iter := sc.iterator(root); iter {
+			tainted = mayBeSensitive(v)
+		} else {
+			switch root {
+			case "var":
+				tainted = e.namedTainted(v, "var.", e.vars)
+			case "local":
+				tainted = e.namedTainted(v, "local.", e.locals)
+			case "module":
+				tainted = e.modulesTainted(v)
+			case "data":
+				tainted = eachAttr(v, func(typ string, byName cty.Value) bool {
+					return e.resourcesTainted(byName, "data."+typ+".")
+				})
+			case "count", "each", "path", "terraform", "ephemeral":
+				tainted = mayBeSensitive(v)
+			default:
+				tainted = e.resourcesTainted(v, root+".")
+			}
+		}
+		if tainted {
+			return true
+		}
+	}
+	return false
+}
+
+// iterator returns the value of a dynamic block iterator in scope.
+func (s *scope) iterator(name string) (cty.Value, bool) {
+	if s == nil {
+		return cty.NilVal, false
+	}
+	v, ok := s.iterators[name]
+	return v, ok
+}
+
+// eachAttr calls f for each attribute of an object value (the objects
+// context builds), until it returns true. Anything else is walked.
+func eachAttr(obj cty.Value, f func(name string, v cty.Value) bool) bool {
+	obj, marks := obj.Unmark()
+	if _, ok := marks[sensitiveMark{}]; ok {
+		return true
+	}
+	if !obj.IsKnown() || obj.IsNull() || !obj.Type().IsObjectType() {
+		return mayBeSensitive(obj)
+	}
+	for name := range obj.Type().AttributeTypes() {
+		if f(name, obj.GetAttr(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// memoSensitive is hasSensitive of a stored value, remembered by key.
+func (e *evaluator) memoSensitive(key string, v cty.Value) bool {
+	if s, ok := e.st.secrets[key]; ok {
+		return s
+	}
+	if e.st.secrets == nil {
+		e.st.secrets = map[string]bool{}
+	}
+	s := hasSensitive(v)
+	e.st.secrets[key] = s
+	return s
+}
+
+// namedTainted checks the object of variables or locals an expression
+// references: each stored value once.
+func (e *evaluator) namedTainted(obj cty.Value, prefix string, stored map[string]cty.Value) bool {
+	return eachAttr(obj, func(name string, v cty.Value) bool {
+		if sv, ok := stored[name]; ok {
+			return e.memoSensitive(e.prefixed(prefix+name), sv)
+		}
+		return mayBeSensitive(v) // not stored: cut short by a cycle, or undeclared
+	})
+}
+
+// resourcesTainted checks the object of resources of one type (prefix
+// "aws_x." or "data.aws_x.") an expression references: the value of a
+// resource is built from its stored instances.
+func (e *evaluator) resourcesTainted(obj cty.Value, prefix string) bool {
+	return eachAttr(obj, func(name string, v cty.Value) bool {
+		rc := e.cfg.byAddr[prefix+name]
+		if rc == nil {
+			return mayBeSensitive(v)
+		}
+		insts, ok := e.expansions[rc.addr()]
+		if !ok {
+			return mayBeSensitive(v)
+		}
+		for _, in := range insts {
+			if in.sensitive > 0 {
+				return true
+			}
+		}
+		for _, in := range insts {
+			addr := instanceAddr(rc.addr(), in)
+			iv, ok := e.instVals[addr]
+			if !ok {
+				return mayBeSensitive(v)
+			}
+			if e.memoSensitive(e.prefixed("instance:"+addr), iv) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// modulesTainted checks the object of module calls an expression
+// references: the value of a call is built from the stored outputs of its
+// instances. Every stored output of an instance counts, read or not.
+func (e *evaluator) modulesTainted(obj cty.Value) bool {
+	return eachAttr(obj, func(name string, v cty.Value) bool {
+		insts, ok := e.calls[name]
+		if !ok {
+			return mayBeSensitive(v)
+		}
+		for _, in := range insts {
+			if in.sensitive > 0 {
+				return true
+			}
+		}
+		for _, in := range insts {
+			c := e.children[e.prefixed(instanceAddr("module."+name, in))]
+			if c == nil {
+				continue // not loaded: its outputs are unknown
+			}
+			for out, ov := range c.outputs {
+				if e.memoSensitive(c.prefixed("output:"+out), ov) {
+					return true
+				}
+			}
+		}
+		return false
+	})
 }
 
 // evalDiagnostics converts the diagnostics of evaluating expr in ctx. They
@@ -144,12 +332,12 @@ func contextTainted(ctx *hcl.EvalContext) bool {
 // inputs of expr hold a sensitive value, the detail, which may quote any
 // value (cannot convert "..." to bool, the key "..." is duplicated), is
 // replaced by a fixed text that names the function and argument.
-func (e *evaluator) evalDiagnostics(diags hcl.Diagnostics, expr hcl.Expression, ctx *hcl.EvalContext) []graph.Diagnostic {
+func (e *evaluator) evalDiagnostics(diags hcl.Diagnostics, expr hcl.Expression, ctx *hcl.EvalContext, sc *scope) []graph.Diagnostic {
 	if len(diags) == 0 {
 		return nil
 	}
 	t := taint{pos: e.st.pos}
-	tainted := contextTainted(ctx) || t.callsSensitive(expr)
+	tainted := e.ctxTainted(ctx, sc) || t.callsSensitive(expr)
 	out := make([]graph.Diagnostic, 0, len(diags))
 	for _, d := range diags {
 		gd := e.st.pos.diagnostic(d)

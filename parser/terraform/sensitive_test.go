@@ -403,3 +403,32 @@ output "names" {
 	// leak; the visible parts of the graph must still not repeat them.
 	assertNoSecret(t, g, secretKey, secretText)
 }
+
+// BenchmarkTaintOfFailingExpressions: 1,000 instances whose expression
+// fails, each reading a local of 50,000 strings (and a sensitive variable
+// in the tainted case). Whether a diagnostic may show its values is known
+// from stored values, not by walking the local each time.
+func BenchmarkTaintOfFailingExpressions(b *testing.B) {
+	for _, sensitive := range []string{"false", "true"} {
+		b.Run("sensitive="+sensitive, func(b *testing.B) {
+			fsys := mapFS(map[string]string{"m/main.tf": `
+variable "s" {
+  default   = "x"
+  sensitive = ` + sensitive + `
+}
+locals {
+  big = flatten([for i in range(1000) : [for j in range(50) : "item-${i}-${j}"]])
+}
+resource "x" "a" {
+  count = 1000
+  v     = tobool("${local.big[count.index]}${var.s}")
+}
+`})
+			for b.Loop() {
+				if g := LoadModule(fsys, "m", Options{}); len(g.Resources) != 1000 {
+					b.Fatalf("%d resources", len(g.Resources))
+				}
+			}
+		})
+	}
+}
