@@ -275,3 +275,19 @@ func dirEntries(t *testing.T, fsys fs.FS, dir string) []fs.DirEntry {
 	}
 	return entries
 }
+
+// The local calls of a directory are those of either reading.
+func TestLocalCallsOfBothReadings(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"r/main.tf":     `module "a" { source = "./a" }`,
+		"r/main.tofu":   `module "b" { source = "./b" }`,
+		"r/other.tf":    `module "c" { source = "../c" }`,
+		"r/.hidden.tf":  `module "d" { source = "./d" }`,
+		"r/x.tf.json":   `{"module": {"e": {"source": "./e"}}}`,
+		"r/x.tofu.json": `{"module": {"f": {"source": "./f"}}}`,
+	})
+	got := NewCache().LocalCalls(fsys, "r")
+	if diff := cmp.Diff([]string{"c", "r/a", "r/b", "r/e", "r/f"}, got); diff != "" {
+		t.Errorf("local calls (-want +got):\n%s", diff)
+	}
+}
