@@ -67,8 +67,10 @@ type Limits struct {
 	// template produces, counted as ValueOverhead bytes per value (each
 	// element, attribute and key) plus the bytes of its strings; each for
 	// iteration counts LoopOverhead bytes plus NodeOverhead per node of the
-	// loop's body, each dynamic block, reference edge or file visited by
-	// fileset LoopOverhead bytes. Default 256 MiB. When it is spent the
+	// loop's body, each block a dynamic block generates BlockOverhead
+	// bytes, each reference edge or file visited by fileset LoopOverhead
+	// bytes: the units are set so that spending the whole budget takes a
+	// few seconds at most, whatever spends it. Default 256 MiB. When it is spent the
 	// value being built is unknown, an error diagnostic says where, and
 	// evaluation goes on with a reserve of a quarter of the budget, of
 	// which each expression may spend at most 64 KiB, so the resources
@@ -87,8 +89,9 @@ type Limits struct {
 // Accounting units of Limits.ValueBytes.
 const (
 	ValueOverhead = 64
-	LoopOverhead  = 64
-	NodeOverhead  = 16
+	LoopOverhead  = 512
+	NodeOverhead  = 64
+	BlockOverhead = 2048
 )
 
 // DefaultLimits returns the default evaluation budgets.
@@ -139,6 +142,11 @@ func newBudget(l Limits, diags *[]graph.Diagnostic, pos *positions) *budget {
 }
 
 func (b *budget) report(at hcl.Range, summary, detail string) {
+	if _, known := b.pos.source(at.Filename); !known {
+		// Not a position in a file (a template given to templatestring or
+		// read by templatefile): the expression being evaluated.
+		at = b.at
+	}
 	*b.diags = append(*b.diags, graph.Diagnostic{Severity: graph.SeverityError, Summary: summary, Detail: detail, Range: b.pos.rng(at)})
 }
 
@@ -174,9 +182,6 @@ func (b *budget) spend(n int64, r hcl.Range) bool {
 	if !b.exhausted {
 		b.exhausted = true
 		b.start = b.used
-		if r.Filename == "" {
-			r = b.at
-		}
 		b.report(r, "evaluation budget exceeded",
 			fmt.Sprintf("evaluating this module tree builds more than %d bytes of values (loops, function calls, copies of large values); this value is unknown, and values evaluated after it may be unknown too", b.limits.ValueBytes))
 	}
@@ -190,9 +195,6 @@ func (b *budget) charge(v cty.Value, r hcl.Range) bool {
 	if deep {
 		if !b.deepReported {
 			b.deepReported = true
-			if r.Filename == "" {
-				r = b.at
-			}
 			b.report(r, "value nested too deep", fmt.Sprintf("this value is nested more than %d levels deep; it is unknown", MaxValueDepth))
 		}
 		return false
@@ -397,14 +399,24 @@ func countNodes(e hclsyntax.Expression) int {
 	return n
 }
 
-// guardTemplate checks a template's source before it is parsed and meters
-// the parsed template; templatefile and templatestring use it.
-func guardTemplate(src []byte) error {
-	if p := checkSource(src, scanTemplate); p != nil {
-		pos := offsetPos(src, p.offset)
-		return fmt.Errorf("%s at line %d, column %d: %s", p.summary, pos.Line, pos.Column, p.detail)
+// guardTemplate checks a template's source before it is parsed
+// (templatefile, templatestring); funcs is the function table the template
+// is evaluated with, which holds the budget that reports a limit reached.
+func guardTemplate(src []byte, funcs map[string]function.Function) error {
+	p := checkSource(src, scanTemplate)
+	if p == nil {
+		return nil
 	}
-	return nil
+	pos := offsetPos(src, p.offset)
+	detail := fmt.Sprintf("in the template, at its line %d, column %d: %s", pos.Line, pos.Column, p.detail)
+	if f, ok := funcs[budgetFunction]; ok {
+		if v, err := f.Call(nil); err == nil {
+			b := v.EncapsulatedValue().(*budget)
+			b.report(b.at, p.summary, detail)
+			return errBudget
+		}
+	}
+	return fmt.Errorf("%s %s", p.summary, detail)
 }
 
 // adapt is the hook that functions() calls with its table: every
@@ -455,7 +467,14 @@ func (b *budget) meterFunction(name string, f function.Function) function.Functi
 		Description: f.Description(),
 		Params:      wrapped,
 		VarParam:    vp,
-		Type:        f.ReturnTypeForValues,
+		Type: func(args []cty.Value) (cty.Type, error) {
+			// The decoders parse their input to find their result's type:
+			// check it first.
+			if err := b.checkDecode(name, args); err != nil {
+				return cty.NilType, err
+			}
+			return f.ReturnTypeForValues(args)
+		},
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			for _, a := range args {
 				ok := false
@@ -627,13 +646,28 @@ func (b *budget) precheck(name string, args []cty.Value) error {
 		if len(args) == 1 {
 			if s, ok := knownString(args[0]); ok {
 				cost = int64(len(s)) * 8
-				if err := checkDecodeInput(name, s); err != nil {
-					return function.NewArgError(0, err)
-				}
 			}
 		}
 	}
 	if cost > 0 && !b.spend(cost, hcl.Range{}) {
+		return errBudget
+	}
+	return nil
+}
+
+// checkDecode checks the input of jsondecode and yamldecode before it is
+// parsed (their type is found by parsing it); a limit reached is reported
+// as an error diagnostic.
+func (b *budget) checkDecode(name string, args []cty.Value) error {
+	if name != "jsondecode" && name != "yamldecode" || len(args) != 1 {
+		return nil
+	}
+	s, ok := knownString(args[0])
+	if !ok {
+		return nil
+	}
+	if err := checkDecodeInput(name, s); err != nil {
+		b.report(b.at, "decoder input beyond the limits", fmt.Sprintf("the text given to %s: %s; its result is unknown", name, err))
 		return errBudget
 	}
 	return nil

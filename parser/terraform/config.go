@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
@@ -302,10 +301,8 @@ func parseFile(fsys fs.FS, name string) (p parsedFile) {
 		return p
 	}
 	p.src = src
-	if strings.HasSuffix(name, ".json") {
-		p.file, p.diags = hcljson.Parse(src, name)
-	} else {
-		p.file, p.diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	p.file, p.diags = parseSource(name, src, strings.HasSuffix(name, ".json"))
+	if !strings.HasSuffix(name, ".json") {
 		p.ignores = scanIgnores(name, src)
 	}
 	return p

@@ -846,11 +846,11 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 }
 
 // dynamicInstances expands a dynamic block's for_each: each generated
-// block costs LoopOverhead up front; past the budget the block is one
+// block costs BlockOverhead up front; past the budget the block is one
 // representative with an unknown key.
 func (e *evaluator) dynamicInstances(coll cty.Value, at hcl.Range, sc *scope, iter string) []instance {
 	if u, _ := coll.Unmark(); u.IsKnown() && !u.IsNull() && u.CanIterateElements() &&
-		!e.st.budget.spend(int64(u.LengthInt())*LoopOverhead, at) {
+		!e.st.budget.spend(int64(u.LengthInt())*BlockOverhead, at) {
 		_, marks := coll.Unmark()
 		return []instance{{key: cty.UnknownVal(cty.String), unknown: true,
 			scope: sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal.WithMarks(marks)}))}}

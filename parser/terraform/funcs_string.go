@@ -138,7 +138,7 @@ func renderTemplate(src, filename string, vars cty.Value, funcs map[string]funct
 		variables[name] = v
 	}
 
-	if err := guardTemplate([]byte(src)); err != nil {
+	if err := guardTemplate([]byte(src), funcs); err != nil {
 		return cty.NilVal, err
 	}
 	expr, diags := hclsyntax.ParseTemplate([]byte(src), filename, hcl.InitialPos)
@@ -149,6 +149,11 @@ func renderTemplate(src, filename string, vars cty.Value, funcs map[string]funct
 	ctx := &hcl.EvalContext{Variables: variables, Functions: withProviderFunctions(expr, funcs)}
 	val, diags := expr.Value(ctx)
 	if diags.HasErrors() {
+		for _, d := range diags {
+			if refusedByBudget(d) {
+				return cty.NilVal, errBudget // the budget reported it
+			}
+		}
 		return cty.NilVal, errors.New(diags.Error())
 	}
 	return val, nil

@@ -76,6 +76,7 @@ type lexState struct {
 type nestingScanner struct {
 	src    []byte
 	i      int
+	tok    int // where the current token starts: problems are reported there
 	lex    []lexState
 	braces int
 	ret    []int // brace levels at which a template sequence ends
@@ -125,7 +126,7 @@ func (s *nestingScanner) bad() {
 
 func (s *nestingScanner) fail(summary, detail string) {
 	if s.problem == nil {
-		s.problem = &sourceProblem{offset: s.i, summary: summary, detail: detail}
+		s.problem = &sourceProblem{offset: s.tok, summary: summary, detail: detail}
 	}
 }
 
@@ -208,6 +209,7 @@ func (s *nestingScanner) run() {
 
 // code scans one token of expression syntax.
 func (s *nestingScanner) code() {
+	s.tok = s.i
 	c := s.src[s.i]
 	switch {
 	case c == ' ' || c == '\t':
@@ -469,6 +471,7 @@ func (s *nestingScanner) closeBrace() {
 // sequence starts a template sequence at "${" or "%{" (with an optional
 // "~"); the caller has checked the two bytes.
 func (s *nestingScanner) sequence() {
+	s.tok = s.i
 	s.i += 2
 	if s.peek(0) == '~' {
 		s.i++
@@ -525,6 +528,7 @@ func (s *nestingScanner) quoted() {
 		default:
 			r, n := utf8.DecodeRune(s.src[s.i:])
 			if r == utf8.RuneError && n <= 1 {
+				s.tok = s.i
 				s.bad()
 			}
 			s.i += n
@@ -575,6 +579,7 @@ func (s *nestingScanner) template() {
 		default:
 			r, n := utf8.DecodeRune(s.src[s.i:])
 			if r == utf8.RuneError && n <= 1 {
+				s.tok = s.i
 				s.bad()
 			}
 			s.i += n

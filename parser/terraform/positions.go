@@ -25,7 +25,19 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 type sourceFile struct {
 	src    []byte
 	starts []int // byte offset of each line
+	// marks hold, every columnStep bytes of lines that are not all ASCII,
+	// the column reached there, so that a column costs at most columnStep
+	// bytes of counting, however long its line (a one-line file of
+	// megabytes with a diagnostic per token would be quadratic).
+	marks []columnMark
+	ascii []bool // by line
 }
+
+type columnMark struct {
+	byte, col int // col: runes from the start of the line to byte
+}
+
+const columnStep = 256
 
 func newPositions() *positions {
 	return &positions{files: map[string]*sourceFile{}}
@@ -39,9 +51,69 @@ func (p *positions) add(name string, src []byte) {
 			starts = append(starts, i+1)
 		}
 	}
+	f := &sourceFile{src: src, starts: starts, ascii: make([]bool, len(starts))}
+	for l := range starts {
+		start, end := f.lineStart(l), len(src)
+		if l+1 < len(starts) {
+			end = starts[l+1]
+		}
+		if f.ascii[l] = isASCII(src[start:end]); f.ascii[l] || end-start <= columnStep {
+			continue
+		}
+		// Decode from the line start, as the column count does, recording
+		// the first rune boundary past every columnStep bytes.
+		col, next := 0, start+columnStep
+		for i := start; i < end; {
+			if i >= next {
+				f.marks = append(f.marks, columnMark{byte: i, col: col})
+				next = i + columnStep
+			}
+			_, n := utf8.DecodeRune(src[i:end])
+			i += n
+			col++
+		}
+	}
 	p.mu.Lock()
-	p.files[name] = &sourceFile{src: src, starts: starts}
+	p.files[name] = f
 	p.mu.Unlock()
+}
+
+// lineStart is where the columns of line l (from 0) start: a byte order
+// mark is not a column.
+func (f *sourceFile) lineStart(l int) int {
+	if l == 0 && bytes.HasPrefix(f.src, utf8BOM) {
+		return len(utf8BOM)
+	}
+	return f.starts[l]
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// column is the column (from 1, in runes) of byte off on line l.
+func (f *sourceFile) column(l, off int) int {
+	from := f.lineStart(l)
+	if off < from {
+		return 1
+	}
+	if f.ascii[l] {
+		return off - from + 1
+	}
+	col := 0
+	if off-from > columnStep {
+		// The last mark of this line at or before off.
+		i := sort.Search(len(f.marks), func(i int) bool { return f.marks[i].byte > off }) - 1
+		if i >= 0 && f.marks[i].byte >= from {
+			from, col = f.marks[i].byte, f.marks[i].col
+		}
+	}
+	return col + utf8.RuneCount(f.src[from:off]) + 1
 }
 
 // source returns the content of a recorded file.
@@ -63,12 +135,7 @@ func (p *positions) pos(file string, hp hcl.Pos) graph.Pos {
 		return graph.Pos{Line: hp.Line, Column: hp.Column, Byte: hp.Byte}
 	}
 	line := sort.Search(len(f.starts), func(i int) bool { return f.starts[i] > hp.Byte }) - 1
-	lineStart := f.starts[line]
-	if line == 0 && hp.Byte >= len(utf8BOM) && bytes.HasPrefix(f.src, utf8BOM) {
-		lineStart = len(utf8BOM) // a byte order mark is not a column
-	}
-	col := utf8.RuneCount(f.src[lineStart:hp.Byte]) + 1
-	return graph.Pos{Line: line + 1, Column: col, Byte: hp.Byte}
+	return graph.Pos{Line: line + 1, Column: f.column(line, hp.Byte), Byte: hp.Byte}
 }
 
 // rng converts an hcl range.

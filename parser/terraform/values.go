@@ -2,7 +2,9 @@ package terraform
 
 import (
 	"encoding/json"
+	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -53,6 +55,9 @@ func toPlain(v cty.Value) (known any, unknown any) {
 		bf := v.AsBigFloat()
 		if bf.IsInf() {
 			return nil, true // log(0, 2): not a number JSON or a policy can hold
+		}
+		if i, acc := bf.Int64(); acc == big.Exact && bf.Sign() != 0 {
+			return json.Number(strconv.FormatInt(i, 10)), nil // shortest-decimal formatting is slow on computed numbers
 		}
 		return json.Number(bf.Text('f', -1)), nil
 	case ty == cty.Bool:
