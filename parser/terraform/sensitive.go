@@ -328,7 +328,8 @@ func (e *evaluator) modulesTainted(obj cty.Value) bool {
 }
 
 // evalDiagnostics converts the diagnostics of evaluating expr in ctx. They
-// are warnings: evaluation problems leave the value unknown. When the
+// are warnings: evaluation problems leave the value unknown (syntax errors
+// found while evaluating stay errors). When the
 // inputs of expr hold a sensitive value, the detail, which may quote any
 // value (cannot convert "..." to bool, the key "..." is duplicated), is
 // replaced by a fixed text that names the function and argument.
@@ -341,7 +342,13 @@ func (e *evaluator) evalDiagnostics(diags hcl.Diagnostics, expr hcl.Expression, 
 	out := make([]graph.Diagnostic, 0, len(diags))
 	for _, d := range diags {
 		gd := e.st.pos.diagnostic(d)
-		gd.Severity = graph.SeverityWarning
+		if d.Expression != nil || d.Severity != hcl.DiagError {
+			// Evaluating an expression failed: its value is unknown. A
+			// diagnostic that no expression produced comes from parsing
+			// or checking source met while evaluating (a template in a
+			// JSON string): a syntax error, which stays an error.
+			gd.Severity = graph.SeverityWarning
+		}
 		if tainted {
 			gd.Detail = redactedDetail(t, d, expr)
 		}

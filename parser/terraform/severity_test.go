@@ -18,6 +18,8 @@ func TestDiagnosticSeverities(t *testing.T) {
 	}{
 		{"syntax error", map[string]string{"m/main.tf": "resource \"x\" \"a\" {\n  v = [1,\n}\n"},
 			[]string{`m/main.tf:3:1: error: Invalid expression: Expected the start of an expression, but found an invalid expression token.`}},
+		{"template syntax error in JSON", map[string]string{"m/main.tf.json": `{"resource": {"x": {"a": {"v": "${"}}}}`},
+			[]string{`m/main.tf.json:1:35: error: Missing expression: Expected the start of an expression, but found the end of the file.`}},
 		{"unsupported block type", map[string]string{"m/main.tf": `resourc "x" "a" {}`},
 			[]string{`m/main.tf:1:1: error: Unsupported block type: Blocks of type "resourc" are not expected here. Did you mean "resource"?`}},
 		{"duplicate resource", map[string]string{"m/main.tf": "resource \"x\" \"a\" {}\nresource \"x\" \"a\" {}\n"},
