@@ -62,29 +62,33 @@ const (
 	withheldError   = "the error message is withheld: it may quote a sensitive value"
 )
 
-// hasSensitive reports whether any resource of g holds a sensitive value.
+// hasSensitive reports whether any resource of g holds a known sensitive
+// value (a sensitive value that is unknown is not in the input).
 func hasSensitive(g *graph.Graph) bool {
 	for _, r := range g.Resources {
-		if anyTrue(r.Sensitive) {
+		if holdsSensitive(r.Values, r.Sensitive) {
 			return true
 		}
 	}
 	return false
 }
 
-func anyTrue(s any) bool {
-	switch s := s.(type) {
+// holdsSensitive reports whether sensitive marks a value present in v.
+func holdsSensitive(v, sensitive any) bool {
+	switch s := sensitive.(type) {
 	case bool:
 		return s
 	case map[string]any:
-		for _, v := range s {
-			if anyTrue(v) {
+		m, _ := v.(map[string]any)
+		for k, sub := range s {
+			if x, ok := m[k]; ok && holdsSensitive(x, sub) {
 				return true
 			}
 		}
 	case []any:
-		for _, v := range s {
-			if anyTrue(v) {
+		l, _ := v.([]any)
+		for i, sub := range s {
+			if i < len(l) && holdsSensitive(l[i], sub) {
 				return true
 			}
 		}
@@ -218,7 +222,7 @@ func (c *canaries) replace(s string) string {
 // reproduced rather than served from the cache of another rule.
 func (e *Engine) maskedPass(ctx context.Context, g *graph.Graph, c *canaries, which, alone func(int) bool) ([]run, []outcome) {
 	doc := input(g, func(r *graph.Resource) map[string]any {
-		if !anyTrue(r.Sensitive) {
+		if !holdsSensitive(r.Values, r.Sensitive) {
 			return r.Values
 		}
 		m, _ := c.mask(r.Values, r.Sensitive).(map[string]any)

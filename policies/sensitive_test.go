@@ -203,3 +203,24 @@ func TestMask(t *testing.T) {
 		t.Errorf("replace = %q", got)
 	}
 }
+
+func TestHasSensitive(t *testing.T) {
+	tests := []struct {
+		values, sensitive map[string]any
+		want              bool
+	}{
+		{map[string]any{"a": "x"}, map[string]any{"a": true}, true},
+		{map[string]any{"a": "x"}, map[string]any{"b": true}, false}, // sensitive but unknown: not in the input
+		{map[string]any{"a": "x"}, map[string]any{"a": false}, false},
+		{map[string]any{"l": []any{"x"}}, map[string]any{"l": []any{false, true}}, false},
+		{map[string]any{"l": []any{"x", "y"}}, map[string]any{"l": []any{false, true}}, true},
+		{map[string]any{"o": map[string]any{"k": "v"}}, map[string]any{"o": map[string]any{"k": true}}, true},
+		{nil, nil, false},
+	}
+	for _, tt := range tests {
+		g := &graph.Graph{Resources: []*graph.Resource{{Address: "x.a", Values: tt.values, Sensitive: tt.sensitive}}}
+		if got := hasSensitive(g); got != tt.want {
+			t.Errorf("hasSensitive(%v, %v) = %v, want %v", tt.values, tt.sensitive, got, tt.want)
+		}
+	}
+}
