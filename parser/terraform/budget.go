@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -748,17 +749,22 @@ func refusedByBudget(d *hcl.Diagnostic) bool {
 
 // parseSource parses a configuration or variables file after checking it
 // (nesting, tokens, invalid characters), meters what it parsed, and caps
-// its diagnostics.
+// its diagnostics. Parsing takes a few hundred bytes per token while it
+// runs: files are parsed in parallel only while the tokens being parsed
+// stay under MaxFileTokens, process-wide.
 func parseSource(name string, src []byte, isJSON bool) (*hcl.File, hcl.Diagnostics) {
 	var p *sourceProblem
+	var tokens int
 	if isJSON {
-		p = checkJSON(src)
+		p, tokens = checkJSON(src)
 	} else {
-		p = checkSource(src, scanConfig)
+		p, tokens = checkConfig(src)
 	}
 	if p != nil {
 		return nil, hcl.Diagnostics{sourceDiagnostic(name, src, p)}
 	}
+	parsing.acquire(tokens)
+	defer parsing.release(tokens)
 	var f *hcl.File
 	var diags hcl.Diagnostics
 	if isJSON {
@@ -772,4 +778,37 @@ func parseSource(name string, src []byte, isJSON bool) (*hcl.File, hcl.Diagnosti
 		}
 	}
 	return f, capHCLDiagnostics(name, diags)
+}
+
+// parsing bounds the tokens being parsed at once, process-wide.
+var parsing = &weighted{size: MaxFileTokens}
+
+// weighted is a semaphore of size units; a request larger than size waits
+// for all of them.
+type weighted struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	size int
+	used int
+}
+
+func (w *weighted) acquire(n int) {
+	n = min(n, w.size)
+	w.mu.Lock()
+	if w.cond == nil {
+		w.cond = sync.NewCond(&w.mu)
+	}
+	for w.used+n > w.size {
+		w.cond.Wait()
+	}
+	w.used += n
+	w.mu.Unlock()
+}
+
+func (w *weighted) release(n int) {
+	n = min(n, w.size)
+	w.mu.Lock()
+	w.used -= n
+	w.cond.Broadcast()
+	w.mu.Unlock()
 }

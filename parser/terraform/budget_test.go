@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
@@ -427,5 +429,112 @@ func BenchmarkLoad100kSecurityGroups(b *testing.B) {
 		runtime.ReadMemStats(&m)
 		b.ReportMetric(float64(m.HeapAlloc)/(1<<20), "heap-MiB")
 		runtime.KeepAlive(cache)
+	}
+}
+
+// BenchmarkLoadSecurityGroups shows loading is linear in the number of
+// resources: ns/op per resource stays flat from 10,000 to 40,000.
+func BenchmarkLoadSecurityGroups(b *testing.B) {
+	for _, n := range []int{10_000, 20_000, 40_000} {
+		fsys := securityGroups(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if g := LoadModule(fsys, "m", Options{}); len(g.Resources) != n {
+					b.Fatalf("%d resources", len(g.Resources))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/resource")
+		})
+	}
+}
+
+// BenchmarkFilesetDoubleStars shows fileset's cost does not grow with the
+// number of "**" in the pattern (it was exponential).
+func BenchmarkFilesetDoubleStars(b *testing.B) {
+	fsys := fstest.MapFS{}
+	deepTree(fsys, "m/tree", 30, 20)
+	for _, stars := range []int{1, 3, 9} {
+		pattern := strings.Repeat("**/", stars) + "*.x"
+		fn := functions(fsys, "m")["fileset"]
+		b.Run(fmt.Sprint(stars), func(b *testing.B) {
+			for b.Loop() {
+				v, err := fn.Call([]cty.Value{cty.StringVal("."), cty.StringVal(pattern)})
+				if err != nil || v.LengthInt() != 1 {
+					b.Fatalf("%v %v", v, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheckSource is the scan every file goes through before it is
+// parsed: linear in its size.
+func BenchmarkCheckSource(b *testing.B) {
+	for _, mb := range []int{1, 4} {
+		var src strings.Builder
+		for src.Len() < mb<<20 {
+			src.WriteString(openGroup)
+		}
+		b.Run(fmt.Sprintf("%dMiB", mb), func(b *testing.B) {
+			b.SetBytes(int64(src.Len()))
+			for b.Loop() {
+				if p, _ := checkConfig([]byte(src.String())); p != nil {
+					b.Fatal(p.summary)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkColumnsOnOneLine converts a position per token of a one-line,
+// non-ASCII file: linear in the file (it was quadratic).
+func BenchmarkColumnsOnOneLine(b *testing.B) {
+	for _, n := range []int{10_000, 40_000} {
+		src := []byte(strings.Repeat(`"é",`, n))
+		p := newPositions()
+		p.add("f", src)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				for i := 0; i < len(src); i += 5 {
+					p.pos("f", hcl.Pos{Byte: i})
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/position")
+		})
+	}
+}
+
+// BenchmarkBoundedCases measures each bounded case of the tests, from
+// source to graph.
+func BenchmarkBoundedCases(b *testing.B) {
+	var d strings.Builder
+	d.WriteString("locals {\n  l0 = \"x\"\n")
+	for i := 1; i <= 41; i++ {
+		fmt.Fprintf(&d, "  l%d = [local.l%d, local.l%d]\n", i, i-1, i-1)
+	}
+	d.WriteString("}\nresource \"x\" \"b\" {\n  t = jsonencode(local.l41)\n}\n")
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+	}{
+		{"doubling locals", map[string]string{"m/main.tf": d.String()}},
+		{"nested for", map[string]string{"m/main.tf": "locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\nresource \"x\" \"y\" {\n  n = length(local.x)\n}\n"}},
+		{"nested modules", map[string]string{
+			"m/main.tf":   "module \"a\" {\n  source = \"./a\"\n  count  = 1000\n}\n",
+			"m/a/main.tf": "module \"b\" {\n  source = \"../b\"\n  count  = 1000\n}\n",
+			"m/b/main.tf": "module \"c\" {\n  source = \"../c\"\n  count  = 1000\n}\n",
+			"m/c/main.tf": "variable \"x\" {\n  default = 1\n}\n",
+		}},
+		{"count x dynamic", map[string]string{"m/main.tf": "locals {\n  items = flatten([for i in range(100) : [for j in range(100) : i * 100 + j]])\n}\nresource \"x\" \"d\" {\n  count = 10000\n  dynamic \"b\" {\n    for_each = local.items\n    content {\n      v = b.value\n    }\n  }\n}\n"}},
+		{"deep nesting", map[string]string{"m/main.tf": "locals {\n  x = " + nested60000 + "\n}\n"}},
+	} {
+		fsys := mapFS(c.files)
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if g := LoadModule(fsys, "m", Options{}); len(g.Diagnostics) == 0 {
+					b.Fatal("no limit reached")
+				}
+			}
+		})
 	}
 }

@@ -83,7 +83,7 @@ type nestingScanner struct {
 
 	frames    []frame
 	topOps    int // operators in the top-level expression
-	ops       int // operators in every open expression
+	ops       int // operators in the open expressions of every frame
 	tokens    int
 	invalid   int
 	noComment bool // no "*/" after some "/*": later ones do not close either
@@ -97,6 +97,14 @@ type nestingScanner struct {
 // and returns the first limit it reaches, nil when none.
 func checkSource(src []byte, m scanMode) *sourceProblem {
 	return scan(&nestingScanner{src: src}, m)
+}
+
+// checkConfig checks a configuration or variables file in native syntax
+// and returns its tokens.
+func checkConfig(src []byte) (*sourceProblem, int) {
+	s := &nestingScanner{src: src}
+	p := scan(s, scanConfig)
+	return p, s.tokens
 }
 
 func scan(s *nestingScanner, m scanMode) *sourceProblem {
@@ -160,10 +168,10 @@ func (s *nestingScanner) pop(k byte) bool {
 func (s *nestingScanner) op() {
 	if n := len(s.frames); n > 0 {
 		s.frames[n-1].ops++
+		s.ops++
 	} else {
 		s.topOps++
 	}
-	s.ops++
 	if !s.depthOnly && s.ops+s.topOps+len(s.frames) > MaxExpressionDepth {
 		s.fail("expression too deep", fmt.Sprintf("operators, indexes and nested expressions here make an expression more than %d levels deep; it is not parsed", MaxExpressionDepth))
 	}
@@ -594,7 +602,7 @@ func (s *nestingScanner) template() {
 // checkJSON scans a JSON file: its own nesting and tokens, and every string
 // in it both as a template (how values are evaluated) and as an expression
 // (how types and references written in JSON are parsed).
-func checkJSON(src []byte) *sourceProblem {
+func checkJSON(src []byte) (*sourceProblem, int) {
 	depth, tokens := 0, 0
 	var stack []byte
 	i := 0
@@ -612,7 +620,7 @@ func checkJSON(src []byte) *sourceProblem {
 			depth++
 			if depth > MaxNesting {
 				return &sourceProblem{offset: i, summary: "nesting too deep",
-					detail: fmt.Sprintf("arrays and objects are nested more than %d levels deep here; it is not parsed", MaxNesting)}
+					detail: fmt.Sprintf("arrays and objects are nested more than %d levels deep here; it is not parsed", MaxNesting)}, tokens
 			}
 		case ']', '}':
 			if n := len(stack); n > 0 && (stack[n-1] == '[' && c == ']' || stack[n-1] == '{' && c == '}') {
@@ -623,12 +631,12 @@ func checkJSON(src []byte) *sourceProblem {
 			end := jsonStringEnd(src, i)
 			if p := checkJSONString(src[i:end]); p != nil {
 				p.offset = i
-				return p
+				return p, tokens
 			}
 			tokens++
 			i = end
 			if tokens > MaxFileTokens {
-				return &sourceProblem{offset: i, summary: "file too large to parse", detail: fmt.Sprintf("more than %d tokens; it is not parsed", MaxFileTokens)}
+				return &sourceProblem{offset: i, summary: "file too large to parse", detail: fmt.Sprintf("more than %d tokens; it is not parsed", MaxFileTokens)}, tokens
 			}
 			continue
 		case ',', ':':
@@ -640,17 +648,17 @@ func checkJSON(src []byte) *sourceProblem {
 			}
 			tokens++
 			if tokens > MaxFileTokens {
-				return &sourceProblem{offset: i, summary: "file too large to parse", detail: fmt.Sprintf("more than %d tokens; it is not parsed", MaxFileTokens)}
+				return &sourceProblem{offset: i, summary: "file too large to parse", detail: fmt.Sprintf("more than %d tokens; it is not parsed", MaxFileTokens)}, tokens
 			}
 			continue
 		}
 		i++
 		tokens++
 		if tokens > MaxFileTokens {
-			return &sourceProblem{offset: i, summary: "file too large to parse", detail: fmt.Sprintf("more than %d tokens; it is not parsed", MaxFileTokens)}
+			return &sourceProblem{offset: i, summary: "file too large to parse", detail: fmt.Sprintf("more than %d tokens; it is not parsed", MaxFileTokens)}, tokens
 		}
 	}
-	return nil
+	return nil, tokens
 }
 
 // jsonStringEnd returns the offset just after the string starting at i.
