@@ -58,12 +58,17 @@ func (t *tmpl) condition(name string, rng graph.Range) tri {
 	// Conditions are evaluated without loop variables: they are global.
 	saved, savedTaint := t.env, t.taint
 	t.env, t.taint = nil, false
+	refusals := t.budget.refusals
 	v := t.condExpr(def)
 	tainted := t.taint
 	t.env, t.taint = saved, savedTaint || tainted
 	delete(t.condBusy, name)
-	t.conds[name] = v
-	t.condTaint[name] = tainted
+	if t.budget.refusals == refusals {
+		// Not memoised when a value was refused by the budget: a later
+		// resource evaluates it from its own allowance.
+		t.conds[name] = v
+		t.condTaint[name] = tainted
+	}
 	return v
 }
 

@@ -8,8 +8,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-
-	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
 // pseudoParameters are CloudFormation's pseudo parameters other than
@@ -45,13 +43,7 @@ func (t *tmpl) eval(n *Node) *value {
 	if n == nil {
 		return &value{kind: vNull}
 	}
-	t.steps++
-	if t.steps > maxSteps {
-		if !t.stepsOver {
-			t.stepsOver = true
-			t.errorf(n.Range, "template too complex",
-				fmt.Sprintf("evaluating the template takes more than %d steps (aliases expanding to a very large tree?); the rest is unknown", maxSteps))
-		}
+	if !t.step(n.Range) {
 		return unknownAt(n.Range)
 	}
 	if t.depth >= maxNodeDepth {
@@ -60,9 +52,6 @@ func (t *tmpl) eval(n *Node) *value {
 	}
 	t.depth++
 	defer func() { t.depth-- }()
-	if t.valuesOver {
-		return unknownAt(n.Range)
-	}
 	if _, _, fn := intrinsic(n); !fn {
 		// A literal: charged as the value it becomes (YAML aliases make
 		// many values of one text).
@@ -84,9 +73,15 @@ func (t *tmpl) eval(n *Node) *value {
 	case String:
 		return stringAt(n.Value, n.Range)
 	case Sequence:
-		v := &value{kind: vList, rng: n.Range, items: make([]*value, 0, len(n.Items))}
+		// (Capacity grows with the elements, which the budget pays for.)
+		v := &value{kind: vList, rng: n.Range, items: make([]*value, 0, min(len(n.Items), 64))}
+		refusals := t.budget.refusals
 		for _, it := range n.Items {
-			if iv := t.eval(it); iv.kind != vNoValue {
+			iv := t.eval(it)
+			if t.budget.refusals != refusals {
+				return unknownAt(n.Range) // past the budget: the list being built is unknown
+			}
+			if iv.kind != vNoValue {
 				v.items = append(v.items, iv)
 			}
 		}
@@ -95,13 +90,20 @@ func (t *tmpl) eval(n *Node) *value {
 		if fn, arg, ok := intrinsic(n); ok {
 			return t.call(n, fn, arg)
 		}
-		m := &value{kind: vMap, rng: n.Range, fields: make(map[string]*value, len(n.Keys))}
+		m := &value{kind: vMap, rng: n.Range, fields: make(map[string]*value, min(len(n.Keys), 64))}
+		refusals := t.budget.refusals
 		for i, k := range n.Keys {
 			if strings.HasPrefix(k.Value, forEachPrefix) {
 				t.forEachProperties(k, n.Values[i], m)
+				if t.budget.refusals != refusals {
+					return unknownAt(n.Range)
+				}
 				continue
 			}
 			v := t.eval(n.Values[i])
+			if t.budget.refusals != refusals {
+				return unknownAt(n.Range) // past the budget: the mapping being built is unknown
+			}
 			if v.kind == vNoValue {
 				continue
 			}
@@ -191,9 +193,6 @@ func (t *tmpl) fail(n *Node, fn, detail string, inputs ...*value) *value {
 }
 
 func (t *tmpl) call(n *Node, fn string, arg *Node) *value {
-	if t.valuesOver {
-		return unknownAt(n.Range)
-	}
 	v := t.callFn(n, fn, arg)
 	if fn == "Fn::If" {
 		return v // the branch taken, as evaluated (and charged)
@@ -201,26 +200,10 @@ func (t *tmpl) call(n *Node, fn string, arg *Node) *value {
 	// A function's result is a new value as large as what it copied (a Ref
 	// to a long list parameter, a FindInMap) or built: charge its size, so
 	// that a small template repeating such calls cannot exhaust memory.
-	if !t.charge(size(v, MaxValueBytes-t.valueBytes+1), n.Range) {
+	if !t.charge(size(v, t.left()+1), n.Range) {
 		return unknownAt(n.Range)
 	}
 	return v
-}
-
-// charge spends n bytes of the template's budget of values
-// (MaxValueBytes); false (with one error diagnostic) once it is exhausted.
-func (t *tmpl) charge(n int, at graph.Range) bool {
-	t.valueBytes += n
-	if t.valueBytes <= MaxValueBytes {
-		return true
-	}
-	if !t.valuesOver {
-		t.valuesOver = true
-		t.errorf(at, "template too complex",
-			fmt.Sprintf("evaluating the template builds more than %d bytes of values (the limit; Fn::Join or Fn::Sub over large strings, "+
-				"copies of very large lists, nested Fn::ForEach, YAML aliases?); the rest is unknown", MaxValueBytes))
-	}
-	return false
 }
 
 // size counts the bytes of v as the budget does (MaxValueBytes), stopping
@@ -341,6 +324,13 @@ func (t *tmpl) resolveName(n *Node, name string, asRef, hidden bool) *value {
 	}
 	if p, ok := t.params[name]; ok {
 		if p.val == nil {
+			u := unknownAt(n.Range)
+			u.sensitive = p.noEcho
+			return u
+		}
+		// The copy is charged by the call; it is made only when the budget
+		// can pay for it.
+		if !t.afford(p.size, n.Range) {
 			u := unknownAt(n.Range)
 			u.sensitive = p.noEcho
 			return u
@@ -490,8 +480,12 @@ func (t *tmpl) fnSub(n, arg *Node) *value {
 			if _, _, isFn := intrinsic(vm); vm.Kind != Mapping || isFn {
 				return t.fail(n, "Fn::Sub", usage)
 			}
+			refusals := t.budget.refusals
 			for i, k := range vm.Keys {
 				v := t.eval(vm.Values[i])
+				if t.budget.refusals != refusals {
+					return result(n, unknownAt(n.Range), append(inputs, v)...)
+				}
 				vars[k.Value] = v
 				inputs = append(inputs, v)
 			}
@@ -533,6 +527,9 @@ func (t *tmpl) fnSub(n, arg *Node) *value {
 		if b.Len() > maxStringLen {
 			return t.fail(n, "Fn::Sub", fmt.Sprintf("the result is longer than %d bytes", maxStringLen), inputs...)
 		}
+		if !t.afford(valueOverhead+b.Len(), n.Range) {
+			return result(n, unknownAt(n.Range), inputs...)
+		}
 	}
 	if unknown || bad {
 		return result(n, unknownAt(n.Range), inputs...)
@@ -571,7 +568,7 @@ func (t *tmpl) fnJoin(n, arg *Node) *value {
 			return t.fail(n, "Fn::Join", fmt.Sprintf("the result is longer than %d bytes", maxStringLen), delim, list)
 		}
 	}
-	if unknown {
+	if unknown || !t.afford(valueOverhead+size, n.Range) {
 		return result(n, unknownAt(n.Range), delim, list)
 	}
 	return result(n, stringAt(strings.Join(parts, delim.text), n.Range), delim, list)
@@ -635,8 +632,12 @@ func (t *tmpl) fnSplit(n, arg *Node) *value {
 	if !src.isScalar() {
 		return t.fail(n, "Fn::Split", "the source must be a string", delim, src)
 	}
-	if c := strings.Count(src.text, delim.text); c >= maxListLen {
+	c := strings.Count(src.text, delim.text)
+	if c >= maxListLen {
 		return t.fail(n, "Fn::Split", fmt.Sprintf("the result has more than %d elements", maxListLen), delim, src)
+	}
+	if !t.afford((c+2)*valueOverhead+len(src.text), n.Range) {
+		return result(n, unknownAt(n.Range), delim, src)
 	}
 	out := &value{kind: vList, rng: n.Range}
 	for _, p := range strings.Split(src.text, delim.text) {
@@ -708,6 +709,8 @@ func (t *tmpl) fnBase64(n, arg *Node) *value {
 		return t.fail(n, "Fn::Base64", "Fn::Base64 takes a string", v)
 	case base64.StdEncoding.EncodedLen(len(v.text)) > maxStringLen:
 		return t.fail(n, "Fn::Base64", fmt.Sprintf("the result is longer than %d bytes", maxStringLen), v)
+	case !t.afford(valueOverhead+base64.StdEncoding.EncodedLen(len(v.text)), n.Range):
+		return result(n, unknownAt(n.Range), v)
 	}
 	return result(n, stringAt(base64.StdEncoding.EncodeToString([]byte(v.text)), n.Range), v)
 }

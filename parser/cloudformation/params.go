@@ -32,6 +32,10 @@ type param struct {
 	noEcho bool
 	// val is the parameter's value, nil when it is unknown.
 	val *value
+	// size is what val counts against the budget (at least size(val)):
+	// known up front, so that a reference the budget refuses costs no walk
+	// over a large value.
+	size int
 }
 
 // givenValue is a value given for a parameter from outside the template.
@@ -135,7 +139,11 @@ func (t *tmpl) bindParameters() {
 				origins = []graph.Origin{*gv.origin}
 				rng = gv.origin.Range
 			}
-			p.val = t.paramValue(p, []string{gv.text}, rng, origins, true)
+			at := rng
+			if at.IsZero() {
+				at = k.Range // a --cfn-parameter value
+			}
+			p.val = t.paramValue(p, []string{gv.text}, rng, at, origins, true)
 			continue
 		}
 		def := decl.Get("Default")
@@ -146,7 +154,7 @@ func (t *tmpl) bindParameters() {
 			Description: fmt.Sprintf("value of parameter %s from its Default", name), Range: def.Range}}
 		switch def.Kind {
 		case String, Number, Bool:
-			p.val = t.paramValue(p, []string{def.Value}, def.Range, origins, true)
+			p.val = t.paramValue(p, []string{def.Value}, def.Range, def.Range, origins, true)
 		case Sequence:
 			// A list written as a YAML sequence: CloudFormation wants a
 			// comma-separated string, but the meaning is plain.
@@ -160,7 +168,7 @@ func (t *tmpl) bindParameters() {
 				parts = append(parts, it.Value)
 			}
 			if ok && isListType(p.typ) {
-				p.val = t.paramValue(p, parts, def.Range, origins, false)
+				p.val = t.paramValue(p, parts, def.Range, def.Range, origins, false)
 			} else {
 				t.errorf(def.Range, "invalid parameter Default", fmt.Sprintf("the Default of parameter %s must be a string", name))
 			}
@@ -209,8 +217,25 @@ func (t *tmpl) maskSecrets() {
 }
 
 // paramValue makes the value of a parameter from its text (split on commas
-// for list types when split is set), located at rng.
-func (t *tmpl) paramValue(p *param, parts []string, rng graph.Range, origins []graph.Origin, split bool) *value {
+// for list types when split is set), located at rng. The value counts
+// against the template's budget, before it is made; nil (unknown) when the
+// budget cannot pay for it, refused at at.
+func (t *tmpl) paramValue(p *param, parts []string, rng, at graph.Range, origins []graph.Origin, split bool) *value {
+	cost := valueOverhead
+	if isListType(p.typ) {
+		if split {
+			cost += valueOverhead * (strings.Count(parts[0], ",") + 1)
+		} else {
+			cost += valueOverhead * len(parts)
+		}
+	}
+	for _, s := range parts {
+		cost += len(s)
+	}
+	if !t.charge(cost, at) {
+		return nil
+	}
+	p.size = cost
 	var v *value
 	if isListType(p.typ) {
 		if split {

@@ -20,17 +20,20 @@ const (
 	// maxNodeDepth bounds the nesting of values (mappings and sequences).
 	maxNodeDepth = 1000
 	// maxSteps bounds the nodes evaluated for one template (YAML aliases
-	// can make a small document a very large tree).
+	// can make a small document a very large tree), besides the
+	// resourceSteps of each resource (see budget.go).
 	maxSteps = 4000000
 	// MaxValueBytes bounds the values that evaluating one template builds,
-	// in bytes: each value counts the bytes of its text (and of its keys)
-	// plus valueOverhead, whether written in the template, copied by a
-	// function (a Ref to a parameter, Fn::Select, Fn::FindInMap) or built
-	// by one (Fn::Join, Fn::Sub, ...), and each Fn::ForEach iteration
-	// counts valueOverhead. Past it the rest of the template is unknown,
-	// with one error diagnostic: a small template repeating Fn::Join over
-	// a large string, or YAML aliases of a long text, cannot exhaust
-	// memory or the output.
+	// in bytes, besides the ResourceValueBytes of each resource (see
+	// budget.go): each value counts the bytes of its text (and of its
+	// keys) plus valueOverhead, whether written in the template, copied by
+	// a function (a Ref to a parameter, Fn::Select, Fn::FindInMap) or built
+	// by one (Fn::Join, Fn::Sub, ...); a parameter's value counts when it
+	// is bound, each Fn::ForEach iteration counts valueOverhead. A value
+	// past the budget is unknown, with one error diagnostic: a small
+	// template repeating Fn::Join over a large string, or YAML aliases of a
+	// long text, cannot exhaust memory or the output, nor hide the
+	// resources after it.
 	MaxValueBytes = 64 << 20
 	// valueOverhead is what one value counts besides its text: about what
 	// a value costs in memory once it is part of a resource (its Values,
@@ -87,10 +90,7 @@ type tmpl struct {
 	// env holds the Fn::ForEach loop variables in scope, innermost last.
 	env []binding
 
-	steps      int
-	stepsOver  bool
-	valueBytes int // charged to MaxValueBytes
-	valuesOver bool
+	budget     budget
 	depth      int
 	fnDepth    int
 	depthNoted bool
@@ -169,7 +169,7 @@ func LoadTemplate(file string, root *Node, src []byte, opts Options) (g *graph.G
 	if src != nil {
 		g.Sources[file] = src
 	}
-	t := &tmpl{file: file, root: root, opts: opts, g: g}
+	t := &tmpl{file: file, root: root, opts: opts, g: g, budget: budget{diag: -1}}
 	defer func() {
 		if r := recover(); r != nil {
 			t.diags = append(t.diags, graph.Diagnostic{
@@ -179,6 +179,7 @@ func LoadTemplate(file string, root *Node, src []byte, opts Options) (g *graph.G
 				Range:    graph.Range{File: file},
 			})
 		}
+		t.finishBudget()
 		g.Diagnostics = append(g.Diagnostics, t.diags...)
 		sort.Strings(g.Files[1:])
 		g.Link()
@@ -240,6 +241,7 @@ func (t *tmpl) load() {
 		t.conditions = nil
 	}
 	t.conds, t.condBusy, t.condTaint = map[string]tri{}, map[string]bool{}, map[string]bool{}
+	t.beginUnit() // what the template evaluates outside resources
 	t.bindParameters()
 	t.maskSecrets()
 
@@ -271,30 +273,37 @@ func (t *tmpl) load() {
 }
 
 // expandResources lists the resource declarations, expanding Fn::ForEach
-// and reporting duplicate logical IDs.
+// and reporting duplicate logical IDs (once per key as written).
 func (t *tmpl) expandResources(sec *Node) []resourceDecl {
 	var out []resourceDecl
 	seen := map[string]bool{}
-	var add func(key, body *Node, id string, env []binding, expansion string)
-	add = func(key, body *Node, id string, env []binding, expansion string) {
+	dupReported := map[*Node]bool{}
+	// add reports whether it added a declaration.
+	var add func(key, body *Node, id string, env []binding, expansion string) bool
+	add = func(key, body *Node, id string, env []binding, expansion string) bool {
 		if len(out) > MaxResources {
-			return
+			return false
 		}
 		if strings.HasPrefix(id, forEachPrefix) {
-			t.forEach(key, body, env, func(k, b *Node, id string, env []binding, exp string) {
+			before := len(out)
+			t.forEach(key, body, env, func(k, b *Node, id string, env []binding, exp string) bool {
 				if expansion == "unknown" {
 					exp = expansion
 				}
-				add(k, b, id, env, exp)
+				return add(k, b, id, env, exp)
 			})
-			return
+			return len(out) > before
 		}
 		if seen[id] {
-			t.errorf(key.Range, "duplicate resource", fmt.Sprintf("logical ID %s is declared more than once; the first declaration is used", id))
-			return
+			if !dupReported[key] {
+				dupReported[key] = true
+				t.errorf(key.Range, "duplicate resource", fmt.Sprintf("logical ID %s is declared more than once; the first declaration is used", id))
+			}
+			return false
 		}
 		seen[id] = true
 		out = append(out, resourceDecl{id: id, key: key, body: body, env: env, expansion: expansion})
+		return true
 	}
 	for i, k := range sec.Keys {
 		add(k, sec.Values[i], k.Value, nil, "")
@@ -320,6 +329,7 @@ func (t *tmpl) resource(d resourceDecl, globals map[string]*Node) *graph.Resourc
 			"(a preprocessor directive such as Rain::Module? scan the processed template)", d.id))
 		return nil
 	}
+	t.beginUnit()
 	t.env = d.env
 	defer func() { t.env = nil }()
 	meta := map[string]any{}

@@ -157,8 +157,18 @@ func withBinding(env []binding, b binding) []binding {
 }
 
 // forEach expands an Fn::ForEach of the Resources section, calling emit for
-// each output entry of each iteration (which may itself be a loop).
-func (t *tmpl) forEach(key, arg *Node, env []binding, emit func(key, body *Node, id string, env []binding, expansion string)) {
+// each output entry of each iteration (which may itself be a loop); emit
+// reports whether it added a resource.
+//
+// An iteration that adds a resource costs nothing here: resources are
+// bounded by MaxResources, and each is evaluated from its own allowance.
+// One that adds none (an empty output, duplicate logical IDs, loops over
+// empty collections) counts valueOverhead against the budget, and the
+// expansion stops when the budget refuses it. So a template that spends
+// the shared budget before an Fn::ForEach does not stop it: its
+// iterations are still expanded (over an unknown item when the budget
+// refuses its collection).
+func (t *tmpl) forEach(key, arg *Node, env []binding, emit func(key, body *Node, id string, env []binding, expansion string) bool) {
 	saved := t.env
 	t.env = env
 	l, ok := t.parseLoop(key, arg)
@@ -171,10 +181,8 @@ func (t *tmpl) forEach(key, arg *Node, env []binding, emit func(key, body *Node,
 		exp = "unknown"
 	}
 	for _, b := range l.iterations(arg.Items[1].Range) {
-		if !t.charge(valueOverhead, arg.Range) {
-			return
-		}
 		inner := withBinding(env, b)
+		added := false
 		for i, k := range l.out.Keys {
 			id := k.Value
 			if !strings.HasPrefix(id, forEachPrefix) {
@@ -183,7 +191,12 @@ func (t *tmpl) forEach(key, arg *Node, env []binding, emit func(key, body *Node,
 					t.hiddenKey(key, k, "logical ID", id)
 				}
 			}
-			emit(k, l.out.Values[i], id, inner, exp)
+			if emit(k, l.out.Values[i], id, inner, exp) {
+				added = true
+			}
+		}
+		if !added && !t.charge(valueOverhead, arg.Range) {
+			return
 		}
 	}
 }
