@@ -29,7 +29,8 @@ const (
 	// keys) plus valueOverhead, whether written in the template, copied by
 	// a function (a Ref to a parameter, Fn::Select, Fn::FindInMap) or built
 	// by one (Fn::Join, Fn::Sub, ...); a parameter's value counts when it
-	// is bound, each Fn::ForEach iteration counts valueOverhead. A value
+	// is bound; an Fn::ForEach iteration of properties, or one of resources
+	// that adds no resource, counts valueOverhead. A value
 	// past the budget is unknown, with one error diagnostic: a small
 	// template repeating Fn::Join over a large string, or YAML aliases of a
 	// long text, cannot exhaust memory or the output, nor hide the
