@@ -251,7 +251,7 @@ func hostileCases() []hostileCase {
 			name:     "nested-module-count",
 			code:     exitError,
 			findings: []string{"PCS-AWS-001 main.tf:9"},
-			diags:    []string{"budget exceeded @ "},
+			diags:    []string{"too many instances @ a/main.tf"},
 		},
 		{
 			name:     "nested-for",
@@ -274,7 +274,7 @@ func hostileCases() []hostileCase {
 		{
 			name:     "join-repeated",
 			code:     exitError,
-			findings: []string{"PCS-AWS-001 template.yaml:412"},
+			findings: []string{"PCS-AWS-001 template.yaml:415"},
 			diags:    []string{"template too complex @ template.yaml"},
 		},
 		{
