@@ -286,7 +286,10 @@ func TestBoundOtherDepths(t *testing.T) {
 		{"tokens", "locals {\n  x = [" + strings.Repeat("1,", 600000) + "]\n}\n",
 			[]string{"m/main.tf:2:1000002: error: file too large to parse: more than 1000000 tokens; it is not parsed"}},
 		{"reference chain", chain.String(),
-			[]string{"m/main.tf:90:3: error: references nested too deep: evaluating this needs a chain of more than 512 values (locals, variables, outputs, resources) each waiting for the next; it is unknown"}},
+			[]string{
+				"m/main.tf:90:3: error: references nested too deep: evaluating this needs a chain of more than 512 values (locals, variables, outputs, resources) each waiting for the next; it is unknown",
+				"m/main.tf:605:7: error: references nested too deep: the references of this value go through more than 512 locals, variables and outputs; edges past them are not recorded",
+			}},
 		{"value depth", wrap.String(),
 			[]string{"m/main.tf:259:10: error: value nested too deep: this value is nested more than 1024 levels deep; it is unknown"}},
 	} {
@@ -397,8 +400,8 @@ func securityGroups(n int) fstest.MapFS {
 }
 
 func TestHundredThousandResources(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads 100,000 resources")
+	if testing.Short() || raceEnabled {
+		t.Skip("loads 100,000 resources (not in -short mode or under the race detector)")
 	}
 	g := loadBounded(t, securityGroups(MaxInstances), "m", Options{})
 	checkDiagnostics(t, g, nil)

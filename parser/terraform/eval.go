@@ -718,7 +718,9 @@ func (e *evaluator) admitted(insts []instance, r hcl.Range, rep instance) []inst
 // recorder collects the ranges and references of one instance while its
 // body is evaluated. A nil recorder evaluates values only.
 type recorder struct {
-	res *graph.Resource
+	res   *graph.Resource
+	depth int  // locals, variables and outputs followed to record an edge
+	deep  bool // the depth limit was reported
 }
 
 func (r *recorder) setRange(path string, rg graph.Range) {
@@ -1046,6 +1048,23 @@ func (e *evaluator) recordRefs(expr hcl.Expression, sc *scope, path string, rec 
 // recordExpr records the edges of expr, evaluated in scope sc. at, when set,
 // is the range in the referring attribute that every edge is reported at.
 func (e *evaluator) recordExpr(expr hcl.Expression, sc *scope, at *hcl.Range, path string, rec *recorder, seen map[string]bool) {
+	if at != nil {
+		// Following a local, variable or output: as deep as evaluation
+		// goes, each step paid for.
+		if rec.depth >= MaxReferenceDepth {
+			if !rec.deep {
+				rec.deep = true
+				e.diag(graph.SeverityError, "references nested too deep",
+					fmt.Sprintf("the references of this value go through more than %d locals, variables and outputs; edges past them are not recorded", MaxReferenceDepth), *at)
+			}
+			return
+		}
+		if !e.st.budget.spend(LoopOverhead, *at) {
+			return
+		}
+		rec.depth++
+		defer func() { rec.depth-- }()
+	}
 	keys := e.indexKeys(expr, sc)
 	for _, t := range expr.Variables() {
 		r := t.SourceRange()
