@@ -46,12 +46,12 @@ func (t *tmpl) condition(name string, rng graph.Range) tri {
 	}
 	def := t.conditions.Get(name)
 	if def == nil {
-		t.errorf(rng, "undeclared condition", fmt.Sprintf("condition %s is not declared in the Conditions section", name))
+		t.warnf(rng, "undeclared condition", fmt.Sprintf("condition %s is not declared in the Conditions section", name))
 		t.conds[name] = tUnknown
 		return tUnknown
 	}
 	if t.condBusy[name] {
-		t.errorf(rng, "condition cycle", fmt.Sprintf("condition %s depends on itself", name))
+		t.warnf(rng, "condition cycle", fmt.Sprintf("condition %s depends on itself", name))
 		return tUnknown
 	}
 	t.condBusy[name] = true
@@ -97,7 +97,7 @@ func (t *tmpl) condExpr(n *Node) tri {
 		fn, arg, ok = "Condition", n.Values[0], true
 	}
 	if !ok {
-		t.errorf(n.Range, "invalid condition", "a condition is Fn::Equals, Fn::And, Fn::Or, Fn::Not or {Condition: name}")
+		t.warnf(n.Range, "invalid condition", "a condition is Fn::Equals, Fn::And, Fn::Or, Fn::Not or {Condition: name}")
 		return tUnknown
 	}
 	if !t.enterFn(n) {
@@ -107,7 +107,7 @@ func (t *tmpl) condExpr(n *Node) tri {
 	switch fn {
 	case "Condition":
 		if arg == nil || arg.Kind != String {
-			t.errorf(n.Range, "invalid Condition", "Condition takes the name of a condition")
+			t.warnf(n.Range, "invalid Condition", "Condition takes the name of a condition")
 			return tUnknown
 		}
 		return t.condition(arg.Value, arg.Range)
@@ -115,13 +115,13 @@ func (t *tmpl) condExpr(n *Node) tri {
 		return t.equals(n, arg)
 	case "Fn::Not":
 		if arg == nil || arg.Kind != Sequence || len(arg.Items) != 1 {
-			t.errorf(n.Range, "invalid Fn::Not", "Fn::Not takes a list of one condition")
+			t.warnf(n.Range, "invalid Fn::Not", "Fn::Not takes a list of one condition")
 			return tUnknown
 		}
 		return t.condExpr(arg.Items[0]).not()
 	case "Fn::And", "Fn::Or":
 		if arg == nil || arg.Kind != Sequence || len(arg.Items) < 2 || len(arg.Items) > 10 {
-			t.errorf(n.Range, "invalid "+fn, fn+" takes a list of 2 to 10 conditions")
+			t.warnf(n.Range, "invalid "+fn, fn+" takes a list of 2 to 10 conditions")
 			return tUnknown
 		}
 		// Every operand is evaluated, so that each problem is reported.
@@ -131,7 +131,7 @@ func (t *tmpl) condExpr(n *Node) tri {
 		}
 		return kleene(fn == "Fn::And", results)
 	}
-	t.errorf(n.Range, "invalid condition", fn+" is not a condition function; use Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition")
+	t.warnf(n.Range, "invalid condition", fn+" is not a condition function; use Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition")
 	return tUnknown
 }
 
@@ -157,7 +157,7 @@ func kleene(and bool, xs []tri) tri {
 // equals evaluates Fn::Equals: known when both values are wholly known.
 func (t *tmpl) equals(n, arg *Node) tri {
 	if arg == nil || arg.Kind != Sequence || len(arg.Items) != 2 {
-		t.errorf(n.Range, "invalid Fn::Equals", "Fn::Equals takes a list of two values")
+		t.warnf(n.Range, "invalid Fn::Equals", "Fn::Equals takes a list of two values")
 		return tUnknown
 	}
 	a, b := t.eval(arg.Items[0]), t.eval(arg.Items[1])

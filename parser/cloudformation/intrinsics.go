@@ -188,7 +188,7 @@ const sensitivePlaceholder = "(sensitive)"
 // fail reports an invalid call and returns an unknown value that keeps
 // the references of its arguments.
 func (t *tmpl) fail(n *Node, fn, detail string, inputs ...*value) *value {
-	t.errorf(n.Range, "invalid "+fn, detail)
+	t.warnf(n.Range, "invalid "+fn, detail)
 	return result(n, unknownAt(n.Range), inputs...)
 }
 
@@ -339,7 +339,7 @@ func (t *tmpl) resolveName(n *Node, name string, asRef, hidden bool) *value {
 	}
 	if name == "AWS::NoValue" {
 		if !asRef {
-			t.errorf(n.Range, "invalid Fn::Sub", "AWS::NoValue cannot be used in Fn::Sub")
+			t.warnf(n.Range, "invalid Fn::Sub", "AWS::NoValue cannot be used in Fn::Sub")
 			return unknownAt(n.Range)
 		}
 		return &value{kind: vNoValue, rng: n.Range}
@@ -377,7 +377,7 @@ func (t *tmpl) resolveName(n *Node, name string, asRef, hidden bool) *value {
 	if !asRef {
 		what = "${" + name + "}"
 	}
-	t.errorf(n.Range, "undeclared reference",
+	t.warnf(n.Range, "undeclared reference",
 		fmt.Sprintf("%s names %s, which is not a parameter, a resource or a pseudo parameter of this template", what, name))
 	return unknownAt(n.Range)
 }
@@ -414,7 +414,7 @@ func (t *tmpl) fnGetAtt(n, arg *Node) *value {
 		return t.fail(n, "Fn::GetAtt", usage)
 	}
 	if !t.resourceIDs[res] {
-		t.errorf(n.Range, "undeclared reference", fmt.Sprintf("Fn::GetAtt names %s, which is not a resource of this template", shown(res, inputs...)))
+		t.warnf(n.Range, "undeclared reference", fmt.Sprintf("Fn::GetAtt names %s, which is not a resource of this template", shown(res, inputs...)))
 		return result(n, unknownAt(n.Range), inputs...)
 	}
 	u := unknownAt(n.Range)
@@ -520,7 +520,7 @@ func (t *tmpl) fnSub(n, arg *Node) *value {
 			b.WriteString(v.text)
 		default:
 			if !bad {
-				t.errorf(n.Range, "invalid Fn::Sub", fmt.Sprintf("${%s} is not a string", shown(p.text, tv)))
+				t.warnf(n.Range, "invalid Fn::Sub", fmt.Sprintf("${%s} is not a string", shown(p.text, tv)))
 			}
 			bad = true
 		}
@@ -689,7 +689,7 @@ func (t *tmpl) fnFindInMap(n, arg *Node) *value {
 		default:
 			missing += " has no key " + second + " under " + top
 		}
-		t.errorf(n.Range, "mapping key not found", "Fn::FindInMap: "+missing)
+		t.warnf(n.Range, "mapping key not found", "Fn::FindInMap: "+missing)
 		return result(n, unknownAt(n.Range), keys...)
 	}
 	saved := t.env

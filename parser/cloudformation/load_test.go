@@ -467,9 +467,9 @@ func TestInvalidTemplates(t *testing.T) {
 		"Resources:\n  A: {Properties: {}}\n":                         "2:3 error invalid resource",
 		"Resources:\n  A: {Type: AWS::S3::Bucket, Properties: [a]}\n": "2:42 error invalid resource Properties",
 		"Parameters: {P: x}\nResources: {}\n":                         "1:14 error invalid parameter",
-		"Conditions: {C: {Fn::If: [a, b, c]}}\nResources:\n  A: {Type: AWS::S3::Bucket, Condition: C}\n":              "1:17 error invalid condition",
-		"Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  R: {Type: AWS::S3::Bucket, Condition: A}\n": "3:17 error condition cycle",
-		"Resources:\n  A: {Type: AWS::S3::Bucket, Condition: Nope}\n":                                                 "2:41 error undeclared condition",
+		"Conditions: {C: {Fn::If: [a, b, c]}}\nResources:\n  A: {Type: AWS::S3::Bucket, Condition: C}\n":              "1:17 warning invalid condition",
+		"Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  R: {Type: AWS::S3::Bucket, Condition: A}\n": "3:17 warning condition cycle",
+		"Resources:\n  A: {Type: AWS::S3::Bucket, Condition: Nope}\n":                                                 "2:41 warning undeclared condition",
 	}
 	for src, want := range cases {
 		g := loadYAML(t, "bad.yaml", src, Options{})

@@ -97,15 +97,15 @@ func TestNoEchoNeverShown(t *testing.T) {
 		t.Errorf("resources = %s", got)
 	}
 	want := strings.Join([]string{
-		"24:10 error invalid Fn::Select: the index is out of range for the list (values from a NoEcho parameter are not shown)",
-		"25:10 error mapping key not found: Fn::FindInMap: mapping M has no key (sensitive)",
-		"26:10 error mapping key not found: Fn::FindInMap: mapping M has no key (sensitive) under a",
-		"27:10 error mapping key not found: Fn::FindInMap: mapping (sensitive) is not declared",
-		"30:10 error invalid Fn::Cidr: (sensitive) is not a CIDR block",
-		"31:10 error undeclared reference: Fn::GetAtt names (sensitive), which is not a resource of this template",
-		"32:10 error undeclared reference: Ref names (sensitive), which is not a parameter, a resource or a pseudo parameter of this template",
-		"34:10 error undeclared reference: ${(sensitive)} names (sensitive), which is not a parameter, a resource or a pseudo parameter of this template",
-		"40:10 error invalid Fn::Select: the index must be an integer",
+		"24:10 warning invalid Fn::Select: the index is out of range for the list (values from a NoEcho parameter are not shown)",
+		"25:10 warning mapping key not found: Fn::FindInMap: mapping M has no key (sensitive)",
+		"26:10 warning mapping key not found: Fn::FindInMap: mapping M has no key (sensitive) under a",
+		"27:10 warning mapping key not found: Fn::FindInMap: mapping (sensitive) is not declared",
+		"30:10 warning invalid Fn::Cidr: (sensitive) is not a CIDR block",
+		"31:10 warning undeclared reference: Fn::GetAtt names (sensitive), which is not a resource of this template",
+		"32:10 warning undeclared reference: Ref names (sensitive), which is not a parameter, a resource or a pseudo parameter of this template",
+		"34:10 warning undeclared reference: ${(sensitive)} names (sensitive), which is not a parameter, a resource or a pseudo parameter of this template",
+		"40:10 warning invalid Fn::Select: the index must be an integer",
 		"44:11 error property name from a NoEcho parameter: Fn::ForEach::Props builds the property name Prop${V} from a value of a NoEcho parameter, " +
 			"which is never shown; it is evaluated as Prop(sensitive-1) (use a collection that is not secret)",
 		"48:7 error logical ID from a NoEcho parameter: Fn::ForEach::Queues builds the logical ID Queue${Name} from a value of a NoEcho parameter, " +

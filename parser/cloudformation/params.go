@@ -170,10 +170,10 @@ func (t *tmpl) bindParameters() {
 			if ok && isListType(p.typ) {
 				p.val = t.paramValue(p, parts, def.Range, def.Range, origins, false)
 			} else {
-				t.errorf(def.Range, "invalid parameter Default", fmt.Sprintf("the Default of parameter %s must be a string", name))
+				t.warnf(def.Range, "invalid parameter Default", fmt.Sprintf("the Default of parameter %s must be a string", name))
 			}
 		default:
-			t.errorf(def.Range, "invalid parameter Default", fmt.Sprintf("the Default of parameter %s must be a string", name))
+			t.warnf(def.Range, "invalid parameter Default", fmt.Sprintf("the Default of parameter %s must be a string", name))
 		}
 	}
 }
