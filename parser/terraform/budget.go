@@ -125,7 +125,7 @@ var errBudget = errors.New("evaluation budget exceeded")
 // one goroutine (a root is evaluated sequentially).
 type budget struct {
 	limits Limits
-	diags  *[]graph.Diagnostic
+	add    func(graph.Diagnostic)
 	pos    *positions
 
 	used      int64
@@ -138,8 +138,55 @@ type budget struct {
 	instReported map[hcl.Range]bool
 }
 
-func newBudget(l Limits, diags *[]graph.Diagnostic, pos *positions) *budget {
-	return &budget{limits: l.withDefaults(), diags: diags, pos: pos, instReported: map[hcl.Range]bool{}}
+func newBudget(l Limits, add func(graph.Diagnostic), pos *positions) *budget {
+	return &budget{limits: l.withDefaults(), add: add, pos: pos, instReported: map[hcl.Range]bool{}}
+}
+
+// addDiag records a diagnostic of the module tree: an exact duplicate is
+// dropped, and past MaxDiagnosticsPerFile for its file it is only counted
+// (flushDiags reports the count), so that a configuration that makes a
+// diagnostic per instance or per iteration does not fill memory with them.
+func (st *loadState) addDiag(d graph.Diagnostic) {
+	if st.diagSeen == nil {
+		st.diagSeen, st.diagCount, st.diagFirst = map[string]bool{}, map[string]int{}, map[string]graph.Pos{}
+	}
+	if st.diagCount[d.Range.File] >= MaxDiagnosticsPerFile {
+		if st.diagCount[d.Range.File] == MaxDiagnosticsPerFile {
+			st.diagFirst[d.Range.File] = d.Range.Start
+		}
+		st.diagCount[d.Range.File]++
+		return
+	}
+	k := fmt.Sprintf("%s|%d|%s|%s", d.Range.File, d.Range.Start.Byte, d.Summary, d.Detail)
+	if st.diagSeen[k] {
+		return
+	}
+	st.diagSeen[k] = true
+	st.diagCount[d.Range.File]++
+	st.diags = append(st.diags, d)
+}
+
+// flushDiags adds, for each file that had more than MaxDiagnosticsPerFile
+// diagnostics, the one that counts those not shown.
+func (st *loadState) flushDiags() {
+	files := make([]string, 0, len(st.diagCount))
+	for f, n := range st.diagCount {
+		if n > MaxDiagnosticsPerFile {
+			files = append(files, f)
+		}
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		st.diags = append(st.diags, tooMany(f, st.diagFirst[f], st.diagCount[f]-MaxDiagnosticsPerFile))
+	}
+}
+
+const tooManySummary = "too many diagnostics"
+
+func tooMany(file string, at graph.Pos, n int) graph.Diagnostic {
+	return graph.Diagnostic{Severity: graph.SeverityError, Summary: tooManySummary,
+		Detail: fmt.Sprintf("%d more diagnostics for this file are not shown (at most %d per file)", n, MaxDiagnosticsPerFile),
+		Range:  graph.Range{File: file, Start: at, End: at}}
 }
 
 func (b *budget) report(at hcl.Range, summary, detail string) {
@@ -148,7 +195,7 @@ func (b *budget) report(at hcl.Range, summary, detail string) {
 		// read by templatefile): the expression being evaluated.
 		at = b.at
 	}
-	*b.diags = append(*b.diags, graph.Diagnostic{Severity: graph.SeverityError, Summary: summary, Detail: detail, Range: b.pos.rng(at)})
+	b.add(graph.Diagnostic{Severity: graph.SeverityError, Summary: summary, Detail: detail, Range: b.pos.rng(at)})
 }
 
 // enter starts an expression at r: in the reserve it may spend up to
@@ -697,28 +744,39 @@ func formatWidths(f string) int64 {
 }
 
 // capDiagnostics keeps at most MaxDiagnosticsPerFile diagnostics per file
-// (in order) and adds one error per file that had more, with the count.
+// (in order) and one error per file that had more, with the count (the
+// counts of earlier caps, in a file's parse and in each reading, added).
 func capDiagnostics(ds []graph.Diagnostic) []graph.Diagnostic {
 	count := map[string]int{}
+	extra := map[string]int{}
+	at := map[string]graph.Pos{}
 	out := ds[:0:0]
-	var first []string
-	firstAt := map[string]graph.Range{}
+	var files []string
 	for _, d := range ds {
 		f := d.Range.File
-		count[f]++
-		if count[f] <= MaxDiagnosticsPerFile {
+		if d.Summary == tooManySummary {
+			var n int
+			if _, err := fmt.Sscanf(d.Detail, "%d more", &n); err == nil {
+				if _, seen := at[f]; !seen {
+					files = append(files, f)
+					at[f] = d.Range.Start
+				}
+				extra[f] += n
+				continue
+			}
+		}
+		if count[f]++; count[f] <= MaxDiagnosticsPerFile {
 			out = append(out, d)
 			continue
 		}
-		if count[f] == MaxDiagnosticsPerFile+1 {
-			first = append(first, f)
-			firstAt[f] = d.Range
+		extra[f]++
+		if _, seen := at[f]; !seen {
+			files = append(files, f)
+			at[f] = d.Range.Start
 		}
 	}
-	for _, f := range first {
-		out = append(out, graph.Diagnostic{Severity: graph.SeverityError, Summary: "too many diagnostics",
-			Detail: fmt.Sprintf("%d more diagnostics for this file are not shown (at most %d per file)", count[f]-MaxDiagnosticsPerFile, MaxDiagnosticsPerFile),
-			Range:  graph.Range{File: f, Start: firstAt[f].Start, End: firstAt[f].Start}})
+	for _, f := range files {
+		out = append(out, tooMany(f, at[f], extra[f]))
 	}
 	return out
 }
@@ -735,9 +793,8 @@ func capHCLDiagnostics(name string, ds hcl.Diagnostics) hcl.Diagnostics {
 		at = hcl.Range{Filename: s.Filename, Start: s.Start, End: s.Start}
 	}
 	out := append(hcl.Diagnostics{}, ds[:MaxDiagnosticsPerFile]...)
-	return append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "too many diagnostics",
-		Detail:  fmt.Sprintf("%d more diagnostics for this file are not shown (at most %d per file)", extra, MaxDiagnosticsPerFile),
-		Subject: &at})
+	d := tooMany(name, graph.Pos{}, extra)
+	return append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: d.Summary, Detail: d.Detail, Subject: &at})
 }
 
 // refusedByBudget reports whether d is hcl's diagnostic for a function call

@@ -93,7 +93,7 @@ func newEvaluator(st *loadState, cfg *moduleConfig, modulePath string) *evaluato
 }
 
 func (e *evaluator) diag(sev graph.Severity, summary, detail string, r hcl.Range) {
-	e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Range: e.st.pos.rng(r)})
+	e.st.addDiag(graph.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Range: e.st.pos.rng(r)})
 }
 
 // push enters the evaluation of key (made unique across module instances);
@@ -152,7 +152,9 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 			kept = append(kept, d)
 		}
 	}
-	e.st.diags = append(e.st.diags, e.evalDiagnostics(kept, expr, ctx, sc)...)
+	for _, d := range e.evalDiagnostics(kept, expr, ctx, sc) {
+		e.st.addDiag(d)
+	}
 	if diags.HasErrors() {
 		return cty.DynamicVal
 	}
@@ -805,7 +807,7 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 	typ := blk.Labels[0]
 	content, diags := blk.Body.Content(dynamicSchema)
 	for _, d := range diags {
-		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
+		e.st.addDiag(e.st.pos.diagnostic(d))
 	}
 	if content == nil || len(content.Blocks) != 1 {
 		if !diags.HasErrors() {
@@ -874,7 +876,7 @@ func appendMeta(v any, s string) any {
 func (e *evaluator) jsonBody(b hcl.Body, sc *scope, prefix string, top bool, rec *recorder) cty.Value {
 	attrs, diags := b.JustAttributes()
 	for _, d := range diags {
-		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
+		e.st.addDiag(e.st.pos.diagnostic(d))
 	}
 	obj := map[string]cty.Value{}
 	var dynamic hcl.Expression

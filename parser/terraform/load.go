@@ -113,7 +113,7 @@ func evaluateTree(fsys fs.FS, dir string, opts Options, cache *Cache, rd reading
 		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir, reading: rd,
 		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{},
 	}
-	st.budget = newBudget(opts.Limits, &st.diags, cache.pos)
+	st.budget = newBudget(opts.Limits, st.addDiag, cache.pos)
 	cfg := st.module(dir)
 	e := newEvaluator(st, cfg, "")
 	e.bindVariables(e.inputValues(opts))

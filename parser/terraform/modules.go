@@ -95,6 +95,9 @@ type loadState struct {
 	files      []string // variables files read
 	funcs      map[string]function.Function
 	budget     *budget
+	diagSeen   map[string]bool
+	diagCount  map[string]int       // diagnostics by file, kept or not
+	diagFirst  map[string]graph.Pos // where the first one not kept is
 
 	manifest       map[string]string // modules.json: call key → directory
 	manifestLoaded bool
@@ -148,7 +151,7 @@ func (st *loadState) modulesManifest() map[string]string {
 		}
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
-		st.diags = append(st.diags, graph.Diagnostic{Severity: graph.SeverityWarning,
+		st.addDiag(graph.Diagnostic{Severity: graph.SeverityWarning,
 			Summary: "cannot read the installed modules manifest", Detail: err.Error(), Range: graph.Range{File: name}})
 		return nil
 	}
@@ -323,7 +326,7 @@ func (e *evaluator) variable(name string, at hcl.Range) cty.Value {
 			desc: fmt.Sprintf("value passed as argument %q of %s", name, e.modulePath), depth: e.parent.depth,
 			external: e.parent.remote()}
 	} else if vc.def == nil {
-		e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityWarning, Summary: "missing required argument",
+		e.st.addDiag(graph.Diagnostic{Severity: graph.SeverityWarning, Summary: "missing required argument",
 			Detail: fmt.Sprintf("%s does not set the required variable %q; its value is unknown", e.modulePath, name),
 			Range:  e.callers[len(e.callers)-1].Range})
 	}
@@ -417,6 +420,9 @@ func (e *evaluator) moduleValue(name string, outs map[string]bool, at hcl.Range)
 // collect materialises the resources of this module instance and of every
 // module instance it calls, depth first in call-name order.
 func (e *evaluator) collect() []*graph.Resource {
+	if e.parent == nil {
+		defer e.st.flushDiags()
+	}
 	out := e.resources()
 	names := make([]string, 0, len(e.cfg.calls))
 	for n := range e.cfg.calls {
