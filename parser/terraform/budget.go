@@ -59,6 +59,20 @@ const (
 	MaxInstances = 100_000
 )
 
+// Limits of functions whose work is not bounded by their arguments' size
+// (the rest is charged to Limits.ValueBytes):
+const (
+	// MaxGlobAlternatives bounds the patterns a fileset pattern's braces
+	// expand to, and MaxGlobSize their total length.
+	MaxGlobAlternatives = 1024
+	MaxGlobSize         = 64 << 10
+	// MaxYAMLNodes bounds the nodes yamldecode's input expands to through
+	// its aliases.
+	MaxYAMLNodes = 1_000_000
+	// MaxParseIntDigits bounds the digits parseint parses.
+	MaxParseIntDigits = 4096
+)
+
 // Limits are the evaluation budgets of one root module tree (the root
 // module and every module instance it calls). A zero field takes its
 // default from DefaultLimits.
@@ -69,18 +83,20 @@ type Limits struct {
 	// element, attribute and key) plus the bytes of its strings; each for
 	// iteration counts LoopOverhead bytes plus NodeOverhead per node of the
 	// loop's body, each block a dynamic block generates BlockOverhead
-	// bytes, each reference edge or file visited by fileset LoopOverhead
-	// bytes: the units are set so that spending the whole budget takes a
-	// few seconds at most, whatever spends it. Default 256 MiB. When it is spent the
-	// value being built is unknown, an error diagnostic says where, and
-	// evaluation goes on with a reserve of a quarter of the budget, of
-	// which each expression may spend at most 64 KiB, so the resources
-	// after it are still evaluated from their own small expressions.
+	// bytes, each reference edge and each entry fileset visits
+	// LoopOverhead bytes. The units are set so that spending the whole
+	// budget takes seconds, whatever spends it. Default 256 MiB.
+	//
+	// When it is spent, the value being built is unknown and an error
+	// diagnostic says where; evaluation goes on with a reserve of a
+	// quarter of the budget, of which each expression may spend at most
+	// 64 KiB, so that the resources after it are still evaluated from
+	// their own small expressions.
 	ValueBytes int64
 	// Instances bounds the resource and module instances of the whole
-	// module tree, after count and for_each. Default 100,000. An expansion
-	// past it is evaluated as one instance with an unknown key, with an
-	// error diagnostic.
+	// module tree, after count and for_each. Default MaxInstances. An
+	// expansion past it is evaluated as one instance with an unknown key,
+	// with an error diagnostic; once no instance is left, not at all.
 	Instances int
 	// FilesetEntries bounds the files and directories one fileset call
 	// visits. Default 100,000.
@@ -686,8 +702,8 @@ func (b *budget) precheck(name string, args []cty.Value) error {
 		}
 	case "parseint":
 		if len(args) > 0 {
-			if s, ok := knownString(args[0]); ok && len(s) > 4096 {
-				return function.NewArgErrorf(0, "a number of more than 4096 digits is not parsed")
+			if s, ok := knownString(args[0]); ok && len(s) > MaxParseIntDigits {
+				return function.NewArgErrorf(0, "a number of more than %d digits is not parsed", MaxParseIntDigits)
 			}
 		}
 	case "jsondecode", "yamldecode", "csvdecode":

@@ -393,13 +393,6 @@ type glob struct {
 	size     int // the expanded pattern's length (the cost of a match per byte)
 }
 
-// maxGlobAlternatives bounds brace expansion; maxGlobSize bounds the
-// expanded pattern.
-const (
-	maxGlobAlternatives = 1024
-	maxGlobSize         = 64 << 10
-)
-
 func compileGlob(pattern string) (*glob, error) {
 	alts, err := expandBraces(pattern)
 	if err != nil {
@@ -408,8 +401,8 @@ func compileGlob(pattern string) (*glob, error) {
 	g := &glob{}
 	var res []string
 	for _, alt := range alts {
-		if g.size += len(alt); g.size > maxGlobSize {
-			return nil, fmt.Errorf("its alternatives are more than %d bytes long", maxGlobSize)
+		if g.size += len(alt); g.size > MaxGlobSize {
+			return nil, fmt.Errorf("its alternatives are more than %d bytes long", MaxGlobSize)
 		}
 		var b strings.Builder
 		comps := strings.Split(alt, "/")
@@ -549,8 +542,8 @@ func expandBraces(p string) ([]string, error) {
 			return nil, err
 		}
 		out = append(out, rest...)
-		if len(out) > maxGlobAlternatives {
-			return nil, fmt.Errorf("more than %d alternatives", maxGlobAlternatives)
+		if len(out) > MaxGlobAlternatives {
+			return nil, fmt.Errorf("more than %d alternatives", MaxGlobAlternatives)
 		}
 	}
 	return out, nil

@@ -823,10 +823,6 @@ func checkYAML(s string) error {
 	return nil
 }
 
-// maxYAMLNodes bounds the nodes a YAML document expands to through its
-// aliases.
-const maxYAMLNodes = 1_000_000
-
 func checkYAMLAliases(s string) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(s), &doc); err != nil {
@@ -836,27 +832,27 @@ func checkYAMLAliases(s string) error {
 	var size func(n *yaml.Node, depth int) int64
 	size = func(n *yaml.Node, depth int) int64 {
 		if n == nil || depth > MaxNesting {
-			return maxYAMLNodes + 1
+			return MaxYAMLNodes + 1
 		}
 		if v, ok := memo[n]; ok {
 			return v
 		}
-		memo[n] = maxYAMLNodes + 1 // an alias cycle expands forever
+		memo[n] = MaxYAMLNodes + 1 // an alias cycle expands forever
 		total := int64(1)
 		if n.Kind == yaml.AliasNode {
 			total = size(n.Alias, depth+1)
 		}
 		for _, c := range n.Content {
 			total += size(c, depth+1)
-			if total > maxYAMLNodes {
+			if total > MaxYAMLNodes {
 				break
 			}
 		}
 		memo[n] = total
 		return total
 	}
-	if size(&doc, 0) > maxYAMLNodes {
-		return fmt.Errorf("the YAML's aliases expand to more than %d nodes", maxYAMLNodes)
+	if size(&doc, 0) > MaxYAMLNodes {
+		return fmt.Errorf("the YAML's aliases expand to more than %d nodes", MaxYAMLNodes)
 	}
 	return nil
 }
