@@ -102,7 +102,7 @@ func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Fin
 			}
 		}
 	}
-	if d := cancelledDiag(e.rules, g, ctx, runs); d != nil {
+	if d := cancelledDiag(ctx, e.rules, g, runs); d != nil {
 		diags = append(diags, *d)
 	}
 	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
@@ -287,7 +287,7 @@ func (e *Engine) failureDiag(rule finding.Rule, g *graph.Graph, f *failure, with
 
 // cancelledDiag reports the rules that were not evaluated because the
 // caller's context ended.
-func cancelledDiag(rules []finding.Rule, g *graph.Graph, ctx context.Context, runs []run) *graph.Diagnostic {
+func cancelledDiag(ctx context.Context, rules []finding.Rule, g *graph.Graph, runs []run) *graph.Diagnostic {
 	var ids []string
 	for i, r := range runs {
 		if r.fail != nil && r.fail.kind == failCancelled {

@@ -221,6 +221,15 @@ func (c *canaries) replace(s string) string {
 // each with a cache of their own, so that their runtime errors are
 // reproduced rather than served from the cache of another rule.
 func (e *Engine) maskedPass(ctx context.Context, g *graph.Graph, c *canaries, which, alone func(int) bool) ([]run, []outcome) {
+	runs := make([]run, len(e.rules))
+	outs := make([]outcome, len(e.rules))
+	needed := false
+	for i := range e.rules {
+		needed = needed || which(i)
+	}
+	if !needed {
+		return runs, outs
+	}
 	doc := input(g, func(r *graph.Resource) map[string]any {
 		if !holdsSensitive(r.Values, r.Sensitive) {
 			return r.Values
@@ -228,8 +237,6 @@ func (e *Engine) maskedPass(ctx context.Context, g *graph.Graph, c *canaries, wh
 		m, _ := c.mask(r.Values, r.Sensitive).(map[string]any)
 		return m
 	})
-	runs := make([]run, len(e.rules))
-	outs := make([]outcome, len(e.rules))
 	in, err := ast.InterfaceToValue(doc)
 	if err != nil {
 		// Pass A built the same document; without B every message that
