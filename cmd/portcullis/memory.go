@@ -13,7 +13,8 @@ import (
 const defaultMaxMemory = 2 << 30
 
 // memoryGuard keeps the process under limit bytes: the garbage collector
-// is told the limit (so it works harder before the heap grows past it),
+// is given a soft limit below it (so it works harder before the heap
+// grows towards it),
 // and a watchdog ends the process with exit code 2 and a message naming
 // the limit when the memory the Go runtime holds stays above it, so that
 // an input that escapes every budget ends in an error rather than in the
@@ -24,7 +25,10 @@ func memoryGuard(limit int64, stderr io.Writer) (stop func()) {
 	if limit <= 0 {
 		return func() {}
 	}
-	prev := debug.SetMemoryLimit(limit)
+	// The collector aims at three quarters of the ceiling: by default it
+	// lets the heap grow to twice what is live, which would cross the
+	// ceiling on large roots that fit well under it.
+	prev := debug.SetMemoryLimit(limit / 4 * 3)
 	ceiling := uint64(limit) // limit > 0, checked above
 	done := make(chan struct{})
 	go func() {
