@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -409,9 +410,21 @@ func TestHostile(t *testing.T) {
 				stdout, stderr string
 			}
 			done := make(chan result, 1)
+			bin := os.Getenv("PORTCULLIS_HOSTILE_BIN")
 			go func() {
 				var o, e bytes.Buffer
-				code := run(args, &o, &e)
+				if bin == "" {
+					code := run(args, &o, &e)
+					done <- result{code, o.String(), e.String()}
+					return
+				}
+				cmd := exec.CommandContext(ctx, bin, args...)
+				cmd.Stdout, cmd.Stderr = &o, &e
+				err := cmd.Run()
+				code := cmd.ProcessState.ExitCode()
+				if err != nil && code < 0 {
+					code = -1 // killed at the deadline
+				}
 				done <- result{code, o.String(), e.String()}
 			}()
 			var res result
@@ -420,11 +433,16 @@ func TestHostile(t *testing.T) {
 			case <-ctx.Done():
 				t.Fatalf("the scan did not end within %s", deadline)
 			}
+			var r reporter = t
+			if bin != "" {
+				r = logReporter{t: t, name: c.name}
+				t.Logf("OUTCOME %s: exit %d", c.name, res.code)
+			}
 			if res.code != c.code {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", res.code, c.code, res.stderr)
+				r.Errorf("exit code %d, want %d; stderr:\n%s", res.code, c.code, res.stderr)
 			}
 			if !strings.Contains(res.stderr, c.stderr) {
-				t.Errorf("stderr does not contain %q:\n%s", c.stderr, res.stderr)
+				r.Errorf("stderr does not contain %q:\n%s", c.stderr, res.stderr)
 			}
 			outputs := map[string]string{"stdout": res.stdout, "stderr": res.stderr}
 			for _, name := range []string{"report.txt", "report.json", "report.sarif"} {
@@ -437,7 +455,7 @@ func TestHostile(t *testing.T) {
 				for _, s := range c.secrets {
 					for _, form := range secretForms(s) {
 						if strings.Contains(strings.ToLower(text), strings.ToLower(form)) {
-							t.Errorf("%s contains the secret %q (as %q)", where, s, form)
+							r.Errorf("%s contains the secret %q (as %q)", where, s, form)
 						}
 					}
 				}
@@ -462,20 +480,20 @@ func TestHostile(t *testing.T) {
 				} `json:"diagnostics"`
 			}
 			if err := json.Unmarshal([]byte(outputs["report.json"]), &rep); err != nil {
-				t.Fatalf("JSON output: %v", err)
+				r.Fatalf("JSON output: %v", err)
 			}
 			got := map[string]bool{}
 			for _, f := range rep.Findings {
 				for _, s := range c.messageSecrets {
 					if strings.Contains(strings.ToLower(f.Message), strings.ToLower(s)) {
-						t.Errorf("finding message %q contains the sensitive value %q", f.Message, s)
+						r.Errorf("finding message %q contains the sensitive value %q", f.Message, s)
 					}
 				}
 				got[fmt.Sprintf("%s %s:%d", f.RuleID, f.Location.File, f.Location.StartLine)] = true
 			}
 			for _, want := range c.findings {
 				if !got[want] {
-					t.Errorf("finding %s not reported; got %v", want, keys(got))
+					r.Errorf("finding %s not reported; got %v", want, keys(got))
 				}
 			}
 			var diags []string
@@ -495,17 +513,17 @@ func TestHostile(t *testing.T) {
 					}
 				}
 				if !found {
-					t.Errorf("no diagnostic %q; got:\n%s", want, strings.Join(diags, "\n"))
+					r.Errorf("no diagnostic %q; got:\n%s", want, strings.Join(diags, "\n"))
 				}
 			}
 			if c.name == "output-link" {
 				victim, err := os.ReadFile(filepath.Join(dir, "victim"))
 				if err != nil || string(victim) != "VICTIM CONTENT\n" {
-					t.Errorf("the link's target was written through: %q %v", victim, err)
+					r.Errorf("the link's target was written through: %q %v", victim, err)
 				}
 				info, err := os.Lstat(filepath.Join(dir, "repo", "portcullis.sarif"))
 				if err != nil || !info.Mode().IsRegular() {
-					t.Errorf("portcullis.sarif is not a regular file: %v %v", info, err)
+					r.Errorf("portcullis.sarif is not a regular file: %v %v", info, err)
 				}
 			}
 		})
@@ -524,4 +542,26 @@ func keys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// reporter is what a case's checks report to: the test, or (for another
+// build, PORTCULLIS_HOSTILE_BIN, e.g. an older release) a log of what went
+// wrong, to compare builds without failing.
+type reporter interface {
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+type logReporter struct {
+	t    *testing.T
+	name string
+}
+
+func (l logReporter) Errorf(format string, args ...any) {
+	l.t.Logf("OUTCOME %s: %s", l.name, fmt.Sprintf(format, args...))
+}
+
+func (l logReporter) Fatalf(format string, args ...any) {
+	l.Errorf(format, args...)
+	l.t.SkipNow()
 }
