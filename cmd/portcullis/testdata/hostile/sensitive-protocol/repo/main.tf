@@ -1,7 +1,7 @@
 variable "proto" {
   type      = string
   sensitive = true
-  default   = "TCP"
+  default   = "Tcp"
 }
 
 variable "cidr" {
