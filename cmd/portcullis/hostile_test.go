@@ -325,19 +325,14 @@ func hostileCases() []hostileCase {
 		{
 			name: "100k-resources",
 			setup: func(t *testing.T, dir string) {
-				// The security group and 99,999 buckets: 100,000 resources,
-				// the instance budget of one module tree, in ten files.
-				writeFile(t, filepath.Join(dir, "repo", "main.tf"), []byte(openSG))
-				for f := range 10 {
-					var b strings.Builder
-					for i := range 10000 {
-						if f*10000+i == 99999 {
-							break
-						}
-						fmt.Fprintf(&b, "resource \"aws_s3_bucket\" \"b%d_%d\" {\n  bucket = \"b%d\"\n}\n", f, i, i)
-					}
-					writeFile(t, filepath.Join(dir, "repo", fmt.Sprintf("buckets%d.tf", f)), []byte(b.String()))
+				// The security group and 99,999 buckets in one file: 100,000
+				// resources, the instance budget of one module tree.
+				var b strings.Builder
+				b.WriteString(openSG)
+				for i := range 99999 {
+					fmt.Fprintf(&b, "resource \"aws_s3_bucket\" \"b%d\" {\n  bucket = \"b%d\"\n}\n", i, i)
 				}
+				writeFile(t, filepath.Join(dir, "repo", "main.tf"), []byte(b.String()))
 			},
 			code:     exitFindings,
 			findings: []string{"PCS-AWS-001 main.tf:9"},

@@ -39,7 +39,7 @@ const (
 	// MaxFileTokens bounds the tokens (names, numbers, operators,
 	// punctuation, newlines, string pieces) of one file: the parsers use a
 	// few hundred bytes per token.
-	MaxFileTokens = 1_000_000
+	MaxFileTokens = 2_000_000
 	// MaxDiagnosticsPerFile bounds the diagnostics reported for one file;
 	// the rest are counted in one more diagnostic. A file with more
 	// invalid characters than this is not parsed at all.

@@ -283,8 +283,8 @@ func TestBoundOtherDepths(t *testing.T) {
 			[]string{"m/main.tf:2:4101: error: expression too deep: operators, indexes and nested expressions here make an expression more than 1024 levels deep; it is not parsed"}},
 		{"unary", "locals {\n  x = " + strings.Repeat("!", 5000) + "true\n}\n",
 			[]string{"m/main.tf:2:1030: error: expression too deep: operators, indexes and nested expressions here make an expression more than 1024 levels deep; it is not parsed"}},
-		{"tokens", "locals {\n  x = [" + strings.Repeat("1,", 600000) + "]\n}\n",
-			[]string{"m/main.tf:2:1000002: error: file too large to parse: more than 1000000 tokens; it is not parsed"}},
+		{"tokens", "locals {\n  x = [" + strings.Repeat("1,", 1100000) + "]\n}\n",
+			[]string{"m/main.tf:2:2000002: error: file too large to parse: more than 2000000 tokens; it is not parsed"}},
 		{"reference chain", chain.String(),
 			[]string{
 				"m/main.tf:90:3: error: references nested too deep: evaluating this needs a chain of more than 512 values (locals, variables, outputs, resources) each waiting for the next; it is unknown",
