@@ -45,6 +45,9 @@ type hostileCase struct {
 	stderr string
 	// secrets must appear nowhere in the output.
 	secrets []string
+	// heavy cases are the largest inputs: they run in the plain test run,
+	// not under the race detector (raceEnabled).
+	heavy bool
 	// messageSecrets must appear in no finding message (values too common
 	// to search the whole output for).
 	messageSecrets []string
@@ -262,6 +265,7 @@ func hostileCases() []hostileCase {
 		},
 		{
 			name:     "count-times-dynamic",
+			heavy:    true,
 			code:     exitError,
 			findings: []string{"PCS-AWS-001 main.tf:9"},
 			diags:    []string{"budget exceeded @ main.tf"},
@@ -306,7 +310,8 @@ func hostileCases() []hostileCase {
 		},
 		{
 			// Text output is linear: 10,000 findings on one line.
-			name: "one-line-template",
+			name:  "one-line-template",
+			heavy: true,
 			setup: func(t *testing.T, dir string) {
 				var b strings.Builder
 				b.WriteString(`{"Resources": {`)
@@ -323,7 +328,8 @@ func hostileCases() []hostileCase {
 			findings: []string{"PCS-AWS-001 one-line.json:1"},
 		},
 		{
-			name: "100k-resources",
+			name:  "100k-resources",
+			heavy: true,
 			setup: func(t *testing.T, dir string) {
 				// The security group and 99,999 buckets in one file: 100,000
 				// resources, the instance budget of one module tree.
@@ -370,6 +376,9 @@ func hostileCases() []hostileCase {
 func TestHostile(t *testing.T) {
 	for _, c := range hostileCases() {
 		t.Run(c.name, func(t *testing.T) {
+			if c.heavy && raceEnabled {
+				t.Skip("a heavy case: run by the plain test run, not under the race detector")
+			}
 			dir := t.TempDir()
 			src := filepath.Join("testdata", "hostile", c.name)
 			if _, err := os.Stat(src); err == nil {
