@@ -1,14 +1,19 @@
 package parser
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/portcullis-iac/portcullis/parser/safefs"
+	"github.com/portcullis-iac/portcullis/parser/terraform"
 )
 
 func TestLoadFindsModulesAndSkipsHiddenDirs(t *testing.T) {
@@ -213,5 +218,53 @@ func TestUnreadableIsAnError(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
+
+// Files over their format's size limit are errors, decided by the bytes
+// read: a .tf or terraform.tfvars over 8 MiB, through the confined file
+// system that the CLI uses.
+func TestOversizedFilesAreErrors(t *testing.T) {
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("# padding\n"), (terraform.MaxFileSize/10)+1)
+	for name, data := range map[string][]byte{
+		"a/main.tf":          []byte(`resource "x_a" "a" {}`),
+		"a/big.tf":           big,
+		"a/terraform.tfvars": big,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys, err := safefs.New(dir, nil, safefs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fsys.Close()
+	graphs, _, err := Load(context.Background(), fsys, []string{"."}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range graphs {
+		for _, r := range g.Resources {
+			got = append(got, r.Address)
+		}
+		for _, d := range g.Diagnostics {
+			got = append(got, string(d.Severity)+" "+d.Range.File+": "+d.Summary+": "+d.Detail)
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"error a/big.tf: cannot read file: read a/big.tf: the file is larger than the size limit of 8388608 bytes",
+		"error a/terraform.tfvars: cannot read variables file: the file is larger than the size limit of 8388608 bytes",
+		"x_a.a",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/safefs"
 )
 
 // MaxFileSize bounds the size of a single configuration file.
@@ -286,16 +287,8 @@ func parseFile(fsys fs.FS, name string) (p parsedFile) {
 				Detail: fmt.Sprint(r), Subject: &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos}}}
 		}
 	}()
-	info, err := fs.Stat(fsys, name)
-	if err != nil {
-		p.err = err
-		return p
-	}
-	if info.Size() > MaxFileSize {
-		p.err = fmt.Errorf("file is %d bytes, larger than the %d byte limit", info.Size(), MaxFileSize)
-		return p
-	}
-	src, err := fs.ReadFile(fsys, name)
+	// Bounded by the bytes read, never by the size a stat reports.
+	src, err := safefs.ReadFile(fsys, name, MaxFileSize)
 	if err != nil {
 		p.err = err
 		return p

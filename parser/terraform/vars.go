@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/safefs"
 )
 
 // VarInput is one -var or -var-file given on the command line. Inputs are
@@ -153,7 +154,7 @@ func (e *evaluator) inputValues(opts Options) map[string]rawValue {
 	files := append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...)
 	for _, n := range files {
 		name := path.Join(e.cfg.dir, n)
-		src, err := fs.ReadFile(e.st.fsys, name)
+		src, err := safefs.ReadFile(e.st.fsys, name, MaxFileSize)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // absent: nothing to load
 		}
