@@ -272,6 +272,14 @@ func hostileCases() []hostileCase {
 		},
 		{
 			name: "fileset-stars",
+			setup: func(t *testing.T, dir string) {
+				// A 30-deep tree: nine ** over it were exponential (81 s).
+				deep := filepath.Join(dir, "repo", "tree")
+				for range 30 {
+					deep = filepath.Join(deep, "d")
+				}
+				writeFile(t, filepath.Join(deep, "leaf.txt"), nil)
+			},
 			// fileset matches in time linear in the tree: no limit is met.
 			code:     exitFindings,
 			findings: []string{"PCS-AWS-001 main.tf:9"},
