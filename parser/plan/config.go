@@ -52,58 +52,81 @@ type attrRefs struct {
 }
 
 // configIndex is what the configuration says about references. Module
-// paths here have no instance keys ("module.net").
+// paths here have no instance keys ("module.net"). Maps are keyed by
+// module path, then by relative address, so that a long module path is
+// stored once, not once per resource.
 type configIndex struct {
-	// refs: module path + "|" + relative resource address → the
-	// references of the resource's expressions.
-	refs map[string][]attrRefs
-	// declared: module path + "|" + relative address of every resource.
-	declared map[string]bool
+	// refs: module path → relative resource address → the references of
+	// the resource's expressions.
+	refs map[string]map[string][]attrRefs
+	// declared: module path → relative address of every resource.
+	declared map[string]map[string]bool
 	// args: module path of a called module → argument name → references
 	// of the argument's expression in the calling module.
 	args map[string]map[string][]string
 	// outputs: module path → output name → references of its expression.
 	outputs map[string]map[string][]string
+	// paths is what is left of the bytes that module and attribute paths
+	// may take (see pathBytesPerByte); incomplete is set when a module
+	// was left out because its path did not fit.
+	paths      int
+	incomplete bool
 }
 
-func indexConfig(root *configModule) *configIndex {
+func indexConfig(root *configModule, pathBytes int) *configIndex {
 	ix := &configIndex{
-		refs:     map[string][]attrRefs{},
-		declared: map[string]bool{},
+		refs:     map[string]map[string][]attrRefs{},
+		declared: map[string]map[string]bool{},
 		args:     map[string]map[string][]string{},
 		outputs:  map[string]map[string][]string{},
+		paths:    pathBytes,
 	}
 	ix.add(root, "", 0)
 	return ix
 }
+
+// isDeclared reports whether the configuration declares a resource.
+func (ix *configIndex) isDeclared(modPath, rel string) bool { return ix.declared[modPath][rel] }
 
 // maxModuleDepth bounds the walk of module_calls and of references through
 // module arguments and outputs.
 const maxModuleDepth = 64
 
 func (ix *configIndex) add(m *configModule, modPath string, depth int) {
-	if m == nil || depth > maxModuleDepth {
+	if m == nil {
 		return
 	}
+	if depth > maxModuleDepth {
+		ix.incomplete = true
+		return
+	}
+	refs, declared := map[string][]attrRefs{}, map[string]bool{}
+	ix.refs[modPath], ix.declared[modPath] = refs, declared
 	for _, r := range m.Resources {
-		key := modPath + "|" + relAddr(r.Mode, r.Type, r.Name)
-		ix.declared[key] = true
+		rel := relAddr(r.Mode, r.Type, r.Name)
+		declared[rel] = true
 		for _, name := range sortedKeys(r.Expressions) {
-			ix.refs[key] = append(ix.refs[key], expressionRefs(r.Expressions[name], name)...)
+			refs[rel] = append(refs[rel], ix.expressionRefs(r.Expressions[name], name)...)
 		}
 	}
 	for _, name := range sortedKeys(m.Outputs) {
 		if ix.outputs[modPath] == nil {
 			ix.outputs[modPath] = map[string][]string{}
 		}
-		ix.outputs[modPath][name] = flatRefs(expressionRefs(m.Outputs[name].Expression, ""))
+		ix.outputs[modPath][name] = flatRefs(ix.expressionRefs(m.Outputs[name].Expression, ""))
 	}
 	for _, name := range sortedKeys(m.ModuleCalls) {
 		call := m.ModuleCalls[name]
+		if n := len(modPath) + len(".module.") + len(name); n > ix.paths {
+			ix.incomplete = true
+			continue
+		} else {
+			ix.paths -= n
+		}
 		child := join(modPath, "module."+name)
 		args := map[string][]string{}
 		for _, arg := range sortedKeys(call.Expressions) {
-			args[arg] = flatRefs(expressionRefs(call.Expressions[arg], arg))
+			args[arg] = flatRefs(ix.expressionRefs(call.Expressions[arg], arg))
 		}
 		ix.args[child] = args
 		ix.add(call.Module, child, depth+1)
@@ -120,7 +143,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // expressionRefs decodes one expression (or block expressions) member.
-func expressionRefs(raw json.RawMessage, path string) []attrRefs {
+func (ix *configIndex) expressionRefs(raw json.RawMessage, path string) []attrRefs {
 	if len(raw) == 0 {
 		return nil
 	}
@@ -131,7 +154,7 @@ func expressionRefs(raw json.RawMessage, path string) []attrRefs {
 		return nil
 	}
 	var out []attrRefs
-	exprRefs(v, path, &out)
+	ix.exprRefs(v, path, 0, &out)
 	return out
 }
 
@@ -147,13 +170,15 @@ func flatRefs(list []attrRefs) []string {
 // a block expressions representation: nested blocks are arrays of objects
 // (one per block: "ingress": [{"cidr_blocks": {...}}] gives paths
 // "ingress.0.cidr_blocks"), or a single object of expressions (nesting mode
-// single, or map keyed by the block's key).
-func exprRefs(v any, path string, out *[]attrRefs) {
+// single, or map keyed by the block's key). Below maxRangeDepth, or when
+// the path budget is spent, the references inside a block are those of the
+// block's path: none is lost, and paths take memory linear in the file.
+func (ix *configIndex) exprRefs(v any, path string, depth int, out *[]attrRefs) {
 	switch x := v.(type) {
 	case []any:
 		for i, el := range x {
 			if m, ok := el.(map[string]any); ok {
-				blockRefs(m, join(path, strconv.Itoa(i)), out)
+				ix.blockRefs(m, ix.extend(path, strconv.Itoa(i), depth), depth+1, out)
 			}
 		}
 	case map[string]any:
@@ -163,19 +188,25 @@ func exprRefs(v any, path string, out *[]attrRefs) {
 			}
 			return
 		}
-		blockRefs(x, path, out)
+		ix.blockRefs(x, path, depth, out)
 	}
 }
 
-func blockRefs(m map[string]any, prefix string, out *[]attrRefs) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func (ix *configIndex) blockRefs(m map[string]any, prefix string, depth int, out *[]attrRefs) {
+	for _, k := range sortedKeys(m) {
+		ix.exprRefs(m[k], ix.extend(prefix, k, depth), depth+1, out)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		exprRefs(m[k], join(prefix, k), out)
+}
+
+// extend is path with one more step, or path itself below maxRangeDepth or
+// when the step does not fit in the path budget.
+func (ix *configIndex) extend(path, step string, depth int) string {
+	n := len(path) + 1 + len(step)
+	if depth >= maxRangeDepth || n > ix.paths {
+		return path
 	}
+	ix.paths -= n
+	return join(path, step)
 }
 
 // expression reports whether m is an expression representation
@@ -347,23 +378,37 @@ func resolveRef(ref string) (resolvedRef, bool) {
 // significant drops every reference that is a prefix of another one of the
 // same expression: Terraform lists each traversal with all its shorter
 // prefixes (["aws_x.y[0].id", "aws_x.y[0]", "aws_x.y"]), and only the
-// longest says what was read.
+// longest says what was read. The references are looked up in a sorted
+// copy, so that a list of n costs n log n, not n².
 func significant(refs []string) []string {
+	sorted := append([]string(nil), refs...)
+	sort.Strings(sorted)
+	extended := func(r string, sep byte) bool {
+		p := r + string(sep)
+		i := sort.SearchStrings(sorted, p)
+		return i < len(sorted) && strings.HasPrefix(sorted[i], p)
+	}
 	var out []string
 	for _, r := range refs {
-		prefix := false
-		for _, o := range refs {
-			if len(o) > len(r) && strings.HasPrefix(o, r) && (o[len(r)] == '.' || o[len(r)] == '[') {
-				prefix = true
-				break
-			}
-		}
-		if !prefix {
+		if !extended(r, '.') && !extended(r, '[') {
 			out = append(out, r)
 		}
 	}
 	return out
 }
+
+// MaxReferences bounds the work of finding the edges of a plan: each
+// reference looked up for a resource instance (and each 256 bytes of its
+// text and of the module address it is looked up in), each edge, and each
+// target gathered on the way through module arguments and outputs count
+// one. A
+// configuration written to multiply them (every instance of one resource
+// referring to every instance of another, arguments and outputs that
+// refer to each other) ends with an error diagnostic.
+const MaxReferences = 4_000_000
+
+// maxReferences is MaxReferences; tests lower it.
+var maxReferences = MaxReferences
 
 // resolver turns references, written in a module instance, into edges to
 // resource instances of the plan, following module arguments (var.x in a
@@ -374,25 +419,50 @@ type resolver struct {
 	// instances: module instance address + "|" + relative address →
 	// resource instance addresses, sorted.
 	instances map[string][]string
-	// modules: module path without keys → its instance addresses, sorted.
-	modules map[string][]string
+	// children: a module instance and the name of a call in it → the
+	// instances of the called module, sorted.
+	children map[moduleCall][]string
+	// memo holds what each reference, in each module instance, resolves
+	// to; active the references being resolved (a configuration whose
+	// arguments and outputs refer to each other has cycles).
+	memo   map[moduleRef][]target
+	active map[moduleRef]bool
+	// spent counts the targets gathered, against MaxReferences.
+	spent int
 }
 
+type moduleCall struct{ parent, call string }
+
+type moduleRef struct{ mod, ref string }
+
+// target is a resource instance address and the attribute read from it.
+type target struct{ addr, attr string }
+
 func newResolver(ix *configIndex, resources []*graph.Resource) *resolver {
-	rs := &resolver{ix: ix, instances: map[string][]string{}, modules: map[string][]string{}}
+	rs := &resolver{ix: ix, instances: map[string][]string{}, children: map[moduleCall][]string{},
+		memo: map[moduleRef][]target{}, active: map[moduleRef]bool{}}
 	seen := map[string]bool{}
 	for _, r := range resources {
 		k := r.Module + "|" + relAddr(r.Mode, r.Type, r.Name)
 		rs.instances[k] = append(rs.instances[k], r.Address)
-		for m := r.Module; m != "" && !seen[m]; m, _ = parentModule(m) {
+		// A module address deeper than any configuration is not followed:
+		// each step up parses the whole address.
+		m := r.Module
+		for depth := 0; m != "" && !seen[m] && depth <= maxModuleDepth; depth++ {
 			seen[m] = true
-			rs.modules[withoutKeys(m)] = append(rs.modules[withoutKeys(m)], m)
+			parent, call := parentModule(m)
+			if call == "" {
+				break
+			}
+			c := moduleCall{parent, call}
+			rs.children[c] = append(rs.children[c], m)
+			m = parent
 		}
 	}
 	for _, l := range rs.instances {
 		sort.Strings(l)
 	}
-	for _, l := range rs.modules {
+	for _, l := range rs.children {
 		sort.Strings(l)
 	}
 	return rs
@@ -434,26 +504,54 @@ func render(steps []step) string {
 	return b.String()
 }
 
-// resolve calls emit with each resource instance (and attribute) that ref,
-// written in module instance mod, refers to.
-func (rs *resolver) resolve(mod, ref string, depth int, emit func(target, attr string)) {
-	if depth > maxModuleDepth {
-		return
+// resolve returns the resource instances (and attributes) that ref,
+// written in module instance mod, refers to, each once; false when
+// MaxReferences is reached.
+func (rs *resolver) resolve(mod, ref string) ([]target, bool) {
+	k := moduleRef{mod, ref}
+	if t, ok := rs.memo[k]; ok {
+		return t, true
 	}
+	if rs.active[k] || len(rs.active) > maxModuleDepth {
+		return nil, true // a cycle, or a chain deeper than any configuration
+	}
+	rs.active[k] = true
+	out, ok := rs.follow(mod, ref)
+	delete(rs.active, k)
+	rs.memo[k] = out
+	return out, ok
+}
+
+// follow is resolve without the memo.
+func (rs *resolver) follow(mod, ref string) ([]target, bool) {
 	steps, ok := parseSteps(ref)
 	if !ok || len(steps) < 2 || steps[1].name == "" {
-		return
+		return nil, true
+	}
+	var out []target
+	seen := map[target]bool{}
+	gather := func(mod, ref string) bool {
+		list, ok := rs.resolve(mod, ref)
+		for _, t := range list {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+		return rs.spend(stepCost(mod, ref, len(list))) && ok
 	}
 	switch steps[0].name {
 	case "var":
 		if mod == "" {
-			return
+			return nil, true
 		}
 		parent, _ := parentModule(mod)
 		for _, r := range rs.ix.args[withoutKeys(mod)][steps[1].name] {
-			rs.resolve(parent, r, depth+1, emit)
+			if !gather(parent, r) {
+				return out, false
+			}
 		}
-		return
+		return out, true
 	case "module":
 		call := steps[1].name
 		next, key := 2, ""
@@ -462,51 +560,75 @@ func (rs *resolver) resolve(mod, ref string, depth int, emit func(target, attr s
 			next++
 		}
 		if next >= len(steps) || steps[next].name == "" {
-			return // the whole module object: no single output to follow
+			return nil, true // the whole module object: no single output to follow
 		}
-		output := steps[next].name
-		childPath := join(withoutKeys(mod), "module."+call)
-		refs := rs.ix.outputs[childPath][output]
+		refs := rs.ix.outputs[join(withoutKeys(mod), "module."+call)][steps[next].name]
 		if len(refs) == 0 {
-			return
+			return nil, true
 		}
-		for _, inst := range rs.modules[childPath] {
-			parent, _ := parentModule(inst)
-			if parent != mod || (key != "" && key != "[*]" && inst != join(mod, "module."+call)+key) {
+		for _, inst := range rs.children[moduleCall{mod, call}] {
+			if key != "" && key != "[*]" && inst != join(mod, "module."+call)+key {
 				continue
 			}
 			for _, r := range refs {
-				rs.resolve(inst, r, depth+1, emit)
+				if !gather(inst, r) {
+					return out, false
+				}
 			}
 		}
-		return
+		return out, true
 	}
 	rr, ok := resolveRef(ref)
 	if !ok {
-		return
+		return nil, true
 	}
 	if rr.key != "" {
-		emit(join(mod, rr.rel)+rr.key, rr.attr)
-		return
+		return []target{{join(mod, rr.rel) + rr.key, rr.attr}}, true
 	}
-	for _, t := range rs.instances[mod+"|"+rr.rel] {
-		emit(t, rr.attr)
+	list := rs.instances[mod+"|"+rr.rel]
+	out = make([]target, len(list))
+	for i, t := range list {
+		out[i] = target{t, rr.attr}
 	}
+	return out, rs.spend(len(out))
+}
+
+// stepCost is what looking up ref in module instance mod, giving n
+// targets, counts against MaxReferences: one for the lookup, one per 256
+// bytes of the strings it hashes and builds, and one per target.
+func stepCost(mod, ref string, n int) int {
+	return 1 + (len(mod)+len(ref))/256 + n
+}
+
+// spend counts n against MaxReferences.
+func (rs *resolver) spend(n int) bool {
+	rs.spent += n
+	return rs.spent <= maxReferences
 }
 
 // linkRefs fills the Refs of every resource from the configuration's
-// expressions. byConfig maps a configuration resource key (module path
-// without instance keys | relative address) to its instances in the plan.
-func linkRefs(ix *configIndex, byConfig map[string][]*graph.Resource, rs *resolver) {
-	for key, list := range ix.refs {
-		for _, res := range byConfig[key] {
-			for _, ar := range list {
-				for _, ref := range ar.refs {
-					rs.resolve(res.Module, ref, 0, func(target, attr string) {
-						res.Refs = append(res.Refs, graph.Ref{Attribute: ar.path, Target: target, TargetAttribute: attr})
-					})
+// expressions. byConfig maps a module path without instance keys and a
+// relative address to the resource's instances in the plan. Each reference
+// looked up for an instance, and each edge, count against MaxReferences;
+// it returns false when it stopped there.
+func linkRefs(ix *configIndex, byConfig map[string]map[string][]*graph.Resource, rs *resolver) bool {
+	for _, mod := range sortedKeys(ix.refs) {
+		refs := ix.refs[mod]
+		for _, rel := range sortedKeys(refs) {
+			for _, res := range byConfig[mod][rel] {
+				for _, ar := range refs[rel] {
+					for _, ref := range ar.refs {
+						list, ok := rs.resolve(res.Module, ref)
+						for _, t := range list {
+							res.Refs = append(res.Refs, graph.Ref{Attribute: ar.path, Target: t.addr, TargetAttribute: t.attr})
+						}
+						if !ok || !rs.spend(stepCost(res.Module, ref, len(list))) {
+							return false
+						}
+					}
 				}
 			}
 		}
 	}
+	return true
 }

@@ -289,6 +289,11 @@ func (l *loader) load(opts Options) {
 		l.diag(graph.SeverityError, "cannot read the plan", err.Error(), l.at(base))
 		return
 	}
+	if sp.approximate {
+		l.diag(graph.SeverityWarning, "some values of the plan are located approximately",
+			fmt.Sprintf("their attribute paths would take more than %d bytes per byte of the file; "+
+				"a finding on them points at the value that contains them", pathBytesPerByte), l.at(base))
+	}
 	if sp.configErr != nil {
 		l.diag(graph.SeverityWarning, "cannot read the plan's configuration; references between resources are not known",
 			sp.configErr.Error(), l.at(base))
@@ -378,7 +383,7 @@ func (l *loader) build(p *tfjson.Plan) {
 
 	var ix *configIndex
 	if l.spans.config != nil {
-		ix = indexConfig(l.spans.config)
+		ix = indexConfig(l.spans.config, pathBytesPerByte*len(l.data)+minPathBytes)
 	}
 	if p.PriorState != nil && p.PriorState.Values != nil {
 		l.priorData(p.PriorState.Values.RootModule, "prior_state.values.root_module", ix, seen, 0)
@@ -387,12 +392,28 @@ func (l *loader) build(p *tfjson.Plan) {
 	if ix == nil {
 		return
 	}
-	byConfig := map[string][]*graph.Resource{}
+	byConfig := map[string]map[string][]*graph.Resource{}
 	for _, r := range l.g.Resources {
-		k := withoutKeys(r.Module) + "|" + relAddr(r.Mode, r.Type, r.Name)
-		byConfig[k] = append(byConfig[k], r)
+		mod, rel := withoutKeys(r.Module), relAddr(r.Mode, r.Type, r.Name)
+		if byConfig[mod] == nil {
+			byConfig[mod] = map[string][]*graph.Resource{}
+		}
+		byConfig[mod][rel] = append(byConfig[mod][rel], r)
 	}
-	linkRefs(ix, byConfig, newResolver(ix, l.g.Resources))
+	rg := l.at(0)
+	if sp, ok := l.spans.objects["configuration"]; ok {
+		rg = l.lines.rng(sp)
+	}
+	if ix.incomplete {
+		l.diag(graph.SeverityError, "the plan's configuration is too large to follow its references",
+			fmt.Sprintf("its modules nest deeper than %d calls, or their paths take more than %d bytes per byte of the file; "+
+				"the references of the modules past that are not known", maxModuleDepth, pathBytesPerByte), rg)
+	}
+	if !linkRefs(ix, byConfig, newResolver(ix, l.g.Resources)) {
+		l.diag(graph.SeverityError, "too many references in the plan's configuration",
+			fmt.Sprintf("finding the edges between resources takes more than %d steps (references looked up, edges and targets gathered through modules); "+
+				"the rest are not recorded", maxReferences), rg)
+	}
 }
 
 // gone reports whether actions leave no object behind.
@@ -457,7 +478,7 @@ func (l *loader) priorData(m *tfjson.StateModule, key string, ix *configIndex, s
 			continue
 		}
 		rel := relAddr(string(sr.Mode), sr.Type, sr.Name)
-		if ix != nil && !ix.declared[withoutKeys(m.Address)+"|"+rel] {
+		if ix != nil && !ix.isDeclared(withoutKeys(m.Address), rel) {
 			continue // no longer in the configuration
 		}
 		seen[sr.Address] = true

@@ -35,6 +35,9 @@ type spans struct {
 	config  *configModule
 	// configErr is set when the configuration could not be decoded.
 	configErr error
+	// approximate is set when values were left without a span of their
+	// own because their paths would have exceeded the path budget.
+	approximate bool
 }
 
 // scanner walks the token stream of a plan file and records spans.
@@ -43,7 +46,21 @@ type scanner struct {
 	data []byte // the whole file
 	base int    // offset of the decoder's input inside data (after a BOM)
 	out  *spans
+	// paths is what is left of the bytes that attribute paths may take.
+	paths int
 }
+
+// Bounds of the value spans recorded, so that their paths take memory and
+// time linear in the size of the file: a value nested deeper than
+// maxRangeDepth has no span of its own (its location is its ancestor's),
+// and the paths of all the spans recorded take at most pathBytesPerByte
+// bytes per byte of the file, plus minPathBytes. Terraform's own plans
+// need a small fraction of that (0.1 to 0.6 bytes per byte).
+const (
+	maxRangeDepth    = 64
+	pathBytesPerByte = 2
+	minPathBytes     = 1 << 20
+)
 
 // unknownSuffix marks, in spans.values, the paths of a change's
 // after_unknown: where an unknown attribute, absent from after, is written.
@@ -57,10 +74,11 @@ func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 // scanSpans finds the spans of a plan file whose JSON is known to be valid.
 func scanSpans(data []byte, base int) (*spans, error) {
 	s := &scanner{
-		dec:  json.NewDecoder(bytes.NewReader(data[base:])),
-		data: data,
-		base: base,
-		out:  &spans{objects: map[string]span{}, values: map[string]map[string]span{}},
+		dec:   json.NewDecoder(bytes.NewReader(data[base:])),
+		data:  data,
+		base:  base,
+		out:   &spans{objects: map[string]span{}, values: map[string]map[string]span{}},
+		paths: pathBytesPerByte*len(data) + minPathBytes,
 	}
 	s.dec.UseNumber()
 	tok, _, err := s.next()
@@ -112,10 +130,12 @@ func scanSpans(data []byte, base int) (*spans, error) {
 					if key != "root_module" {
 						return s.skip()
 					}
-					return s.module("prior_state.values.root_module")
+					return s.module("prior_state.values.root_module", 0)
 				})
 			})
 		case "configuration":
+			start := s.valueStart()
+			defer func() { s.out.objects["configuration"] = span{start, s.offset()} }()
 			var c struct {
 				RootModule *configModule `json:"root_module"`
 			}
@@ -137,11 +157,12 @@ func scanSpans(data []byte, base int) (*spans, error) {
 
 // module records the resources of a prior state module and of its child
 // modules, recursively.
-func (s *scanner) module(prefix string) error {
-	return s.expectObject(s.moduleMember(prefix))
+// Modules deeper than maxModuleDepth are skipped, as priorData skips them.
+func (s *scanner) module(prefix string, depth int) error {
+	return s.expectObject(s.moduleMember(prefix, depth))
 }
 
-func (s *scanner) moduleMember(prefix string) func(key string) error {
+func (s *scanner) moduleMember(prefix string, depth int) func(key string) error {
 	return func(key string) error {
 		switch key {
 		case "resources":
@@ -160,11 +181,14 @@ func (s *scanner) moduleMember(prefix string) func(key string) error {
 				return err
 			})
 		case "child_modules":
+			if depth >= maxModuleDepth {
+				return s.skip()
+			}
 			return s.expectArray(func(i int, tok json.Token, _ int) error {
 				if tok != json.Delim('{') {
 					return s.rest(tok)
 				}
-				return s.object(s.moduleMember(prefix + ".child_modules." + strconv.Itoa(i)))
+				return s.object(s.moduleMember(prefix+".child_modules."+strconv.Itoa(i), depth+1))
 			})
 		}
 		return s.skip()
@@ -177,18 +201,46 @@ func (s *scanner) values(owner, path string) error {
 	if err != nil {
 		return err
 	}
-	return s.valuesFrom(owner, path, tok, start)
+	return s.valuesFrom(owner, path, 0, tok, start)
 }
 
-// valuesFrom is values() for a value whose first token has been read.
-func (s *scanner) valuesFrom(owner, path string, tok json.Token, start int) error {
+// valuesFrom records the spans of a value at path, depth levels below the
+// values tree's root, whose first token has been read. A value inside it
+// is recorded when it is no deeper than maxRangeDepth and its path fits in
+// what is left of the path budget; the path is built (and its bytes taken
+// from the budget) only then.
+func (s *scanner) valuesFrom(owner, path string, depth int, tok json.Token, start int) error {
 	var err error
+	fits := func(key string) bool {
+		if depth >= maxRangeDepth {
+			return false
+		}
+		if n := len(path) + 1 + len(key); n <= s.paths {
+			s.paths -= n
+			return true
+		}
+		s.out.approximate = true
+		return false
+	}
 	switch tok {
 	case json.Delim('{'):
-		err = s.object(func(key string) error { return s.values(owner, join(path, key)) })
+		err = s.object(func(key string) error {
+			if !fits(key) {
+				return s.skip()
+			}
+			tok, start, err := s.next()
+			if err != nil {
+				return err
+			}
+			return s.valuesFrom(owner, join(path, key), depth+1, tok, start)
+		})
 	case json.Delim('['):
 		err = s.array(func(i int, tok json.Token, start int) error {
-			return s.valuesFrom(owner, join(path, strconv.Itoa(i)), tok, start)
+			key := strconv.Itoa(i)
+			if !fits(key) {
+				return s.rest(tok)
+			}
+			return s.valuesFrom(owner, join(path, key), depth+1, tok, start)
 		})
 	}
 	s.record(owner, path, start)
@@ -212,6 +264,13 @@ func (s *scanner) offset() int { return s.base + int(s.dec.InputOffset()) }
 
 // next reads a token and returns it with the offset where it starts.
 func (s *scanner) next() (json.Token, int, error) {
+	start := s.valueStart()
+	tok, err := s.dec.Token()
+	return tok, start, err
+}
+
+// valueStart is the offset where the next token starts.
+func (s *scanner) valueStart() int {
 	start := s.offset()
 	for start < len(s.data) {
 		switch s.data[start] {
@@ -221,8 +280,7 @@ func (s *scanner) next() (json.Token, int, error) {
 		}
 		break
 	}
-	tok, err := s.dec.Token()
-	return tok, start, err
+	return start
 }
 
 // object reads the members of an object whose opening brace has been read,
@@ -321,44 +379,54 @@ func join(prefix, name string) string {
 }
 
 // lines converts byte offsets of one file to graph positions: 1-based
-// lines, 1-based columns in Unicode code points. terraform show -json writes
-// the whole plan on one line, so columns come from rune counts kept at
-// checkpoints, never from a count over the whole line.
+// lines, 1-based columns in Unicode code points (an invalid byte counts as
+// one, as utf8.RuneCount counts it). terraform show -json writes the whole
+// plan on one line, so columns come from rune counts kept at checkpoints,
+// never from a count over the whole line.
 type lines struct {
 	file   string
 	data   []byte
 	starts []int
-	// runes[i] is the number of runes in data[:i*checkpoint].
-	runes []int
+	// marks[i] is the first rune boundary at or after i*checkpoint, with
+	// the number of runes before it. A checkpoint inside a multi-byte
+	// rune would count that rune twice.
+	marks []mark
 }
+
+type mark struct{ off, runes int }
 
 const checkpoint = 4096
 
 func newLines(file string, data []byte, base int) *lines {
 	starts := []int{base} // a byte order mark is not a column
-	runes := []int{0}
-	n := 0
-	for i, c := range data {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	marks := []mark{{0, 0}}
+	n, next := 0, checkpoint
+	for i := 0; i < len(data); n++ {
+		if i >= next {
+			marks = append(marks, mark{i, n})
+			next += checkpoint
 		}
-		if c < utf8.RuneSelf || utf8.RuneStart(c) {
-			n++
+		c := data[i]
+		if c < utf8.RuneSelf {
+			if c == '\n' {
+				starts = append(starts, i+1)
+			}
+			i++
+			continue
 		}
-		if (i+1)%checkpoint == 0 {
-			runes = append(runes, n)
-		}
+		_, size := utf8.DecodeRune(data[i:])
+		i += size
 	}
-	return &lines{file: file, data: data, starts: starts, runes: runes}
+	return &lines{file: file, data: data, starts: starts, marks: marks}
 }
 
 // runeCount is the number of runes in data[:off].
 func (l *lines) runeCount(off int) int {
-	c := off / checkpoint
-	if c >= len(l.runes) {
-		c = len(l.runes) - 1
+	c := min(off/checkpoint, len(l.marks)-1)
+	for l.marks[c].off > off {
+		c--
 	}
-	return l.runes[c] + utf8.RuneCount(l.data[c*checkpoint:off])
+	return l.marks[c].runes + utf8.RuneCount(l.data[l.marks[c].off:off])
 }
 
 func (l *lines) pos(off int) graph.Pos {

@@ -1,0 +1,184 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Columns count code points, also where a multi-byte character straddles
+// one of the checkpoints (every 4096 bytes) the counts are kept at, and
+// count each byte of an invalid sequence as one. Found by FuzzLoad
+// (seed unicode_boundary): columns were off by up to three after such a
+// character.
+func TestColumnsAcrossCheckpoints(t *testing.T) {
+	head := `{"format_version":"1.2","resource_changes":[{"address":"a_b.c","type":"a_b","name":"c","change":{"actions":["create"],"after":{"pad":"`
+	// 'é' is two bytes: with an odd prefix, the checkpoint at byte 4096
+	// falls inside one; then an invalid byte, then a four-byte emoji
+	// across the checkpoint at 8192.
+	pad := strings.Repeat("é", 2000) + "\xff" + strings.Repeat("😀", 1000)
+	content := head + pad + `","w":1}}}]}`
+	g, ds := diags(t, content)
+	if len(ds) != 0 {
+		t.Fatalf("diagnostics: %v", ds)
+	}
+	rg := resource(t, g, "a_b.c").Ranges["w"]
+	wantCol := len(head) + 2000 + 1 + 1000 + len(`","w":`) + 1
+	if text(t, g, rg) != "1" || rg.Start.Line != 1 || rg.Start.Column != wantCol || rg.End.Column != wantCol+1 {
+		t.Errorf("w at %s (byte %d), want column %d", rs(rg), rg.Start.Byte, wantCol)
+	}
+	if rg := resource(t, g, "a_b.c").Ranges["pad"]; rg.Start.Column != len(head) || rg.End.Column != wantCol-len(`,"w":`) {
+		t.Errorf("pad at %s", rs(rg))
+	}
+}
+
+// Module arguments and outputs that refer to each other (Terraform
+// rejects such a configuration, a plan file may still say it) are followed
+// once each: twelve outputs that all read var.x, whose argument reads all
+// twelve, took 12^64 steps. Found by FuzzLoad (seed module_cycle).
+func TestModuleReferenceCycle(t *testing.T) {
+	var outputs, calls []string
+	for i := range 12 {
+		outputs = append(outputs, fmt.Sprintf(`"o%d": {"expression": {"references": ["var.x", "a_b.s"]}}`, i))
+		calls = append(calls, fmt.Sprintf(`"module.m.o%d"`, i))
+	}
+	content := `{"format_version": "1.2", "resource_changes": [
+  {"address": "a_b.r", "type": "a_b", "name": "r", "change": {"actions": ["create"], "after": {}}},
+  {"address": "module.m.a_b.s", "module_address": "module.m", "type": "a_b", "name": "s", "change": {"actions": ["create"], "after": {}}}],
+"configuration": {"root_module": {
+  "resources": [{"mode": "managed", "type": "a_b", "name": "r", "expressions": {"v": {"references": ["module.m.o1"]}}}],
+  "module_calls": {"m": {"expressions": {"x": {"references": [` + strings.Join(calls, ", ") + `, "a_b.r"]}}, "module": {
+    "resources": [{"mode": "managed", "type": "a_b", "name": "s", "expressions": {"w": {"references": ["var.x"]}}}],
+    "outputs": {` + strings.Join(outputs, ", ") + `}}}}}}}`
+	g, ds := diags(t, content)
+	if len(ds) != 0 {
+		t.Fatalf("diagnostics: %v", ds)
+	}
+	want := []string{
+		`a_b.r: v -> module.m.a_b.s.`,
+		`module.m.a_b.s: w -> a_b.r.`,
+	}
+	if diff := cmp.Diff(want, refs(g)); diff != "" {
+		t.Errorf("refs (-want +got):\n%s", diff)
+	}
+}
+
+// Every instance of one resource referring to every instance of another
+// gives instances² edges: past MaxReferences, linking stops with an error
+// at the configuration.
+func TestTooManyReferences(t *testing.T) {
+	defer func(n int) { maxReferences = n }(maxReferences)
+	maxReferences = 1000
+	var changes []string
+	for _, name := range []string{"a", "b"} {
+		for i := range 40 {
+			changes = append(changes, fmt.Sprintf(`{"address": "x_y.%s[%d]", "type": "x_y", "name": %q, "index": %d, "change": {"actions": ["create"], "after": {}}}`, name, i, name, i))
+		}
+	}
+	content := `{"format_version": "1.2", "resource_changes": [` + strings.Join(changes, ",\n") + `],
+"configuration": {"root_module": {"resources": [
+  {"mode": "managed", "type": "x_y", "name": "a", "expressions": {"v": {"references": ["x_y.b"]}}}]}}}`
+	g, ds := diags(t, content)
+	want := []string{`plan.json:81:18-82:102 error: too many references in the plan's configuration`}
+	if diff := cmp.Diff(want, ds); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	// Looking up x_y.b costs 40 steps once, then 41 (the lookup and 40
+	// edges) for each instance: x_y.a[0] to [22] fit in 1,000, x_y.a[23]
+	// is the one past it.
+	n := 0
+	for _, r := range g.Resources {
+		n += len(r.Refs)
+	}
+	if n != 24*40 || len(g.Resource("x_y.a[23]").Refs) != 40 || len(g.Resource("x_y.a[24]").Refs) != 0 {
+		t.Errorf("%d edges", n)
+	}
+	maxReferences = MaxReferences
+	if g, ds := diags(t, content); len(ds) != 0 || len(g.Resource("x_y.a[39]").Refs) != 40 {
+		t.Errorf("diagnostics %v, refs %v", ds, g.Resource("x_y.a[39]").Refs)
+	}
+}
+
+// A configuration whose module calls nest deeper than maxModuleDepth
+// (Terraform's own plans nest a few) is followed to that depth, with an
+// error: the references past it are not known.
+func TestModuleCallsTooDeep(t *testing.T) {
+	content := `{"format_version": "1.2", "resource_changes": [],
+"configuration": {"root_module": ` + strings.Repeat(`{"module_calls": {"m": {"module": `, maxModuleDepth+2) + `{}` + strings.Repeat(`}}}`, maxModuleDepth+2) + `}}`
+	_, ds := diags(t, content)
+	want := []string{`plan.json:2:18-2:2479 error: the plan's configuration is too large to follow its references`}
+	if diff := cmp.Diff(want, ds); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
+
+// Values nested deeper than maxRangeDepth have no range of their own: a
+// finding on one points at its ancestor at that depth. Their paths would
+// take memory quadratic in the depth (10,000 levels, 20 KB, took 100 MB).
+func TestDeepValuesAreLocatedAtAnAncestor(t *testing.T) {
+	depth := 100
+	content := `{"format_version": "1.2", "resource_changes": [{"address": "a_b.c", "type": "a_b", "name": "c", "change": {"actions": ["create"], "after": {"x": ` +
+		strings.Repeat("[", depth) + "1" + strings.Repeat("]", depth) + `}}}]}`
+	g, ds := diags(t, content)
+	if len(ds) != 0 {
+		t.Fatalf("diagnostics: %v", ds)
+	}
+	r := resource(t, g, "a_b.c")
+	path := func(n int) string { return "x" + strings.Repeat(".0", n) }
+	if _, ok := r.Ranges[path(maxRangeDepth-1)]; !ok {
+		t.Errorf("no range at depth %d", maxRangeDepth)
+	}
+	if _, ok := r.Ranges[path(maxRangeDepth)]; ok {
+		t.Errorf("a range at depth %d", maxRangeDepth+1)
+	}
+	rg, at := r.Lookup(path(depth))
+	if at != path(maxRangeDepth-1) || text(t, g, rg) != strings.Repeat("[", depth-maxRangeDepth+1)+"1"+strings.Repeat("]", depth-maxRangeDepth+1) {
+		t.Errorf("the innermost value is located at %q, %s", at, rs(rg))
+	}
+}
+
+// The paths of the ranges recorded take at most pathBytesPerByte bytes per
+// byte of the file (plus minPathBytes): a long key above many values, each
+// of whose paths repeats it, would take hundreds of times the file.
+func TestPathBudget(t *testing.T) {
+	key := strings.Repeat("k", 100<<10)
+	content := `{"format_version": "1.2", "resource_changes": [{"address": "a_b.c", "type": "a_b", "name": "c", "change": {"actions": ["create"], "after": {"` +
+		key + `": [` + strings.Repeat("1,", 2000) + `1], "z": 1}}}]}`
+	g, ds := diags(t, content)
+	want := []string{`plan.json:1:1-1:1 warning: some values of the plan are located approximately`}
+	if diff := cmp.Diff(want, ds); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	r := resource(t, g, "a_b.c")
+	total := 0
+	for p := range r.Ranges {
+		total += len(p)
+	}
+	if limit := pathBytesPerByte*len(content) + minPathBytes; total > limit || total < limit-len(key)-10 {
+		t.Errorf("paths take %d bytes, limit %d", total, limit)
+	}
+	if _, ok := r.Ranges[key]; !ok {
+		t.Error("no range for the list")
+	}
+	if rg, at := r.Lookup(key + ".2000"); at != key || !strings.HasPrefix(text(t, g, rg), "[1,1,") {
+		t.Errorf("the last element is located at %q", at[:min(len(at), 10)])
+	}
+	if _, ok := r.Ranges["z"]; !ok {
+		t.Error("no range for z")
+	}
+}
+
+// significant is n log n: Terraform lists every prefix of each traversal,
+// a generated configuration may list many.
+func TestSignificantLongList(t *testing.T) {
+	var refs []string
+	for i := range 50_000 {
+		refs = append(refs, fmt.Sprintf("aws_x.y%d.id", i), fmt.Sprintf("aws_x.y%d", i))
+	}
+	got := significant(refs)
+	if len(got) != 50_000 || got[0] != "aws_x.y0.id" || got[49_999] != "aws_x.y49999.id" {
+		t.Errorf("%d references: %v ... %v", len(got), got[:2], got[len(got)-2:])
+	}
+}
