@@ -429,6 +429,8 @@ type resolver struct {
 	active map[moduleRef]bool
 	// spent counts the targets gathered, against MaxReferences.
 	spent int
+	// exists holds the address of every resource instance.
+	exists map[string]bool
 }
 
 type moduleCall struct{ parent, call string }
@@ -440,9 +442,10 @@ type target struct{ addr, attr string }
 
 func newResolver(ix *configIndex, resources []*graph.Resource) *resolver {
 	rs := &resolver{ix: ix, instances: map[string][]string{}, children: map[moduleCall][]string{},
-		memo: map[moduleRef][]target{}, active: map[moduleRef]bool{}}
+		memo: map[moduleRef][]target{}, active: map[moduleRef]bool{}, exists: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, r := range resources {
+		rs.exists[r.Address] = true
 		k := r.Module + "|" + relAddr(r.Mode, r.Type, r.Name)
 		rs.instances[k] = append(rs.instances[k], r.Address)
 		// A module address deeper than any configuration is not followed:
@@ -593,6 +596,39 @@ func (rs *resolver) follow(mod, ref string) ([]target, bool) {
 	return out, rs.spend(len(out))
 }
 
+// instanceKey is the instance key of the last step of an address
+// (`aws_x.y["a"]` gives `["a"]`), "" when it has none.
+func instanceKey(addr string) string {
+	return addr[len(withoutLastKey(addr)):]
+}
+
+// readsInstanceKey reports whether an expression reads count.index or
+// each: aws_x.y[count.index].id is written to the plan's configuration as
+// the references aws_x.y and count.index.
+func readsInstanceKey(refs []string) bool {
+	for _, r := range refs {
+		if r == "count.index" || r == "each.key" || r == "each.value" || strings.HasPrefix(r, "each.value.") || strings.HasPrefix(r, "each.value[") {
+			return true
+		}
+	}
+	return false
+}
+
+// sameKey is the instance with the given key of the resource that ref,
+// written in module instance mod without a key of its own, names; false
+// when ref names a key, is not a resource, or there is no such instance.
+func (rs *resolver) sameKey(mod, ref, key string) (target, bool) {
+	rr, ok := resolveRef(ref)
+	if !ok || rr.key != "" || strings.HasSuffix(ref, "[*]") || strings.Contains(ref, "[*].") {
+		return target{}, false
+	}
+	addr := join(mod, rr.rel) + key
+	if !rs.exists[addr] {
+		return target{}, false
+	}
+	return target{addr, rr.attr}, true
+}
+
 // stepCost is what looking up ref in module instance mod, giving n
 // targets, counts against MaxReferences: one for the lookup, one per 256
 // bytes of the strings it hashes and builds, and one per target.
@@ -616,8 +652,19 @@ func linkRefs(ix *configIndex, byConfig map[string]map[string][]*graph.Resource,
 		refs := ix.refs[mod]
 		for _, rel := range sortedKeys(refs) {
 			for _, res := range byConfig[mod][rel] {
+				key := instanceKey(res.Address)
 				for _, ar := range refs[rel] {
+					byKey := key != "" && readsInstanceKey(ar.refs)
 					for _, ref := range ar.refs {
+						if byKey {
+							if t, ok := rs.sameKey(res.Module, ref, key); ok {
+								res.Refs = append(res.Refs, graph.Ref{Attribute: ar.path, Target: t.addr, TargetAttribute: t.attr})
+								if !rs.spend(stepCost(res.Module, ref, 1)) {
+									return false
+								}
+								continue
+							}
+						}
 						list, ok := rs.resolve(res.Module, ref)
 						for _, t := range list {
 							res.Refs = append(res.Refs, graph.Ref{Attribute: ar.path, Target: t.addr, TargetAttribute: t.attr})

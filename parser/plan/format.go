@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"io/fs"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
@@ -15,9 +16,12 @@ type Format struct {
 // its name (IsPlanName); its content decides when it is loaded.
 func (Format) Candidate(name string) bool { return IsPlanName(name) && !isConfigJSON(name) }
 
-// Load loads name as a plan; nil when it is not one (Detect).
+// Load loads name as a plan; nil when it is not one (Detect). A file with
+// a plan's name that cannot be read (not a regular file, larger than
+// MaxFileSize, not readable) gives a graph with an error: it may be a plan.
 func (f Format) Load(fsys fs.FS, name string, explicit bool) *graph.Graph {
-	if !Detect(fsys, name, explicit) {
+	ok, err := detect(fsys, name, explicit)
+	if !ok && (err == nil || errors.Is(err, fs.ErrNotExist) || !IsPlanName(name)) {
 		return nil
 	}
 	return Load(fsys, name, f.Options)
