@@ -55,6 +55,9 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	w := walker{fsys: fsys, dirs: map[string]bool{}, files: map[string]bool{},
 		formats: []fileFormat{plan.Format{Options: opts.Plan}, cloudformation.Format{Options: opts.CloudFormation}}}
 	for _, p := range paths {
+		w.paths = append(w.paths, path.Clean(p))
+	}
+	for _, p := range paths {
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
 		if err != nil {
@@ -121,6 +124,8 @@ type follower interface {
 type walker struct {
 	fsys    fs.FS
 	formats []fileFormat
+	paths   []string        // the PATHs walked, clean
+	linked  map[string]bool // directories walked under a link's name, by target
 	dirs    map[string]bool // Terraform module directories
 	files   map[string]bool // files for the file formats: true when named on the command line
 	diags   []graph.Diagnostic
@@ -172,6 +177,11 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		if name != top && skipDir(d.Name()) {
 			return fs.SkipDir
 		}
+		if depth := strings.Count(name, "/"); depth >= maxWalkDepth {
+			w.diag(graph.SeverityError, name, "directory not scanned",
+				fmt.Sprintf("it is nested more than %d directories deep", maxWalkDepth))
+			return fs.SkipDir
+		}
 		if !utf8.ValidString(d.Name()) {
 			w.diag(graph.SeverityError, strings.ToValidUTF8(name, "\ufffd"), "cannot read directory",
 				fmt.Sprintf("its name %q is not valid UTF-8", d.Name()))
@@ -212,7 +222,7 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		case err != nil:
 			return nil // a dangling link: nothing to read
 		case info.IsDir():
-			return nil // the directory it points at is scanned under its own name
+			return w.linkedDir(name)
 		}
 	}
 	if !terraform.IsConfigFile(name) {
@@ -224,6 +234,59 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		}
 	}
 	return nil
+}
+
+// maxWalkDepth bounds how deep the walk goes: a directory nested deeper is
+// an error (such trees exist only to slow a scanner down).
+const maxWalkDepth = 64
+
+// resolver is a file system that says where a link leads (safefs.FS).
+type resolver interface {
+	Resolve(name string) (string, error)
+}
+
+// linkedDir decides about a symbolic link to a directory inside the scan
+// root. The directory it leads to is walked under its own name, unless the
+// walk does not reach it there (a hidden directory, .terraform, or outside
+// the PATHs scanned): then it is walked under the link's name, once, since
+// Terraform would read it through the link.
+func (w *walker) linkedDir(name string) error {
+	r, ok := w.fsys.(resolver)
+	if !ok {
+		return nil
+	}
+	target, err := r.Resolve(name)
+	if err != nil || w.reaches(target) || w.linked[target] {
+		return nil
+	}
+	if w.linked == nil {
+		w.linked = map[string]bool{}
+	}
+	w.linked[target] = true
+	return fs.WalkDir(w.fsys, name, func(n string, d fs.DirEntry, err error) error {
+		return w.visit(name, n, d, err)
+	})
+}
+
+// reaches reports whether the walk of the PATHs visits dir under its own
+// name.
+func (w *walker) reaches(dir string) bool {
+	in := false
+	for _, p := range w.paths {
+		if p == "." || dir == p || strings.HasPrefix(dir, p+"/") {
+			in = true
+			break
+		}
+	}
+	if !in {
+		return false
+	}
+	for _, el := range strings.Split(dir, "/") {
+		if skipDir(el) {
+			return false
+		}
+	}
+	return true
 }
 
 func unwrapPathError(err error) error {
@@ -340,7 +403,16 @@ func (w *walker) loadFiles(ctx context.Context) []*graph.Graph {
 					continue
 				}
 				for _, next := range fl.Follow(g) {
-					if !fs.ValidPath(next) || seen[next] {
+					if !fs.ValidPath(next) {
+						// A local template above the scan root: its resources
+						// are lost, so the scan is incomplete.
+						g.Diagnostics = append(g.Diagnostics, graph.Diagnostic{Severity: graph.SeverityError,
+							Summary: "nested template not followed",
+							Detail:  fmt.Sprintf("a nested stack's template (%s) is outside the scan root; scan from a directory that contains it (--root)", next),
+							Range:   graph.Range{File: g.Root}})
+						continue
+					}
+					if seen[next] {
 						continue
 					}
 					// One that is absent is reported by the file that names it;

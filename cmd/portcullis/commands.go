@@ -336,6 +336,12 @@ func scan(ctx context.Context, eng *policies.Engine, roots *scanRoots, opts pars
 		rep.Resources += len(g.Resources)
 		rep.Diagnostics = append(rep.Diagnostics, g.Diagnostics...)
 		for f, src := range g.Sources {
+			// A plan file is not quoted: terraform show -json writes one
+			// line, with the values after_sensitive marks in clear text, so
+			// an excerpt of any finding could show a sensitive neighbour.
+			if g.Format == graph.FormatTerraformPlan && f == g.Root {
+				continue
+			}
 			rep.Sources[f] = src
 		}
 		res := results[i]

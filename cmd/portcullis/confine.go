@@ -14,8 +14,8 @@ import (
 
 // scanRoots decides what a scan may read and how its files are named.
 //
-// Each PATH has a confinement root: --root when given; else the repository
-// that holds PATH (the nearest directory above it with a .git, .hg or .svn
+// Each PATH has a confinement root: --root when given; else the git
+// repository that holds PATH (the nearest directory above it with a .git
 // entry); else PATH itself (a file's directory). Nothing outside the roots
 // is read. The base, which output paths are relative to, is the common
 // parent of the roots; never the working directory, so where portcullis is
@@ -84,10 +84,11 @@ func confinementRoot(p string) string {
 		dir = filepath.Dir(p)
 	}
 	for d := dir; ; {
-		for _, vcs := range []string{".git", ".hg", ".svn"} {
-			if _, err := os.Lstat(filepath.Join(d, vcs)); err == nil {
-				return d
-			}
+		// Only .git marks a repository: git never checks out an entry named
+		// .git, so the scanned content cannot plant one to narrow the root
+		// (a committed .hg or .svn file could).
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
 		}
 		parent := filepath.Dir(d)
 		if parent == d {

@@ -33,8 +33,10 @@ type hostileCase struct {
 	name string
 	// setup adds what cannot be committed; dir holds repo/ and outside/.
 	setup func(t *testing.T, dir string)
-	// args go before the scanned path (repo/), which is appended.
+	// args go before the scanned path, which is appended: path, relative
+	// to the case directory (default repo).
 	args []string
+	path string
 	code int
 	// findings are "RULE file:line" that must be reported (file relative
 	// to repo/).
@@ -160,6 +162,58 @@ func hostileCases() []hostileCase {
 			args:     []string{"--format", "sarif=@repo/portcullis.sarif"},
 			code:     exitFindings,
 			findings: []string{"PCS-AWS-001 main.tf:9"},
+		},
+		{
+			// A .svn or .hg entry inside the repository (git commits them;
+			// only .git it never checks out) does not narrow the scan root:
+			// the module beside infra/ is still in it.
+			name: "vcs-marker-inside",
+			setup: func(t *testing.T, dir string) {
+				if err := os.Mkdir(filepath.Join(dir, "repo", ".git"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			},
+			path:     "repo/infra",
+			code:     exitFindings,
+			findings: []string{"PCS-AWS-001 modules/sg/main.tf:9"},
+		},
+		{
+			// Outside a repository the root is PATH: a local module above it
+			// is not read, and its resources are lost, so the scan fails.
+			name:  "module-above-root",
+			path:  "repo/infra",
+			code:  exitError,
+			diags: []string{"outside the scan root @ main.tf"},
+		},
+		{
+			name:  "nested-stack-above-root",
+			path:  "repo/infra",
+			code:  exitError,
+			diags: []string{"outside the scan root @ parent.yaml"},
+		},
+		{
+			// A link to a hidden directory is walked under the link's name,
+			// as Terraform reads it.
+			name: "link-to-hidden-dir",
+			setup: func(t *testing.T, dir string) {
+				symlink(t, ".infra", filepath.Join(dir, "repo", "prod"))
+			},
+			code:     exitFindings,
+			findings: []string{"PCS-AWS-001 prod/main.tf:9"},
+		},
+		{
+			name: "deep-directories",
+			setup: func(t *testing.T, dir string) {
+				writeFile(t, filepath.Join(dir, "repo", "main.tf"), []byte(openSG))
+				deep := filepath.Join(dir, "repo")
+				for range 1500 {
+					deep = filepath.Join(deep, "a")
+				}
+				writeFile(t, filepath.Join(deep, "main.tf"), []byte(openSG))
+			},
+			code:     exitError,
+			findings: []string{"PCS-AWS-001 main.tf:9"},
+			diags:    []string{"nested more than 64 directories deep @ "},
 		},
 		// Secrets.
 		{
@@ -413,7 +467,11 @@ func TestHostile(t *testing.T) {
 				}
 				args = append(args, a)
 			}
-			args = append(args, filepath.Join(dir, "repo"))
+			scanned := c.path
+			if scanned == "" {
+				scanned = "repo"
+			}
+			args = append(args, filepath.Join(dir, scanned))
 
 			ctx, cancel := context.WithTimeout(context.Background(), deadline)
 			defer cancel()

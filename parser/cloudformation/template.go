@@ -438,6 +438,10 @@ func (t *tmpl) resourceMeta(r *graph.Resource, body *Node) {
 		// The file's name would be shown as the nested graph's root.
 		t.errorf(r.Ranges[attr], "nested template not followed",
 			"the location of the nested stack's template comes from a NoEcho parameter, which is never shown; the template is not loaded through it")
+	case f == ".." || strings.HasPrefix(f, "../"):
+		// A local template above the scan root: its resources are lost.
+		t.errorf(r.Ranges[attr], "nested template not followed",
+			fmt.Sprintf("the nested stack's template %s is outside the scan root, so its resources are not scanned; scan from a directory that contains it (--root)", loc))
 	default:
 		r.Meta["template_file"] = f
 	}
@@ -454,11 +458,7 @@ func (t *tmpl) localTemplate(loc string) (string, bool) {
 	if i := strings.IndexByte(loc, ':'); i >= 0 && !strings.ContainsAny(loc[:i], "/.") {
 		return "", false // another scheme (s3:foo)
 	}
-	f := path.Join(path.Dir(t.file), loc)
-	if f == ".." || strings.HasPrefix(f, "../") {
-		return "", false
-	}
-	return f, true
+	return path.Join(path.Dir(t.file), loc), true
 }
 
 // suppressions reads a resource's inline ignores:

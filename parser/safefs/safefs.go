@@ -49,8 +49,12 @@ var (
 var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": true, "_darcs": true, ".jj": true}
 
 // IsVCSDir reports whether name (one path element) is a version-control
-// directory that the file system hides.
-func IsVCSDir(name string) bool { return vcsDirs[name] }
+// directory that the file system hides. Letter case, and the trailing dots
+// and spaces Windows drops, do not matter: on a case-insensitive file
+// system ".GIT" and ".git." name .git.
+func IsVCSDir(name string) bool {
+	return vcsDirs[strings.ToLower(strings.TrimRight(name, ". "))] || strings.EqualFold(name, "git~1")
+}
 
 // Root is one confinement root: a directory under the file system's base.
 type Root struct {
@@ -187,7 +191,7 @@ func (f *FS) resolve(op, name string) (*root, string, error) {
 
 func hidden(rel string) bool {
 	for _, el := range strings.Split(rel, "/") {
-		if vcsDirs[el] {
+		if IsVCSDir(el) {
 			return true
 		}
 	}
@@ -206,6 +210,16 @@ func underlying(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// Resolve returns the name of what name leads to, symbolic links
+// resolved, relative to the base; the same rules as Open apply.
+func (f *FS) Resolve(name string) (string, error) {
+	r, target, err := f.resolve("resolve", name)
+	if err != nil {
+		return "", err
+	}
+	return path.Join(r.dir, target), nil
 }
 
 // Open opens name for reading: a regular file, or a directory.
@@ -313,7 +327,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if vcsDirs[base] {
+	if IsVCSDir(base) {
 		return nil, &fs.PathError{Op: "lstat", Path: name, Err: ErrHidden}
 	}
 	info, err := r.os.Lstat(path.Join(target, base))

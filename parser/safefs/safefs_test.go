@@ -65,6 +65,9 @@ func TestConfinement(t *testing.T) {
 		{"zero.tf", ErrOutsideRoot},
 		{"gitlink.tf", ErrHidden},
 		{".git/config", ErrHidden},
+		{".GIT/config", ErrHidden}, // one directory on a case-insensitive file system
+		{".git./config", ErrHidden},
+		{"GIT~1/config", ErrHidden},
 		{"modules/../.git/config", fs.ErrInvalid}, // not a clean fs path
 		{"../outside/secret.txt", fs.ErrInvalid},
 		{"fifo.tf", ErrNotRegular},
@@ -96,6 +99,12 @@ func TestConfinement(t *testing.T) {
 	}
 	if info, err := f.Lstat("leak.tfvars"); err != nil || info.Mode()&fs.ModeSymlink == 0 {
 		t.Errorf("lstat leak.tfvars: %v %v", info, err)
+	}
+	if got, err := f.Resolve("inlink/main.tf"); err != nil || got != "modules/m/main.tf" {
+		t.Errorf("Resolve inlink/main.tf: %q %v", got, err)
+	}
+	if _, err := f.Resolve("leak.tfvars"); !errors.Is(err, ErrOutsideRoot) {
+		t.Errorf("Resolve leak.tfvars: %v", err)
 	}
 	entries, err := f.ReadDir(".")
 	if err != nil {

@@ -208,24 +208,32 @@ func (e *evaluator) childrenOf(name string) []*evaluator {
 // resolveSource finds the directory of a module call's source: relative to
 // the calling module for local sources, from modules.json otherwise.
 func (e *evaluator) resolveSource(call *moduleCall) (dir string, remote bool, problem string) {
+	dir, remote, problem, _ = e.resolveSourceSeverity(call)
+	return dir, remote, problem
+}
+
+// resolveSourceSeverity is resolveSource, and whether the problem hides
+// configuration the repository holds (a local module outside the scan
+// root: its resources are lost, so the scan is incomplete).
+func (e *evaluator) resolveSourceSeverity(call *moduleCall) (dir string, remote bool, problem string, incomplete bool) {
 	if call.source == "" {
-		return "", false, fmt.Sprintf("module %q has no valid source (see the error at its source); its outputs are unknown", call.name)
+		return "", false, fmt.Sprintf("module %q has no valid source (see the error at its source); its outputs are unknown", call.name), false
 	}
 	if isLocalSource(call.source) {
 		d := path.Join(e.cfg.dir, call.source)
 		if !fs.ValidPath(d) {
-			return "", false, fmt.Sprintf("the source %q of module %q is outside the scan root; scan from a directory that contains it (--root)", call.source, call.name)
+			return "", false, fmt.Sprintf("the source %q of module %q is outside the scan root, so its resources are not scanned; scan from a directory that contains it (--root)", call.source, call.name), true
 		}
-		return d, e.remote(), ""
+		return d, e.remote(), "", false
 	}
 	key := call.name
 	if e.callPath != "" {
 		key = e.callPath + "." + call.name
 	}
 	if d, ok := e.st.modulesManifest()[key]; ok && fs.ValidPath(d) {
-		return d, true, ""
+		return d, true, "", false
 	}
-	return "", true, fmt.Sprintf("module %q (source %q) is not installed; run terraform init to install it and scan again. Its outputs are unknown", call.name, call.source)
+	return "", true, fmt.Sprintf("module %q (source %q) is not installed; run terraform init to install it and scan again. Its outputs are unknown", call.name, call.source), false
 }
 
 // remote reports whether this module instance's code was installed outside
@@ -250,9 +258,13 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 	if in.dropped {
 		return nil // past the instance budget, reported where it was reached
 	}
-	dir, remote, problem := e.resolveSource(call)
+	dir, remote, problem, incomplete := e.resolveSourceSeverity(call)
 	if problem != "" {
-		e.diag(graph.SeverityWarning, "module not loaded", problem, call.block.DefRange)
+		sev := graph.SeverityWarning
+		if incomplete {
+			sev = graph.SeverityError
+		}
+		e.diag(sev, "module not loaded", problem, call.block.DefRange)
 		return nil
 	}
 	if e.depth+1 > MaxModuleDepth {
