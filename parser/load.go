@@ -89,9 +89,11 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	// never instead: a plan file in a pull request must not be able to
 	// replace the configuration it claims to come from. Findings that both
 	// give (the same rule, location and message) are reported once.
-	list = roots(fsys, list, tfOpts.Cache)
+	rootList := roots(fsys, list, tfOpts.Cache)
 
-	graphs := inParallel(ctx, list, func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) })
+	load := func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) }
+	graphs := inParallel(ctx, rootList, load)
+	graphs = append(graphs, inParallel(ctx, uncalled(fsys, list, rootList, graphs, tfOpts.Cache), load)...)
 	graphs = append(graphs, w.loadFiles(ctx)...)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -234,6 +236,39 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		}
 	}
 	return nil
+}
+
+// uncalled returns the module directories that roots dropped because a
+// scanned directory calls them, but whose calls made no instance (count =
+// 0, for_each = {}): no root evaluated them, so they are roots after all.
+// Otherwise a file calling a directory with for_each = {} would hide it.
+func uncalled(fsys fs.FS, dirs, rootList []string, graphs []*graph.Graph, cache *terraform.Cache) []string {
+	isRoot := map[string]bool{}
+	for _, d := range rootList {
+		isRoot[d] = true
+	}
+	evaluated := map[string]bool{}
+	for _, g := range graphs {
+		if g == nil {
+			continue
+		}
+		// A Terraform graph's files are those of the module directories it
+		// instantiated at least once.
+		for _, f := range g.Files {
+			evaluated[path.Dir(f)] = true
+		}
+	}
+	var out []string
+	for _, d := range dirs {
+		if !isRoot[d] && !evaluated[d] {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	// Of those, the ones another of them calls are evaluated through it.
+	return roots(fsys, out, cache)
 }
 
 // maxWalkDepth bounds how deep the walk goes: a directory nested deeper is

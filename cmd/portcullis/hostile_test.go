@@ -250,6 +250,14 @@ func hostileCases() []hostileCase {
 			findings: []string{"PCS-AWS-001 main.tf:9"},
 		},
 		{
+			// A directory that another calls is evaluated through its callers;
+			// one whose calls make no instance (for_each = {}, count = 0) is
+			// evaluated as a root, or adding the call would hide it.
+			name:     "called-with-no-instances",
+			code:     exitFindings,
+			findings: []string{"PCS-AWS-001 net/main.tf:9"},
+		},
+		{
 			name:     "tofu-beside-tf",
 			code:     exitFindings,
 			findings: []string{"PCS-AWS-001 main.tf:9"},

@@ -1,0 +1,9 @@
+module "h" {
+  source   = "../net"
+  for_each = {}
+}
+
+module "c" {
+  source = "../net"
+  count  = 0
+}
