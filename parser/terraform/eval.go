@@ -155,11 +155,14 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 	for _, d := range e.evalDiagnostics(kept, expr, ctx, sc) {
 		e.st.addDiag(d)
 	}
+	secret := e.inputsSensitive(expr, ctx, sc)
 	if diags.HasErrors() {
-		return cty.DynamicVal
+		v = cty.DynamicVal
+	} else if !b.charge(v, expr.Range()) {
+		v = cty.DynamicVal
 	}
-	if !b.charge(v, expr.Range()) {
-		return cty.DynamicVal
+	if secret {
+		v = v.Mark(sensitiveMark{})
 	}
 	return v
 }

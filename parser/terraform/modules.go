@@ -205,15 +205,10 @@ func (e *evaluator) childrenOf(name string) []*evaluator {
 	return out
 }
 
-// resolveSource finds the directory of a module call's source: relative to
-// the calling module for local sources, from modules.json otherwise.
-func (e *evaluator) resolveSource(call *moduleCall) (dir string, remote bool, problem string) {
-	dir, remote, problem, _ = e.resolveSourceSeverity(call)
-	return dir, remote, problem
-}
-
-// resolveSourceSeverity is resolveSource, and whether the problem hides
-// configuration the repository holds (a local module outside the scan
+// resolveSourceSeverity finds the directory of a module call's source:
+// relative to the calling module for local sources, from modules.json
+// otherwise; and whether the problem hides configuration the repository
+// holds (a local module outside the scan
 // root: its resources are lost, so the scan is incomplete).
 func (e *evaluator) resolveSourceSeverity(call *moduleCall) (dir string, remote bool, problem string, incomplete bool) {
 	if call.source == "" {

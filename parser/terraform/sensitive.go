@@ -129,6 +129,26 @@ func (t taint) expr(expr hcl.Expression, ctx *hcl.EvalContext) (tainted bool) {
 	return t.callsSensitive(expr)
 }
 
+// inputsSensitive reports whether the result of evaluating expr in ctx
+// (built for scope sc) must be marked sensitive: expr calls sensitive(), or
+// a value it references is or contains a sensitive value. This is a
+// conservative taint: every value an expression references counts,
+// including those read only inside can() and try(), in the collection or
+// condition of a for expression, or as an index key, since hcl and cty
+// drop the mark there (an object indexed by a sensitive key, can() and
+// try() return unmarked results) and what the result is still depends on
+// the secret. The result is marked as a whole; rules still read the real
+// value.
+func (e *evaluator) inputsSensitive(expr hcl.Expression, ctx *hcl.EvalContext, sc *scope) bool {
+	t := taint{pos: e.st.pos}
+	if t.callsSensitive(expr) {
+		return true
+	}
+	// ctxTainted is exact for stored values (and remembered); the check
+	// by reference then narrows it to the parts the expression reads.
+	return e.ctxTainted(ctx, sc) && t.expr(expr, ctx)
+}
+
 func lookupRoot(ctx *hcl.EvalContext, name string) (cty.Value, bool) {
 	for c := ctx; c != nil; c = c.Parent() {
 		if v, ok := c.Variables[name]; ok {
@@ -279,8 +299,16 @@ func (e *evaluator) resourcesTainted(obj cty.Value, prefix string) bool {
 		if !ok {
 			return mayBeSensitive(v)
 		}
+		// Once every instance is stored, the answer for the whole
+		// resource is final: remembered, so that 10,000 instances
+		// reading one another are not walked 10,000 times.
+		key := e.prefixed("resource:" + rc.addr())
+		if s, ok := e.st.secrets[key]; ok {
+			return s
+		}
 		for _, in := range insts {
 			if in.sensitive > 0 {
+				e.rememberSecret(key, true)
 				return true
 			}
 		}
@@ -291,11 +319,20 @@ func (e *evaluator) resourcesTainted(obj cty.Value, prefix string) bool {
 				return mayBeSensitive(v)
 			}
 			if e.memoSensitive(e.prefixed("instance:"+addr), iv) {
+				e.rememberSecret(key, true)
 				return true
 			}
 		}
+		e.rememberSecret(key, false)
 		return false
 	})
+}
+
+func (e *evaluator) rememberSecret(key string, s bool) {
+	if e.st.secrets == nil {
+		e.st.secrets = map[string]bool{}
+	}
+	e.st.secrets[key] = s
 }
 
 // modulesTainted checks the object of module calls an expression

@@ -259,7 +259,7 @@ resource "aws_vpc" "v" {
 		}
 	}
 	for addr, want := range map[string]string{
-		`aws_security_group_rule.r["(sensitive 1)"]`: `{"cidr_blocks":[true],"description":true}`,
+		`aws_security_group_rule.r["(sensitive 1)"]`: `{"cidr_blocks":true,"description":true}`,
 		`aws_instance.c["(sensitive 2)"]`:            `{"index":true}`,
 		`module.m["(sensitive 2)"].aws_vpc.v`:        `{"cidr_block":true}`,
 		`x_dyn.d`:                                    `{"rule":[{"cidr":true,"key":true},{"cidr":true,"key":true}]}`,
