@@ -96,7 +96,8 @@ func (t *tmpl) givenValues() map[string]givenValue {
 // value, else the Default, else unknown. Values are strings (a Number
 // parameter too: CloudFormation passes parameter values to properties as
 // strings; policies convert where they compare numbers) or lists of strings
-// for list types. SSM parameter types are always unknown. NoEcho values are
+// for list types. SSM parameter types are always unknown. NoEcho values,
+// and every value given by --cfn-parameter (Options.Parameters), are
 // sensitive.
 func (t *tmpl) bindParameters() {
 	t.params = map[string]*param{}
@@ -142,6 +143,14 @@ func (t *tmpl) bindParameters() {
 			at := rng
 			if at.IsZero() {
 				at = k.Range // a --cfn-parameter value
+			}
+			if gv.origin == nil {
+				// A --cfn-parameter value is the CI job's, not the
+				// repository's: sensitive like NoEcho in every template,
+				// whatever the declaration says (a new template could
+				// otherwise print it). Values from parameter files keep
+				// the declaration's NoEcho.
+				p.noEcho = true
 			}
 			p.val = t.paramValue(p, []string{gv.text}, rng, at, origins, true)
 			continue

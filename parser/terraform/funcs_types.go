@@ -33,18 +33,18 @@ var sensitiveFunc = function.New(&function.Spec{
 	},
 })
 
-// nonsensitiveFunc is nonsensitive(value): value without its sensitive
-// mark (other marks, and marks nested inside it, stay). As in Terraform
-// since v1.6, a value that is not sensitive is returned unchanged rather
-// than rejected.
+// nonsensitiveFunc is nonsensitive(value). Portcullis never removes a
+// sensitive mark: the repository decides what nonsensitive() is applied
+// to, and a value derived from a secret (a TF_VAR_ or -var value among
+// them) must not become printable because a hostile configuration says
+// so. It returns its argument unchanged, marks and all; as in Terraform
+// since v1.6, a value that is not sensitive is accepted.
 var nonsensitiveFunc = function.New(&function.Spec{
-	Description: "Returns the given value without its sensitive mark.",
+	Description: "Returns the given value unchanged: Portcullis never removes a sensitive mark.",
 	Params:      []function.Parameter{anyValueParam},
 	Type:        sameType,
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		v, marks := args[0].Unmark()
-		delete(marks, sensitiveMark{})
-		return v.WithMarks(marks), nil
+		return args[0], nil
 	},
 })
 

@@ -120,6 +120,12 @@ resource "x_thing" "t" {
 	if got := jsonOf(r.Unknown); got != `{"unset":true}` {
 		t.Errorf("unknown = %s", got)
 	}
+	// A -var value is sensitive whatever the declaration says; a value
+	// from a file keeps the declaration's (e's -var is overridden by a
+	// later -var-file).
+	if got := jsonOf(r.Sensitive); got != `{"ports":true}` {
+		t.Errorf("sensitive = %s", got)
+	}
 	if len(g.Diagnostics) != 0 {
 		t.Errorf("diagnostics: %v", g.Diagnostics)
 	}

@@ -319,6 +319,10 @@ resource "x_thing" "t" {
 	if got := jsonOf(g.Resource("x_thing.t").Values); got != want {
 		t.Errorf("values = %s\nwant     %s", got, want)
 	}
+	// TF_VAR_ values are sensitive whatever the declaration says.
+	if got := jsonOf(g.Resource("x_thing.t").Sensitive); got != `{"a":true,"ports":true}` {
+		t.Errorf("sensitive = %s", got)
+	}
 	if len(g.Diagnostics) != 0 {
 		t.Errorf("diagnostics: %v", diagnostics(g))
 	}

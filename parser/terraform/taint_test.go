@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -157,4 +158,66 @@ func TestSensitiveTaintFollowsReferences(t *testing.T) {
 			t.Errorf("inputsSensitive(%s) = %v, want %v", src, got, want)
 		}
 	}
+}
+
+// Values from the environment (TF_VAR_) and -var belong to the CI job, not
+// the repository: they are sensitive in every root, whatever the
+// declaration says, and nonsensitive() does not unmark them (Portcullis
+// never removes a mark). Values from variables files and defaults keep
+// the declaration's sensitivity.
+func TestCommandLineAndEnvironmentValuesAreSensitive(t *testing.T) {
+	g := LoadModule(mapFS(map[string]string{
+		"m/main.tf": `
+variable "db_password" {}
+variable "token" {}
+variable "region" {}
+variable "zone" {
+  default = "zone-default"
+}
+resource "x_open" "o" {
+  for_each = toset([var.db_password])
+  name     = "o"
+}
+resource "x_attrs" "a" {
+  password = var.db_password
+  token    = nonsensitive(var.token)
+  upper    = upper(nonsensitive(var.token))
+  region   = var.region
+  zone     = var.zone
+}
+`,
+		"m/terraform.tfvars": `region = "eu-west-1"`,
+	}), "m", Options{
+		Env:  map[string]string{"TF_VAR_db_password": secretKey},
+		Vars: []VarInput{{Name: "token", Value: secretText}},
+	})
+	if diff := cmp.Diff([]string{`x_attrs.a`, `x_open.o["(sensitive 1)"]`}, addresses(g)); diff != "" {
+		t.Errorf("addresses (-want +got):\n%s", diff)
+	}
+	wantDiags := []string{
+		`m/main.tf:8:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+	}
+	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	r := resource(t, g, "x_attrs.a")
+	want := `{"password":"` + secretKey + `","region":"eu-west-1","token":"` + secretText + `","upper":"` + strings.ToUpper(secretText) + `","zone":"zone-default"}`
+	if got := jsonOf(r.Values); got != want {
+		t.Errorf("values = %s, want %s", got, want)
+	}
+	if got := jsonOf(r.Sensitive); got != `{"password":true,"token":true,"upper":true}` {
+		t.Errorf("sensitive = %s", got)
+	}
+	// Only the file and the default leave origins (with their values).
+	var origins []string
+	for p, os := range r.Origins {
+		for _, o := range os {
+			origins = append(origins, p+" "+o.Kind+" "+strings.Join(o.Values, ","))
+		}
+	}
+	sort.Strings(origins)
+	if diff := cmp.Diff([]string{"region vars-file eu-west-1", "zone variable-default zone-default"}, origins); diff != "" {
+		t.Errorf("origins (-want +got):\n%s", diff)
+	}
+	assertNothingShown(t, g, secretKey, secretText)
 }

@@ -41,6 +41,11 @@ type rawValue struct {
 	desc     string
 	depth    int
 	external bool
+	// secret: the value comes from the environment (TF_VAR_) or a -var
+	// on the command line. Those are the CI job's, not the repository's,
+	// so they are sensitive whatever the declaration says: a new root
+	// declaring the variable without sensitive must not print them.
+	secret bool
 }
 
 // originMark is the cty mark that records where a value was written. Marks
@@ -140,7 +145,7 @@ func (e *evaluator) inputValues(opts Options) map[string]rawValue {
 		if _, declared := e.cfg.variables[name]; !declared {
 			continue // Terraform ignores environment values for undeclared variables
 		}
-		out[name] = rawValue{text: opts.Env[k], from: "environment variable " + k, kind: graph.OriginEnvironment}
+		out[name] = rawValue{text: opts.Env[k], from: "environment variable " + k, kind: graph.OriginEnvironment, secret: true}
 	}
 	entries, _ := fs.ReadDir(e.st.fsys, e.cfg.dir)
 	var auto []string
@@ -179,7 +184,7 @@ func (e *evaluator) inputValues(opts Options) map[string]rawValue {
 				Detail:  fmt.Sprintf("-var %s is given, but no variable %q is declared in %s", in.Name, in.Name, e.cfg.dir)})
 			continue
 		}
-		out[in.Name] = rawValue{text: in.Value, from: "-var " + in.Name, kind: graph.OriginCommandLine}
+		out[in.Name] = rawValue{text: in.Value, from: "-var " + in.Name, kind: graph.OriginCommandLine, secret: true}
 	}
 	return out
 }
@@ -225,14 +230,16 @@ func (e *evaluator) bindVariables(given map[string]rawValue) {
 
 // bindVariable converts a given value (or the default) to the variable's
 // type, applies optional attribute defaults, and marks it with its origin
-// and sensitivity.
+// and sensitivity: sensitive when the declaration says so, and always when
+// the value comes from the environment or a -var (rawValue.secret).
 func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) cty.Value {
 	var v cty.Value
+	sensitive := vc.sensitive || (given && raw.secret)
 	switch {
 	case given && raw.val != cty.NilVal:
 		v = raw.val
 	case given:
-		v = e.parseVarText(vc, raw)
+		v = e.parseVarText(vc, raw, sensitive)
 	case vc.def != nil:
 		dv, diags := vc.def.Value(nil)
 		e.valueDiags(vc, diags)
@@ -265,13 +272,13 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 			at = vc.declRange
 		}
 		detail := fmt.Sprintf("var.%s: %s", vc.name, err)
-		if vc.sensitive {
+		if sensitive {
 			detail = fmt.Sprintf("var.%s: the value given by %s is not valid for its type; it is sensitive and is not shown", vc.name, givenBy(raw))
 		}
 		e.diag(graph.SeverityWarning, "invalid value for variable", detail, at)
 		cv = cty.UnknownVal(vc.typ)
 	}
-	if vc.sensitive {
+	if sensitive {
 		cv = cv.Mark(sensitiveMark{})
 	}
 	if m, ok := e.mark(raw, cv); ok {
@@ -281,8 +288,9 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 }
 
 // parseVarText interprets a -var or TF_VAR_ value as Terraform does:
-// literally for string types, as an HCL expression otherwise.
-func (e *evaluator) parseVarText(vc *variableConfig, raw rawValue) cty.Value {
+// literally for string types, as an HCL expression otherwise. Problems do
+// not quote the value when it is sensitive.
+func (e *evaluator) parseVarText(vc *variableConfig, raw rawValue, sensitive bool) cty.Value {
 	if vc.typ == cty.String || (vc.typ.IsPrimitiveType() && !vc.hasType) || vc.typ == cty.DynamicPseudoType && !vc.hasType {
 		return cty.StringVal(raw.text)
 	}
@@ -300,7 +308,7 @@ func (e *evaluator) parseVarText(vc *variableConfig, raw rawValue) cty.Value {
 	// The value is unknown: a warning, given at the declaration, as
 	// -var and TF_VAR_ values have no place in a file.
 	detail := fmt.Sprintf("var.%s: %s: %s", vc.name, raw.from, diags.Error())
-	if vc.sensitive {
+	if sensitive {
 		detail = fmt.Sprintf("var.%s: the value given by %s is not valid HCL; it is sensitive and is not shown", vc.name, raw.from)
 	}
 	e.diag(graph.SeverityWarning, "invalid value for variable", detail, vc.declRange)
