@@ -46,9 +46,9 @@ type instance struct {
 	key     cty.Value // NilVal without count/for_each; a number, a string, or unknown
 	scope   *scope
 	unknown bool // a representative instance standing for an unknown collection
-	// sensitive numbers, from 1, the instances of a sensitive for_each or
-	// count: their address shows a placeholder, never the key.
-	sensitive int
+	// sensitive marks the one representative instance of a sensitive
+	// for_each or count: its address shows a placeholder, never a key.
+	sensitive bool
 	// dropped: past the instance budget, nothing is evaluated for it (a
 	// module's outputs and a resource's value are unknown).
 	dropped bool
@@ -530,10 +530,10 @@ func instanceAddr(base string, in instance) string {
 	switch {
 	case in.key == cty.NilVal:
 		return base
+	case in.sensitive:
+		return base + "[" + strconv.Quote(secretPlaceholder) + "]"
 	case in.unknown || !in.key.IsKnown():
 		return base + "[*]"
-	case in.sensitive > 0:
-		return base + "[" + strconv.Quote(secretPlaceholder(in.sensitive)) + "]"
 	case in.key.Type() == cty.Number:
 		bf := in.key.AsBigFloat()
 		return base + "[" + bf.Text('f', -1) + "]"
@@ -572,9 +572,8 @@ func (e *evaluator) expandCount(expr hcl.Expression) []instance {
 		scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
 	v, marks := e.eval(expr, nil).Unmark()
 	if _, secret := marks[sensitiveMark{}]; secret {
-		rep := unknown[0]
-		rep.scope = &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number).Mark(sensitiveMark{})})}
-		return e.admitted(e.sensitiveCount(v, expr.Range()), expr.Range(), rep)
+		rep := e.sensitiveCount(expr.Range())
+		return e.admitted([]instance{rep}, expr.Range(), rep)
 	}
 	if !v.IsKnown() {
 		return unknown
@@ -633,7 +632,9 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 	// Iterate over the unmarked collection; the collection's marks (origins,
 	// sensitivity) carry over to each element value.
 	v, marks := v.Unmark()
-	secret := e.sensitiveForEach(marks, what, at)
+	if rep, secret := e.sensitiveForEach(marks, what, at, bind); secret {
+		return []instance{rep}
+	}
 	unknownInst := []instance{{key: cty.UnknownVal(cty.String), unknown: true,
 		scope: bind(cty.UnknownVal(cty.String), cty.DynamicVal.WithMarks(marks))}}
 	if !v.IsKnown() {
@@ -673,7 +674,7 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 				return nil
 			}
 		}
-		insts = append(insts, secret.instance(k, val, bind))
+		insts = append(insts, instance{key: k, scope: bind(k, val)})
 	}
 	return insts
 }
@@ -682,7 +683,7 @@ func (e *evaluator) expandForEach(expr hcl.Expression) []instance {
 	v := e.eval(expr, nil)
 	rep := instance{key: cty.UnknownVal(cty.String), unknown: true,
 		scope: &scope{each: cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}
-	if u, _ := v.Unmark(); u.IsKnown() && !u.IsNull() && u.CanIterateElements() && u.LengthInt() > e.st.budget.room() {
+	if u, marks := v.Unmark(); !marks.Has(sensitiveMark{}) && u.IsKnown() && !u.IsNull() && u.CanIterateElements() && u.LengthInt() > e.st.budget.room() {
 		// Past the budget: not even the instances are built.
 		return e.admitted(make([]instance, u.LengthInt()), expr.Range(), rep)
 	}
@@ -703,7 +704,6 @@ func (e *evaluator) expandForEach(expr hcl.Expression) []instance {
 		}
 		return false
 	})
-	numberSensitive(insts)
 	return e.admitted(insts, expr.Range(), rep)
 }
 
@@ -854,11 +854,18 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 
 // dynamicInstances expands a dynamic block's for_each: each generated
 // block costs BlockOverhead up front; past the budget the block is one
-// representative with an unknown key.
+// representative with an unknown key. A sensitive collection is one
+// representative block (see sensitiveForEach).
 func (e *evaluator) dynamicInstances(coll cty.Value, at hcl.Range, sc *scope, iter string) []instance {
-	if u, _ := coll.Unmark(); u.IsKnown() && !u.IsNull() && u.CanIterateElements() &&
-		!e.st.budget.spend(int64(u.LengthInt())*BlockOverhead, at) {
-		_, marks := coll.Unmark()
+	u, marks := coll.Unmark()
+	n := 0
+	switch {
+	case marks.Has(sensitiveMark{}):
+		n = 1 // one representative block, whatever the collection's size
+	case u.IsKnown() && !u.IsNull() && u.CanIterateElements():
+		n = u.LengthInt()
+	}
+	if n > 0 && !e.st.budget.spend(int64(n)*BlockOverhead, at) {
 		return []instance{{key: cty.UnknownVal(cty.String), unknown: true,
 			scope: sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal.WithMarks(marks)}))}}
 	}

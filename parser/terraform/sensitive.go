@@ -22,16 +22,17 @@ import (
 //     the expression references, or a call of sensitive()) carry the mark
 //     keeps its summary and range, and its detail is replaced by a fixed
 //     text naming the function and argument that failed;
-//   - a sensitive for_each or count is an error, and its instances get
-//     placeholder keys (see instanceAddr);
+//   - a sensitive for_each or count (of a resource, a module call or a
+//     dynamic block) is an error, and expands to one representative
+//     instance (key "(sensitive)" in addresses, unknown count.index,
+//     each.key, each.value and iterator): neither the keys nor the number
+//     of instances, blocks or findings tell anything of the secret;
 //   - origins carry no sensitive scalar and no path through a sensitive
 //     map key.
 
-// secretPlaceholder is the instance key shown for the n-th instance (from 1)
-// of a resource or module whose for_each or count is sensitive.
-func secretPlaceholder(n int) string {
-	return "(sensitive " + strconv.Itoa(n) + ")"
-}
+// secretPlaceholder is the instance key shown for the one representative
+// instance of a resource or module whose for_each or count is sensitive.
+const secretPlaceholder = "(sensitive)"
 
 // hasSensitive reports whether v or any part of it is marked sensitive.
 // It visits every part of v: callers that may meet one large value many
@@ -307,7 +308,7 @@ func (e *evaluator) resourcesTainted(obj cty.Value, prefix string) bool {
 			return s
 		}
 		for _, in := range insts {
-			if in.sensitive > 0 {
+			if in.sensitive {
 				e.rememberSecret(key, true)
 				return true
 			}
@@ -345,7 +346,7 @@ func (e *evaluator) modulesTainted(obj cty.Value) bool {
 			return mayBeSensitive(v)
 		}
 		for _, in := range insts {
-			if in.sensitive > 0 {
+			if in.sensitive {
 				return true
 			}
 		}
@@ -466,83 +467,49 @@ func panicDetail(r any, ctx *hcl.EvalContext) string {
 	return fmt.Sprint(r)
 }
 
-// forEachSecret is what eachInstances knows of a sensitive for_each
-// collection.
-type forEachSecret struct {
-	sensitive bool // the collection is marked sensitive
-	keyed     bool // its keys would be instance keys (resources, modules)
-}
-
-// sensitiveForEach reports a sensitive resource or module for_each, as
-// Terraform does: its keys would become instance addresses. Dynamic blocks
-// may iterate over sensitive values; their keys are in no address.
-func (e *evaluator) sensitiveForEach(marks cty.ValueMarks, what string, at hcl.Range) forEachSecret {
-	_, sensitive := marks[sensitiveMark{}]
-	s := forEachSecret{sensitive: sensitive, keyed: sensitive && what == "for_each"}
-	if s.keyed {
+// sensitiveForEach reports a sensitive for_each collection (of a resource,
+// a module call or a dynamic block), as Terraform does for resources and
+// modules: its keys would become instance addresses, and the number of
+// instances or blocks, each judged by the rules, would tell its size. It
+// returns the one representative instance the collection expands to, with
+// a sensitive unknown key and value; ok is false when the collection is
+// not sensitive.
+func (e *evaluator) sensitiveForEach(marks cty.ValueMarks, what string, at hcl.Range, bind func(k, v cty.Value) *scope) (in instance, ok bool) {
+	if _, sensitive := marks[sensitiveMark{}]; !sensitive {
+		return instance{}, false
+	}
+	if what == "for_each" {
 		e.diag(graph.SeverityError, "Invalid for_each argument",
 			"Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: "+
-				"the instance keys would show them. The instances are evaluated under placeholder keys.", at)
+				"the instance keys and their number would show them. "+
+				`One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`, at)
+	} else {
+		e.diag(graph.SeverityError, "Invalid dynamic block for_each argument",
+			"The collection of this dynamic block is sensitive, or derived from a sensitive value: the number of blocks would show it. "+
+				"One representative block is evaluated, with the iterator's key and value unknown, so rules cannot judge the blocks it stands for.", at)
 	}
-	return s
-}
-
-// instance is one element of a for_each collection: the key in the scope
-// (each.key, the iterator's key) is sensitive when the collection is.
-func (s forEachSecret) instance(k, val cty.Value, bind func(k, v cty.Value) *scope) instance {
-	in := instance{key: k}
-	if s.sensitive {
-		k = k.Mark(sensitiveMark{})
-	}
-	if s.keyed {
-		in.sensitive = 1 // numbered once the instances are sorted
-	}
-	in.scope = bind(k, val)
-	return in
-}
-
-// numberSensitive gives the instances of a sensitive for_each their
-// placeholder numbers, in key order.
-func numberSensitive(insts []instance) {
-	for i := range insts {
-		if insts[i].sensitive > 0 {
-			insts[i].sensitive = i + 1
-		}
-	}
+	return instance{key: cty.UnknownVal(cty.String), unknown: true, sensitive: true,
+		scope: bind(cty.UnknownVal(cty.String).Mark(sensitiveMark{}), cty.DynamicVal.WithMarks(marks))}, true
 }
 
 // sensitiveCount expands a sensitive count: an error, as in Terraform, and
-// the instances are evaluated under placeholder keys with a sensitive
-// count.index, so rules still judge their values. A count that is not a
-// whole number, or is out of bounds, gives one representative instance:
-// its value is not shown.
-func (e *evaluator) sensitiveCount(v cty.Value, at hcl.Range) []instance {
+// one representative instance (key "(sensitive)") with a sensitive unknown
+// count.index, whatever the count: the number of instances, each judged
+// by the rules, would tell it.
+func (e *evaluator) sensitiveCount(at hcl.Range) instance {
 	e.diag(graph.SeverityError, "Invalid count argument",
 		"Sensitive values, or values derived from sensitive values, cannot be used as count arguments: "+
-			"the instance keys would show them. The instances are evaluated under placeholder keys.", at)
-	unknown := []instance{{key: cty.UnknownVal(cty.Number), unknown: true,
-		scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number).Mark(sensitiveMark{})})}}}
-	if !v.IsKnown() || v.IsNull() {
-		return unknown
-	}
-	n, err := convertNumber(v)
-	if err != nil || n < 0 || n > MaxInstances {
-		return unknown
-	}
-	insts := make([]instance, n)
-	for i := range insts {
-		idx := cty.NumberIntVal(int64(i))
-		insts[i] = instance{key: idx, sensitive: i + 1,
-			scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": idx.Mark(sensitiveMark{})})}}
-	}
-	return insts
+			"the number of instances would show them. "+
+			`One representative instance is evaluated, under the key "(sensitive)", with count.index unknown.`, at)
+	return instance{key: cty.UnknownVal(cty.Number), unknown: true, sensitive: true,
+		scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number).Mark(sensitiveMark{})})}}
 }
 
 // markSensitiveExpansion marks the value of a whole resource or module
 // (keyed by instance) sensitive when its expansion was: its keys are.
 func markSensitiveExpansion(v cty.Value, insts []instance) cty.Value {
 	for _, in := range insts {
-		if in.sensitive > 0 {
+		if in.sensitive {
 			return v.Mark(sensitiveMark{})
 		}
 	}

@@ -160,9 +160,10 @@ resource "x_thing" "t" {
 	assertNoSecret(t, g, secretKey, secretText, secretBool, secretCIDR, secretRegex)
 }
 
-// A sensitive for_each or count is an error, as in Terraform; the
-// instances are evaluated under placeholder keys, with their real values,
-// so rules still judge them; no key reaches an address.
+// A sensitive for_each or count is an error, as in Terraform; it expands
+// to one representative instance (key "(sensitive)") whatever the size of
+// the collection, so neither a key nor the number of instances reaches
+// the output; a dynamic block over a sensitive collection likewise.
 func TestSensitiveForEachAndCount(t *testing.T) {
 	g := LoadModule(mapFS(map[string]string{
 		"m/main.tf": `
@@ -222,58 +223,47 @@ resource "aws_vpc" "v" {
 		"TF_VAR_pick":  secretKey,
 	}})
 	wantAddrs := []string{
-		`aws_instance.c["(sensitive 1)"]`,
-		`aws_instance.c["(sensitive 2)"]`,
-		`aws_security_group_rule.r["(sensitive 1)"]`,
-		`aws_security_group_rule.r["(sensitive 2)"]`,
-		`module.m["(sensitive 1)"].aws_vpc.v`,
-		`module.m["(sensitive 2)"].aws_vpc.v`,
+		`aws_instance.c["(sensitive)"]`,
+		`aws_security_group_rule.r["(sensitive)"]`,
+		`module.m["(sensitive)"].aws_vpc.v`,
 		`x_dyn.d`,
-		`x_ref.all["(sensitive 1)"]`,
-		`x_ref.all["(sensitive 2)"]`,
+		`x_ref.all["(sensitive)"]`,
 		`x_ref.one`,
 	}
 	if diff := cmp.Diff(wantAddrs, addresses(g)); diff != "" {
 		t.Errorf("addresses (-want +got):\n%s", diff)
 	}
 	wantDiags := []string{
-		`m/main.tf:14:17: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
-		`m/main.tf:19:11: error: Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
-		`m/main.tf:27:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
-		`m/main.tf:32:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:14:17: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys and their number would show them. One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`,
+		`m/main.tf:19:11: error: Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments: the number of instances would show them. One representative instance is evaluated, under the key "(sensitive)", with count.index unknown.`,
+		`m/main.tf:27:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys and their number would show them. One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`,
+		`m/main.tf:32:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys and their number would show them. One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`,
+		`m/main.tf:37:16: error: Invalid dynamic block for_each argument: The collection of this dynamic block is sensitive, or derived from a sensitive value: the number of blocks would show it. One representative block is evaluated, with the iterator's key and value unknown, so rules cannot judge the blocks it stands for.`,
 	}
 	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
-	// Rules judge the real values, which are sensitive.
-	for addr, want := range map[string]string{
-		`aws_security_group_rule.r["(sensitive 1)"]`: `{"cidr_blocks":["` + secretCIDR2 + `"],"description":"` + secretText + `"}`,
-		`aws_security_group_rule.r["(sensitive 2)"]`: `{"cidr_blocks":["` + secretCIDR1 + `"],"description":"` + secretKey + `"}`,
-		`aws_instance.c["(sensitive 2)"]`:            `{"ami":"ami-1","index":1}`,
-		`module.m["(sensitive 2)"].aws_vpc.v`:        `{"cidr_block":"` + secretCIDR1 + `"}`,
-		`x_dyn.d`:                                    `{"rule":[{"cidr":"` + secretCIDR2 + `","key":"` + secretText + `"},{"cidr":"` + secretCIDR1 + `","key":"` + secretKey + `"}]}`,
+	// One representative instance (or block) each: what comes from the
+	// key or the element is unknown, and sensitive.
+	for addr, want := range map[string][3]string{
+		`aws_instance.c["(sensitive)"]`:            {`{"ami":"ami-1"}`, `{"index":true}`, `{"index":true}`},
+		`aws_security_group_rule.r["(sensitive)"]`: {`{"cidr_blocks":[null]}`, `{"cidr_blocks":[true],"description":true}`, `{"cidr_blocks":true,"description":true}`},
+		`module.m["(sensitive)"].aws_vpc.v`:        {`{}`, `{"cidr_block":true}`, `{"cidr_block":true}`},
+		`x_dyn.d`:                                  {`{"rule":[{}]}`, `{"rule":[{"cidr":true,"key":true}]}`, `{"rule":[{"cidr":true,"key":true}]}`},
+		`x_ref.all["(sensitive)"]`:                 {`{"name":"x"}`, `{}`, `{}`},
+		`x_ref.one`:                                {`{}`, `{"target":true}`, `{"target":true}`},
 	} {
 		r := resource(t, g, addr)
-		if got := jsonOf(r.Values); got != want {
-			t.Errorf("%s values = %s, want %s", addr, got, want)
+		if got := [3]string{jsonOf(r.Values), jsonOf(r.Unknown), jsonOf(r.Sensitive)}; got != want {
+			t.Errorf("%s values, unknown, sensitive = %s, want %s", addr, got, want)
 		}
 	}
-	for addr, want := range map[string]string{
-		`aws_security_group_rule.r["(sensitive 1)"]`: `{"cidr_blocks":true,"description":true}`,
-		`aws_instance.c["(sensitive 2)"]`:            `{"index":true}`,
-		`module.m["(sensitive 2)"].aws_vpc.v`:        `{"cidr_block":true}`,
-		`x_dyn.d`:                                    `{"rule":[{"cidr":true,"key":true},{"cidr":true,"key":true}]}`,
-	} {
-		if got := jsonOf(resource(t, g, addr).Sensitive); got != want {
-			t.Errorf("%s sensitive = %s, want %s", addr, got, want)
-		}
-	}
-	// The edge through a sensitive index goes to every instance.
+	// The edge through a sensitive index goes to the representative.
 	var targets []string
 	for _, ref := range resource(t, g, "x_ref.one").Refs {
 		targets = append(targets, ref.Target)
 	}
-	if diff := cmp.Diff([]string{`aws_security_group_rule.r["(sensitive 1)"]`, `aws_security_group_rule.r["(sensitive 2)"]`}, targets); diff != "" {
+	if diff := cmp.Diff([]string{`aws_security_group_rule.r["(sensitive)"]`}, targets); diff != "" {
 		t.Errorf("refs (-want +got):\n%s", diff)
 	}
 	assertNoSecret(t, g, secretKey, secretText, secretCIDR1, secretCIDR2)
@@ -384,20 +374,20 @@ output "names" {
 }
 `,
 	}), "m", Options{})
-	want := []string{`x_a.a["(sensitive 1)"]`, `x_b.b["(sensitive 1)"]`, `x_c.c["(sensitive 1)"]`}
+	want := []string{`x_a.a["(sensitive)"]`, `x_b.b["(sensitive)"]`, `x_c.c["(sensitive)"]`}
 	if diff := cmp.Diff(want, addresses(g)); diff != "" {
 		t.Errorf("addresses (-want +got):\n%s", diff)
 	}
 	wantDiags := []string{
-		`m/main.tf:5:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
-		`m/main.tf:9:11: error: Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
-		`m/main.tf:12:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:5:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys and their number would show them. One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`,
+		`m/main.tf:9:11: error: Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments: the number of instances would show them. One representative instance is evaluated, under the key "(sensitive)", with count.index unknown.`,
+		`m/main.tf:12:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys and their number would show them. One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`,
 	}
 	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
-	if got := jsonOf(resource(t, g, `x_a.a["(sensitive 1)"]`).Values); got != `{"name":"`+secretKey+`"}` {
-		t.Errorf("values = %s", got)
+	if r := resource(t, g, `x_a.a["(sensitive)"]`); jsonOf(r.Unknown) != `{"name":true}` || jsonOf(r.Sensitive) != `{"name":true}` {
+		t.Errorf("unknown = %s, sensitive = %s", jsonOf(r.Unknown), jsonOf(r.Sensitive))
 	}
 	// The secrets are written in this module's source, which is not a
 	// leak; the visible parts of the graph must still not repeat them.

@@ -105,11 +105,11 @@ resource "x_leak" "v" {
 }
 `,
 	}), "m", Options{Vars: []VarInput{{File: "secrets.tfvars", Content: []byte(`pw = "` + secretKey + `"`)}}})
-	if diff := cmp.Diff([]string{`x_leak.k["(sensitive 1)"]`, `x_leak.v`}, addresses(g)); diff != "" {
+	if diff := cmp.Diff([]string{`x_leak.k["(sensitive)"]`, `x_leak.v`}, addresses(g)); diff != "" {
 		t.Errorf("addresses (-want +got):\n%s", diff)
 	}
 	wantDiags := []string{
-		`m/main.tf:11:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:11:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys and their number would show them. One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`,
 	}
 	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
@@ -191,11 +191,11 @@ resource "x_attrs" "a" {
 		Env:  map[string]string{"TF_VAR_db_password": secretKey},
 		Vars: []VarInput{{Name: "token", Value: secretText}},
 	})
-	if diff := cmp.Diff([]string{`x_attrs.a`, `x_open.o["(sensitive 1)"]`}, addresses(g)); diff != "" {
+	if diff := cmp.Diff([]string{`x_attrs.a`, `x_open.o["(sensitive)"]`}, addresses(g)); diff != "" {
 		t.Errorf("addresses (-want +got):\n%s", diff)
 	}
 	wantDiags := []string{
-		`m/main.tf:8:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys would show them. The instances are evaluated under placeholder keys.`,
+		`m/main.tf:8:14: error: Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the instance keys and their number would show them. One representative instance is evaluated, under the key "(sensitive)", with each.key and each.value unknown.`,
 	}
 	if diff := cmp.Diff(wantDiags, diagLines(g)); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
@@ -220,4 +220,66 @@ resource "x_attrs" "a" {
 		t.Errorf("origins (-want +got):\n%s", diff)
 	}
 	assertNothingShown(t, g, secretKey, secretText)
+}
+
+// The number of instances of a sensitive count or for_each, and of blocks
+// of a dynamic block over a sensitive collection, does not depend on the
+// secret: one representative each, so the number of findings cannot
+// count the secret out.
+func TestSensitiveExpansionSizeIsHidden(t *testing.T) {
+	files := map[string]string{
+		"m/main.tf": `
+variable "pw" {
+  type      = string
+  sensitive = true
+}
+locals {
+  chars = split("", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+  n     = index(local.chars, substr(var.pw, 0, 1)) + 1
+}
+resource "x_count" "c" {
+  count = local.n
+  name  = "c${count.index}"
+}
+resource "x_each" "e" {
+  for_each = toset(slice(local.chars, 0, local.n))
+  name     = each.key
+}
+resource "x_dyn" "d" {
+  dynamic "rule" {
+    for_each = range(local.n)
+    content {
+      cidr = "0.0.0.0/0"
+      n    = rule.value
+    }
+  }
+}
+module "m" {
+  source = "./child"
+  count  = local.n
+}
+`,
+		"m/child/main.tf": `resource "x_child" "c" { name = "child" }`,
+	}
+	shown := func(pw string) string {
+		g := LoadModule(mapFS(files), "m", Options{Vars: []VarInput{{File: "s.tfvars", Content: []byte(`pw = "` + pw + `"`)}}})
+		assertNothingShown(t, g, pw)
+		return strings.Join(addresses(g), "\n") + "\n" + strings.Join(diagLines(g), "\n") + "\n" + shownValues(g)
+	}
+	a, z := shown("aSecret"), shown("ZSecret")
+	if diff := cmp.Diff(a, z); diff != "" {
+		t.Errorf("the output depends on the secret (-a +Z):\n%s", diff)
+	}
+	want := strings.Join([]string{
+		`module.m["(sensitive)"].x_child.c`,
+		`x_count.c["(sensitive)"]`,
+		`x_dyn.d`,
+		`x_each.e["(sensitive)"]`,
+	}, "\n")
+	if !strings.HasPrefix(a, want+"\n") {
+		t.Errorf("output:\n%s\nwant addresses\n%s", a, want)
+	}
+	if n := strings.Count(a, `"cidr":"0.0.0.0/0"`); n != 1 {
+		t.Errorf("%d dynamic blocks shown, want 1:\n%s", n, a)
+	}
 }
