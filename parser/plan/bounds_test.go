@@ -11,7 +11,7 @@ import (
 )
 
 // Columns count code points, also where a multi-byte character straddles
-// one of the checkpoints (every 4096 bytes) the counts are kept at, and
+// one of the checkpoints (every 256 bytes) the counts are kept at, and
 // count each byte of an invalid sequence as one. Found by FuzzLoad
 // (seed unicode_boundary): columns were off by up to three after such a
 // character.
@@ -286,5 +286,34 @@ func TestUnreadablePlanFiles(t *testing.T) {
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%s (explicit %v) (-want +got):\n%s", tc.name, tc.explicit, diff)
 		}
+	}
+}
+
+// Blocks are matched in any order up to maxBlockPairs pairs, then each
+// HCL block with the plan's at its own index only.
+func TestBlockOrderIsBounded(t *testing.T) {
+	blocks := func(n int, reverse bool) []any {
+		out := make([]any, n)
+		for i := range n {
+			v := i
+			if reverse {
+				v = n - 1 - i
+			}
+			out[i] = map[string]any{"v": fmt.Sprint(v)}
+		}
+		return out
+	}
+	small := blockOrder(map[string]any{"b": blocks(3, true)}, map[string]any{"b": blocks(3, false)})
+	if diff := cmp.Diff(map[string][]int{"b": {2, 1, 0}}, small); diff != "" {
+		t.Errorf("3 blocks (-want +got):\n%s", diff)
+	}
+	large := blockOrder(map[string]any{"b": blocks(65, true)}, map[string]any{"b": blocks(64, false)})
+	want := make([]int, 64)
+	for i := range want {
+		want[i] = -1
+	}
+	want[32] = 32 // the middle of 65 is at the same index both ways
+	if diff := cmp.Diff(map[string][]int{"b": want}, large); diff != "" {
+		t.Errorf("64 and 65 blocks (-want +got):\n%s", diff)
 	}
 }

@@ -313,9 +313,10 @@ func (l *loader) load(opts Options) {
 		return
 	}
 
-	var p tfjson.Plan
-	p.UseJSONNumber(true)
-	if err := json.Unmarshal(input, &p); err != nil {
+	var p planDoc
+	dec := json.NewDecoder(bytes.NewReader(input))
+	dec.UseNumber()
+	if err := dec.Decode(&p); err != nil {
 		l.diag(graph.SeverityError, "cannot read the plan", err.Error(), l.at(base))
 		return
 	}
@@ -325,7 +326,7 @@ func (l *loader) load(opts Options) {
 				"a finding on them points at the value that contains them", pathBytesPerByte), l.at(base))
 	}
 	if sp.configErr != nil {
-		l.diag(graph.SeverityWarning, "cannot read the plan's configuration; references between resources are not known",
+		l.diag(graph.SeverityError, "cannot read the plan's configuration; references between resources are not known",
 			sp.configErr.Error(), l.at(base))
 	}
 	l.build(&p)
@@ -378,8 +379,58 @@ func (l *loader) checkVersion(v any) bool {
 	return true
 }
 
+// planDoc is what build reads of a plan. The rest (planned_values, the
+// before values, the prior state's values, variables, outputs) is skipped
+// without being decoded: decoding the whole plan with tfjson.Plan took
+// twice the memory.
+type planDoc struct {
+	ResourceChanges []*resourceChange `json:"resource_changes"`
+	PriorState      *struct {
+		Values *struct {
+			RootModule *stateModule `json:"root_module"`
+		} `json:"values"`
+	} `json:"prior_state"`
+}
+
+// resourceChange is the part of tfjson.ResourceChange that build reads.
+type resourceChange struct {
+	Address       string              `json:"address"`
+	ModuleAddress string              `json:"module_address"`
+	Mode          tfjson.ResourceMode `json:"mode"`
+	Type          string              `json:"type"`
+	Name          string              `json:"name"`
+	Index         any                 `json:"index"`
+	ProviderName  string              `json:"provider_name"`
+	DeposedKey    string              `json:"deposed"`
+	Change        *struct {
+		Actions        tfjson.Actions `json:"actions"`
+		After          any            `json:"after"`
+		AfterUnknown   any            `json:"after_unknown"`
+		AfterSensitive any            `json:"after_sensitive"`
+	} `json:"change"`
+}
+
+// stateModule and stateResource are the parts of tfjson.StateModule and
+// tfjson.StateResource that priorData reads (values are decoded from
+// their span, one resource at a time).
+type stateModule struct {
+	Address      string           `json:"address"`
+	Resources    []*stateResource `json:"resources"`
+	ChildModules []*stateModule   `json:"child_modules"`
+}
+
+type stateResource struct {
+	Address      string              `json:"address"`
+	Mode         tfjson.ResourceMode `json:"mode"`
+	Type         string              `json:"type"`
+	Name         string              `json:"name"`
+	Index        any                 `json:"index"`
+	ProviderName string              `json:"provider_name"`
+	DeposedKey   string              `json:"deposed_key"`
+}
+
 // build creates the resources and their references.
-func (l *loader) build(p *tfjson.Plan) {
+func (l *loader) build(p *planDoc) {
 	l.byKey = map[*graph.Resource]string{}
 	seen := map[string]bool{}
 	for i, rc := range p.ResourceChanges {
@@ -394,6 +445,7 @@ func (l *loader) build(p *tfjson.Plan) {
 		res.Values = knownValues(rc.Change.After)
 		res.Unknown = flags(rc.Change.AfterUnknown)
 		res.Sensitive = flags(rc.Change.AfterSensitive)
+		rc.Change.AfterUnknown, rc.Change.AfterSensitive = nil, nil // garbage from now on
 		actions := make([]any, len(rc.Change.Actions))
 		for j, a := range rc.Change.Actions {
 			actions[j] = string(a)
@@ -491,7 +543,7 @@ func providerName(full, typ string) string {
 
 // priorData adds the data sources of the prior state that resource_changes
 // does not list: those Terraform read while planning.
-func (l *loader) priorData(m *tfjson.StateModule, key string, ix *configIndex, seen map[string]bool, depth int) {
+func (l *loader) priorData(m *stateModule, key string, ix *configIndex, seen map[string]bool, depth int) {
 	if m == nil || depth > maxModuleDepth {
 		return
 	}

@@ -143,7 +143,11 @@ func (l *loader) sourceRanges(r, h *graph.Resource) {
 // plan and the HCL: Terraform writes set-typed blocks (a security group's
 // ingress) in its own order, not the source's. The result maps a block type
 // to, for each HCL index, the plan index with the same content (-1 when
-// there is none).
+// there is none). Past maxBlockPairs pairs of elements to compare, each
+// HCL element is compared with the plan's at its own index only: matching
+// in any order takes the product of the counts (30,000 dynamic blocks in
+// the source and in each of a hundred planned instances, 9·10¹⁰
+// comparisons); sets of blocks that large are not written by hand.
 func blockOrder(plan, hcl map[string]any) map[string][]int {
 	out := map[string][]int{}
 	for k, hv := range hcl {
@@ -156,6 +160,16 @@ func blockOrder(plan, hcl map[string]any) map[string][]int {
 			continue
 		}
 		order := make([]int, len(hl))
+		if len(hl)*len(pl) > maxBlockPairs {
+			for i, he := range hl {
+				order[i] = -1
+				if i < len(pl) && contains(pl[i], he) {
+					order[i] = i
+				}
+			}
+			out[k] = order
+			continue
+		}
 		used := make([]bool, len(pl))
 		for i, he := range hl {
 			order[i] = -1
@@ -170,6 +184,10 @@ func blockOrder(plan, hcl map[string]any) map[string][]int {
 	}
 	return out
 }
+
+// maxBlockPairs bounds the pairs of elements blockOrder compares for one
+// block type of one resource.
+const maxBlockPairs = 64 * 64
 
 // contains reports whether every known value of the HCL element h is the
 // same in the plan element p (the plan also has provider defaults).
@@ -256,16 +274,21 @@ func (l *loader) planRanges(r *graph.Resource) {
 		return
 	}
 	r.Range = l.lines.rng(sp)
-	r.Ranges = map[string]graph.Range{"": r.Range}
-	for p, s := range l.spans.values[key] {
+	values, unknown := l.spans.values[key], l.spans.values[key+unknownSuffix]
+	r.Ranges = make(map[string]graph.Range, 1+len(values))
+	r.Ranges[""] = r.Range
+	for p, s := range values {
 		r.Ranges[p] = l.lines.rng(s)
 	}
 	// An unknown attribute is not in after: point at its after_unknown entry.
-	for p, s := range l.spans.values[key+unknownSuffix] {
+	for p, s := range unknown {
 		if _, ok := r.Ranges[p]; !ok {
 			r.Ranges[p] = l.lines.rng(s)
 		}
 	}
+	// Each resource's spans are read once: let them go.
+	delete(l.spans.values, key)
+	delete(l.spans.values, key+unknownSuffix)
 	dropInsideSensitive(r)
 }
 

@@ -5,35 +5,33 @@ package plan
 // recursively; array elements are all kept, nulls included, so that an
 // index means the same element in values, unknown, sensitive and ranges
 // (an unknown element is null in "after" and true in "after_unknown").
-// Numbers stay json.Number (the plan is decoded with UseNumber).
+// Numbers stay json.Number (the plan is decoded with UseNumber). The tree
+// is changed in place: it is decoded for this alone, and a copy would
+// double the memory a large plan takes.
 func knownValues(v any) map[string]any {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return map[string]any{}
 	}
-	out, _ := known(m).(map[string]any)
-	return out
+	known(m)
+	return m
 }
 
-func known(v any) any {
+func known(v any) {
 	switch x := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(x))
 		for k, e := range x {
 			if e == nil {
+				delete(x, k)
 				continue
 			}
-			out[k] = known(e)
+			known(e)
 		}
-		return out
 	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = known(e)
+		for _, e := range x {
+			known(e)
 		}
-		return out
 	}
-	return v
 }
 
 // flags normalises an "after_unknown" or "after_sensitive" tree to the
