@@ -146,7 +146,9 @@ func hostileCases() []hostileCase {
 			setup: func(t *testing.T, dir string) {
 				symlink(t, "../outside/secret.txt", filepath.Join(dir, "repo", "link.txt"))
 			},
-			code:     exitFindings, // a file function that fails leaves a value unknown: a warning
+			// A file that exists but is refused (hidden, a link out, outside
+			// the root) could hold the value that decides a finding: an error.
+			code:     exitError,
 			findings: []string{"PCS-AWS-001 main.tf:9"},
 			diags: []string{"version-control directories are never read @ main.tf", "outside the scan root @ main.tf",
 				"leads outside the scan root @ main.tf"},
