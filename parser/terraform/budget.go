@@ -152,6 +152,10 @@ type budget struct {
 	instances    int
 	deepReported bool
 	instReported map[hcl.Range]bool
+
+	// refusals are the file reads refused while the current expression
+	// was evaluated, seen here even when can() or try() swallow them.
+	refusals []*refusedRead
 }
 
 func newBudget(l Limits, add func(graph.Diagnostic), pos *positions) *budget {
@@ -556,6 +560,10 @@ func (b *budget) meterFunction(name string, f function.Function) function.Functi
 			}
 			v, err := f.Call(args)
 			if err != nil {
+				var rr *refusedRead
+				if errors.As(err, &rr) {
+					b.refusals = append(b.refusals, rr)
+				}
 				return v, err
 			}
 			if !b.charge(v, hcl.Range{}) {

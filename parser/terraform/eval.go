@@ -1,9 +1,11 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,22 +143,37 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 	}()
 	ctx = e.context(expr, sc)
 	var diags hcl.Diagnostics
+	saved := b.refusals
+	b.refusals = nil
 	if isJSONExpression(expr) {
 		v, diags = e.jsonValue(expr, ctx)
 	} else {
 		v, diags = expr.Value(ctx)
 	}
+	refusals := b.refusals
+	b.refusals = saved
+	secret := e.inputsSensitive(expr, ctx, sc)
 	kept := diags[:0:0]
 	for _, d := range diags {
+		if rr := refusedReadOf(d); rr != nil && d.Subject != nil {
+			e.refusedDiag(rr, *d.Subject, secret)
+			refusals = slices.DeleteFunc(refusals, func(x *refusedRead) bool { return x == rr })
+			continue
+		}
 		if !e.computedAttribute(d) && !refusedByBudget(d) {
 			kept = append(kept, d)
 		}
 	}
+	for _, rr := range refusals {
+		// Swallowed by can() or try(): reported at the expression, whose
+		// value is unknown rather than the fallback.
+		e.refusedDiag(rr, expr.Range(), secret)
+	}
+	swallowed := len(refusals) > 0
 	for _, d := range e.evalDiagnostics(kept, expr, ctx, sc) {
 		e.st.addDiag(d)
 	}
-	secret := e.inputsSensitive(expr, ctx, sc)
-	if diags.HasErrors() {
+	if diags.HasErrors() || swallowed {
 		v = cty.DynamicVal
 	} else if !b.charge(v, expr.Range()) {
 		v = cty.DynamicVal
@@ -165,6 +182,30 @@ func (e *evaluator) eval(expr hcl.Expression, sc *scope) (v cty.Value) {
 		v = v.Mark(sensitiveMark{})
 	}
 	return v
+}
+
+// refusedReadOf returns the refused file read a diagnostic reports, if any.
+func refusedReadOf(d *hcl.Diagnostic) *refusedRead {
+	x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra)
+	if !ok {
+		return nil
+	}
+	var rr *refusedRead
+	if errors.As(x.FunctionCallError(), &rr) {
+		return rr
+	}
+	return nil
+}
+
+// refusedDiag reports a file a file function was refused (see
+// refusedRead): an error, since the value it would have given may decide
+// a finding. The path is not shown when it comes from a sensitive value.
+func (e *evaluator) refusedDiag(rr *refusedRead, at hcl.Range, secret bool) {
+	detail := rr.Error()
+	if secret {
+		detail = "cannot read a file whose path involves a sensitive value (not shown): " + unwrapPath(rr.err).Error()
+	}
+	e.diag(graph.SeverityError, "cannot read file", detail+"; the value is unknown", at)
 }
 
 // computedAttribute reports whether d is hcl's "Unsupported attribute" on a

@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/portcullis-iac/portcullis/parser/safefs"
 )
 
 // Filesystem functions, written from Terraform's documentation and
@@ -23,6 +25,42 @@ import (
 
 // errOutsideRoot is the error of a path that would leave the scan root.
 var errOutsideRoot = errors.New("path is outside the scan root")
+
+// refusedRead is the error of a file function refused a file that may
+// exist: outside the scan root, in a version-control directory, not a
+// regular file, too large, or not readable. The value it would have given
+// is unknown and may decide a finding, so the evaluator reports it as an
+// error (see evaluator.refusals), also when can() or try() swallow it; a
+// file that does not exist is only a warning.
+type refusedRead struct {
+	name string // the path as given to the function
+	err  error
+}
+
+func (r *refusedRead) Error() string {
+	return fmt.Sprintf("cannot read %s: %s", r.name, unwrapPath(r.err))
+}
+
+func (r *refusedRead) Unwrap() error { return r.err }
+
+// refused reports whether err is a refusal of a file that may exist, as
+// opposed to one that does not.
+func refused(err error) bool {
+	for _, target := range []error{errOutsideRoot, safefs.ErrOutsideRoot, safefs.ErrHidden, safefs.ErrNotRegular, safefs.ErrTooLarge, fs.ErrPermission} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// refuse wraps err, a problem reading p, as a refusedRead when it is one.
+func refuse(p string, err error) error {
+	if refused(err) {
+		return &refusedRead{name: p, err: err}
+	}
+	return err
+}
 
 // maxSymlinkHops bounds the symbolic links followed to resolve one path.
 const maxSymlinkHops = 40
@@ -132,15 +170,19 @@ func (s *sandbox) checkLinks(name string) error {
 }
 
 // read returns the contents of the file at p.
+// A file that exists but is refused is a refusedRead.
 func (s *sandbox) read(p string) ([]byte, error) {
 	name, err := s.resolve(p)
 	if err != nil {
-		return nil, err
+		return nil, refuse(p, err)
 	}
-	b, err := fs.ReadFile(s.fsys, name)
+	b, err := safefs.ReadFile(s.fsys, name, MaxFileSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no file exists at %q (%s in the scan root); file functions read only files that are present before Terraform runs", p, name)
+		}
+		if refused(err) {
+			return nil, refuse(p, err)
 		}
 		return nil, fmt.Errorf("cannot read %q: %w", p, err)
 	}
@@ -201,12 +243,15 @@ func (s *sandbox) fileExistsFunc() function.Function {
 	return pathFunc("Reports whether a file exists at the given path.", cty.Bool, func(p string) (cty.Value, error) {
 		name, err := s.resolve(p)
 		if err != nil {
-			return cty.NilVal, err
+			return cty.NilVal, refuse(p, err)
 		}
 		fi, err := fs.Stat(s.fsys, name)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return cty.False, nil
+			}
+			if refused(err) {
+				return cty.NilVal, refuse(p, err)
 			}
 			return cty.NilVal, fmt.Errorf("cannot stat %q: %w", p, err)
 		}
@@ -304,7 +349,7 @@ func (s *sandbox) fileSetFunc(b *budget) function.Function {
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			base, err := s.resolve(args[0].AsString())
 			if err != nil {
-				return cty.NilVal, err
+				return cty.NilVal, refuse(args[0].AsString(), err)
 			}
 			pattern := path.Clean(strings.ReplaceAll(args[1].AsString(), `\`, "/"))
 			if escapes(pattern) || isAbsolute(pattern) {
@@ -322,7 +367,13 @@ func (s *sandbox) fileSetFunc(b *budget) function.Function {
 					if name == base && errors.Is(err, fs.ErrNotExist) {
 						return fs.SkipAll
 					}
+					if name != base && errors.Is(err, safefs.ErrHidden) {
+						return fs.SkipDir // hidden by rule, as if absent
+					}
 					return err
+				}
+				if name != base && d.IsDir() && safefs.IsVCSDir(d.Name()) {
+					return fs.SkipDir // version-control directories are never read
 				}
 				if visited++; visited > limit {
 					stop = fmt.Errorf("more than %d files and directories under %q; fileset visits at most that many", limit, args[0].AsString())
@@ -370,6 +421,13 @@ func (s *sandbox) fileSetFunc(b *budget) function.Function {
 				return cty.NilVal, stop
 			}
 			if err != nil {
+				var rr *refusedRead
+				if errors.As(err, &rr) {
+					return cty.NilVal, rr
+				}
+				if refused(err) {
+					return cty.NilVal, &refusedRead{name: args[0].AsString(), err: err}
+				}
 				return cty.NilVal, fmt.Errorf("cannot list %q: %w", args[0].AsString(), err)
 			}
 			if len(names) == 0 {
