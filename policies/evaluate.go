@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -330,17 +331,42 @@ func (e *Engine) finding(rule finding.Rule, g *graph.Graph, r result, attribute,
 			break
 		}
 	}
+	// Bounded text: an instance key can be as long as a configuration
+	// can make a string, and every output repeats it; a few hundred such
+	// findings must not make gigabytes of output.
+	for i := range related {
+		related[i].Description = clip(related[i].Description, maxTextBytes)
+	}
 	return finding.Finding{
 		Suppressed: sup,
 		RuleID:     rule.ID,
 		Severity:   sev,
-		Message:    message,
-		Resource:   res.Address,
+		Message:    clip(message, maxMessageBytes),
+		Resource:   clip(res.Address, maxTextBytes),
 		Type:       res.Type,
-		Attribute:  attribute,
+		Attribute:  clip(attribute, maxTextBytes),
 		Root:       g.Root,
 		Location:   finding.Location{Range: rg, Related: related},
 	}
+}
+
+// Bounds on the text of one finding.
+const (
+	maxMessageBytes = 4096
+	maxTextBytes    = 1024
+)
+
+// clip shortens s to at most max bytes (at a rune boundary), saying how
+// much was left out.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("... (%d more bytes)", len(s)-cut)
 }
 
 // dedupe drops a finding equal to the previous one (sorted input): two

@@ -3,8 +3,10 @@ package policies
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -198,5 +200,16 @@ func TestCancelledEvaluationNamesTheRulesNotEvaluated(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, diags); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
+
+func TestClip(t *testing.T) {
+	long := strings.Repeat("é", 3000) // 6,000 bytes
+	got := clip(long, 1024)
+	if len(got) > 1024 || !strings.HasSuffix(got, "... (5040 more bytes)") || !utf8.ValidString(got) {
+		t.Errorf("clip: %d bytes, %q", len(got), got[len(got)-40:])
+	}
+	if clip("short", 1024) != "short" {
+		t.Error("a short text is changed")
 	}
 }
