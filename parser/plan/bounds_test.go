@@ -158,7 +158,7 @@ func TestPathBudget(t *testing.T) {
 	for p := range r.Ranges {
 		total += len(p)
 	}
-	if limit := pathBytesPerByte*len(content) + minPathBytes; total > limit || total < limit-len(key)-10 {
+	if limit := pathBudget(len(content)); total > limit || total < limit-len(key)-10 {
 		t.Errorf("paths take %d bytes, limit %d", total, limit)
 	}
 	if _, ok := r.Ranges[key]; !ok {
@@ -315,5 +315,61 @@ func TestBlockOrderIsBounded(t *testing.T) {
 	want[32] = 32 // the middle of 65 is at the same index both ways
 	if diff := cmp.Diff(map[string][]int{"b": want}, large); diff != "" {
 		t.Errorf("64 and 65 blocks (-want +got):\n%s", diff)
+	}
+}
+
+// Past MaxValues (after, after_unknown and after_sensitive of resource
+// changes, values and sensitive_values of the prior state's data
+// sources), the resources are not loaded, nor decoded, with an error at
+// the first of them: a plan of small values (a 16 MB list of ones) took a
+// gigabyte.
+func TestTooManyValues(t *testing.T) {
+	defer func(n int) { maxValues = n }(maxValues)
+	maxValues = 12
+	content := `{"format_version": "1.2", "resource_changes": [
+  {"address": "a_b.one", "type": "a_b", "name": "one", "change": {"actions": ["create"], "after": {"x": [1, 2]}, "after_unknown": {}, "after_sensitive": {}}},
+  null,
+  {"address": "a_b.two", "type": "a_b", "name": "two", "change": {"actions": ["create"], "after": {"x": 1}, "after_unknown": {"y": true}, "after_sensitive": false}},
+  {"address": "a_b.three", "type": "a_b", "name": "three", "change": {"actions": ["create"], "after": {"x": 1}}},
+  {"address": "a_b.four", "type": "a_b", "name": "four", "change": {"actions": ["create"], "after": {}}}],
+"prior_state": {"values": {"root_module": {"resources": [
+  {"address": "data.a_b.d", "mode": "data", "type": "a_b", "name": "d", "values": {}}]}}}}`
+	g, ds := diags(t, content)
+	want := []string{`plan.json:5:3-5:113 error: the plan has too many values`}
+	if diff := cmp.Diff(want, ds); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"a_b.one", "a_b.two"}, addresses(g)); diff != "" {
+		t.Errorf("addresses (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(g.Diagnostics[0].Detail, "more than 12 values") || !strings.Contains(g.Diagnostics[0].Detail, "the 2 after it") {
+		t.Errorf("detail: %s", g.Diagnostics[0].Detail)
+	}
+	maxValues = 13
+	if g, ds := diags(t, content); len(ds) != 1 || len(g.Resources) != 3 {
+		t.Errorf("13 values: %v %v", ds, addresses(g))
+	}
+	maxValues = MaxValues
+	if g, ds := diags(t, content); len(ds) != 0 || len(g.Resources) != 5 {
+		t.Errorf("MaxValues: %v %v", ds, addresses(g))
+	}
+}
+
+// Values without a location of their own (too deep, or past the path
+// budget) still count against MaxValues.
+func TestValuesWithoutLocationsCount(t *testing.T) {
+	defer func(n int) { maxValues = n }(maxValues)
+	maxValues = 100
+	deep := `{"format_version": "1.2", "resource_changes": [{"address": "a_b.c", "type": "a_b", "name": "c", "change": {"actions": ["create"], "after": {"x": ` +
+		strings.Repeat("[", 70) + strings.Repeat("1,", 40) + "1" + strings.Repeat("]", 70) + `}}}]}`
+	if _, ds := diags(t, deep); len(ds) != 1 || !strings.HasSuffix(ds[0], "error: the plan has too many values") {
+		t.Errorf("deep: %v", ds)
+	}
+	maxValues = 2000
+	long := `{"format_version": "1.2", "resource_changes": [{"address": "a_b.c", "type": "a_b", "name": "c", "change": {"actions": ["create"], "after": {"` +
+		strings.Repeat("k", 1<<20) + `": [` + strings.Repeat("1,", 2000) + `1]}}}]}`
+	want := []string{`plan.json:1:1-1:1 warning: some values of the plan are located approximately`, `plan.json:1:48-1:1052727 error: the plan has too many values`}
+	if _, ds := diags(t, long); !cmp.Equal(want, ds) {
+		t.Errorf("long: %v", ds)
 	}
 }

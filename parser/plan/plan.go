@@ -71,11 +71,13 @@
 // graph.Diagnostic with a location.
 //
 // Limits: a plan file is at most MaxFileSize bytes, read bounded by the
-// bytes read; finding the edges takes at most MaxReferences steps (an
-// error diagnostic past it); values nested deeper than 64 levels take the
-// location of their ancestor at that depth, and the attribute paths of all
-// the locations take at most twice the file's size (a warning past it).
-// Time and memory grow linearly with the file (FuzzLoad, BenchmarkLoad).
+// bytes read; its resources hold at most MaxValues values (the resources
+// past it are not loaded, with an error diagnostic); finding the edges
+// takes at most MaxReferences steps (an error diagnostic past it); values
+// nested deeper than 64 levels take the location of their ancestor at that
+// depth, and the attribute paths of all the locations take at most twice
+// the file's size, and 64 MiB (a warning past it). Time and memory grow
+// linearly with the file (FuzzLoad, BenchmarkLoad).
 package plan
 
 import (
@@ -87,6 +89,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -249,6 +252,10 @@ type loader struct {
 	spans *spans
 	// byKey maps each resource to the key of its object in spans.
 	byKey map[*graph.Resource]string
+	// refusedCount counts the resources past MaxValues, the first at
+	// firstRefused.
+	refusedCount int
+	firstRefused span
 }
 
 func (l *loader) diag(sev graph.Severity, summary, detail string, r graph.Range) {
@@ -314,16 +321,14 @@ func (l *loader) load(opts Options) {
 	}
 
 	var p planDoc
-	dec := json.NewDecoder(bytes.NewReader(input))
-	dec.UseNumber()
-	if err := dec.Decode(&p); err != nil {
+	if err := json.Unmarshal(input, &p); err != nil {
 		l.diag(graph.SeverityError, "cannot read the plan", err.Error(), l.at(base))
 		return
 	}
 	if sp.approximate {
 		l.diag(graph.SeverityWarning, "some values of the plan are located approximately",
-			fmt.Sprintf("their attribute paths would take more than %d bytes per byte of the file; "+
-				"a finding on them points at the value that contains them", pathBytesPerByte), l.at(base))
+			fmt.Sprintf("their attribute paths would take more than %d bytes per byte of the file (at most %d MiB); "+
+				"a finding on them points at the value that contains them", pathBytesPerByte, maxPathBytes>>20), l.at(base))
 	}
 	if sp.configErr != nil {
 		l.diag(graph.SeverityError, "cannot read the plan's configuration; references between resources are not known",
@@ -379,17 +384,29 @@ func (l *loader) checkVersion(v any) bool {
 	return true
 }
 
-// planDoc is what build reads of a plan. The rest (planned_values, the
-// before values, the prior state's values, variables, outputs) is skipped
-// without being decoded: decoding the whole plan with tfjson.Plan took
-// twice the memory.
+// planDoc is what build reads of the whole plan: the addresses of the
+// prior state's resources. Resource changes are decoded one at a time
+// from their spans; the rest (planned_values, the before values,
+// variables, outputs) is never decoded: decoding the whole plan with
+// tfjson.Plan took twice the memory.
 type planDoc struct {
-	ResourceChanges []*resourceChange `json:"resource_changes"`
+	ResourceChanges shape `json:"resource_changes"`
 	PriorState      *struct {
 		Values *struct {
 			RootModule *stateModule `json:"root_module"`
 		} `json:"values"`
 	} `json:"prior_state"`
+}
+
+// shape checks that a member is an array (or null) without decoding it:
+// build decodes resource changes one at a time.
+type shape struct{}
+
+func (*shape) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '[' && b[0] != 'n' {
+		return errors.New("resource_changes is not an array")
+	}
+	return nil
 }
 
 // resourceChange is the part of tfjson.ResourceChange that build reads.
@@ -433,7 +450,21 @@ type stateResource struct {
 func (l *loader) build(p *planDoc) {
 	l.byKey = map[*graph.Resource]string{}
 	seen := map[string]bool{}
-	for i, rc := range p.ResourceChanges {
+	for i := range l.spans.changes {
+		key := "resource_changes." + strconv.Itoa(i)
+		sp, ok := l.spans.objects[key]
+		if !ok || l.refused(key, sp) {
+			continue
+		}
+		// One resource change at a time, from its span: what is not
+		// loaded is never decoded.
+		var rc *resourceChange
+		dec := json.NewDecoder(bytes.NewReader(l.data[sp.start:sp.end]))
+		dec.UseNumber()
+		if err := dec.Decode(&rc); err != nil {
+			l.diag(graph.SeverityError, "cannot read a resource change of the plan", err.Error(), l.lines.rng(sp))
+			continue
+		}
 		if rc == nil || rc.DeposedKey != "" || rc.Change == nil || gone(rc.Change.Actions) {
 			continue
 		}
@@ -445,22 +476,26 @@ func (l *loader) build(p *planDoc) {
 		res.Values = knownValues(rc.Change.After)
 		res.Unknown = flags(rc.Change.AfterUnknown)
 		res.Sensitive = flags(rc.Change.AfterSensitive)
-		rc.Change.AfterUnknown, rc.Change.AfterSensitive = nil, nil // garbage from now on
 		actions := make([]any, len(rc.Change.Actions))
 		for j, a := range rc.Change.Actions {
 			actions[j] = string(a)
 		}
 		res.Meta["actions"] = actions
-		l.byKey[res] = fmt.Sprintf("resource_changes.%d", i)
+		l.byKey[res] = key
 		l.g.Resources = append(l.g.Resources, res)
 	}
 
 	var ix *configIndex
 	if l.spans.config != nil {
-		ix = indexConfig(l.spans.config, pathBytesPerByte*len(l.data)+minPathBytes)
+		ix = indexConfig(l.spans.config, pathBudget(len(l.data)))
 	}
 	if p.PriorState != nil && p.PriorState.Values != nil {
 		l.priorData(p.PriorState.Values.RootModule, "prior_state.values.root_module", ix, seen, 0)
+	}
+	if l.refusedCount > 0 {
+		l.diag(graph.SeverityError, "the plan has too many values",
+			fmt.Sprintf("its resources count more than %d values (in after, after_unknown and after_sensitive, and in the prior state's data sources); "+
+				"this resource and the %d after it are not loaded", maxValues, l.refusedCount-1), l.lines.rng(l.firstRefused))
 	}
 
 	if ix == nil {
@@ -480,14 +515,27 @@ func (l *loader) build(p *planDoc) {
 	}
 	if ix.incomplete {
 		l.diag(graph.SeverityError, "the plan's configuration is too large to follow its references",
-			fmt.Sprintf("its modules nest deeper than %d calls, or their paths take more than %d bytes per byte of the file; "+
-				"the references of the modules past that are not known", maxModuleDepth, pathBytesPerByte), rg)
+			fmt.Sprintf("its modules nest deeper than %d calls, or their paths take more than %d bytes per byte of the file (at most %d MiB); "+
+				"the references of the modules past that are not known", maxModuleDepth, pathBytesPerByte, maxPathBytes>>20), rg)
 	}
 	if !linkRefs(ix, byConfig, newResolver(ix, l.g.Resources)) {
 		l.diag(graph.SeverityError, "too many references in the plan's configuration",
 			fmt.Sprintf("finding the edges between resources takes more than %d steps (references looked up, edges and targets gathered through modules); "+
 				"the rest are not recorded", maxReferences), rg)
 	}
+}
+
+// refused reports whether the resource whose object is at key, sp comes
+// after MaxValues was passed, and counts it.
+func (l *loader) refused(key string, sp span) bool {
+	if _, counted := l.spans.nodes[key]; counted || !l.spans.over {
+		return false
+	}
+	if l.refusedCount == 0 {
+		l.firstRefused = sp
+	}
+	l.refusedCount++
+	return true
 }
 
 // gone reports whether actions leave no object behind.
@@ -555,8 +603,12 @@ func (l *loader) priorData(m *stateModule, key string, ix *configIndex, seen map
 		if ix != nil && !ix.isDeclared(withoutKeys(m.Address), rel) {
 			continue // no longer in the configuration
 		}
-		seen[sr.Address] = true
 		okey := fmt.Sprintf("%s.resources.%d", key, i)
+		sp, ok := l.spans.objects[okey]
+		if !ok || l.refused(okey, sp) {
+			continue
+		}
+		seen[sr.Address] = true
 		res := newResource(sr.Address, string(sr.Mode), sr.Type, sr.Name, m.Address, sr.ProviderName, sr.Index)
 		// tfjson decodes the prior state's values without UseNumber: decode
 		// this resource's object again to keep numbers exact.
@@ -564,11 +616,9 @@ func (l *loader) priorData(m *stateModule, key string, ix *configIndex, seen map
 			Values          any `json:"values"`
 			SensitiveValues any `json:"sensitive_values"`
 		}
-		if sp, ok := l.spans.objects[okey]; ok {
-			dec := json.NewDecoder(bytes.NewReader(l.data[sp.start:sp.end]))
-			dec.UseNumber()
-			_ = dec.Decode(&raw) // the file is valid JSON; a shape error leaves values empty
-		}
+		dec := json.NewDecoder(bytes.NewReader(l.data[sp.start:sp.end]))
+		dec.UseNumber()
+		_ = dec.Decode(&raw) // the file is valid JSON; a shape error leaves values empty
 		res.Values = knownValues(raw.Values)
 		res.Unknown = map[string]any{}
 		res.Sensitive = flags(raw.SensitiveValues)

@@ -38,6 +38,13 @@ type spans struct {
 	// approximate is set when values were left without a span of their
 	// own because their paths would have exceeded the path budget.
 	approximate bool
+	// changes is the number of elements of resource_changes; nodes the
+	// number of values (see MaxValues) of each resource change and prior
+	// state resource, by the key of its object, for those counted before
+	// the values of the plan passed MaxValues (over).
+	changes int
+	nodes   map[string]int
+	over    bool
 }
 
 // scanner walks the token stream of a plan file and records spans.
@@ -48,19 +55,101 @@ type scanner struct {
 	out  *spans
 	// paths is what is left of the bytes that attribute paths may take.
 	paths int
+	// total counts the values met against MaxValues, cur those of the
+	// resource being read.
+	total int
+	cur   *int
+}
+
+// MaxValues bounds the values of a plan that become the graph's: those of
+// each resource change's after, after_unknown and after_sensitive, and of
+// each data source of the prior state (values and sensitive_values),
+// counting every object, array and scalar. Each takes about 170 bytes once
+// loaded (its value, its location, its path); Terraform writes about 40
+// bytes of plan per value, so a plan of about 150 MB reaches it. The
+// resources past it are not loaded, with an error diagnostic.
+const MaxValues = 4_000_000
+
+// maxValues is MaxValues; tests lower it.
+var maxValues = MaxValues
+
+// tally counts one value; false once MaxValues is passed.
+func (s *scanner) tally() bool {
+	s.total++
+	if s.cur != nil {
+		*s.cur++
+	}
+	if s.total > maxValues {
+		s.out.over = true
+		return false
+	}
+	return true
+}
+
+// count counts the values of the next value, recording nothing.
+func (s *scanner) count() error {
+	tok, _, err := s.next()
+	if err != nil {
+		return err
+	}
+	return s.countFrom(tok)
+}
+
+func (s *scanner) countFrom(tok json.Token) error {
+	if !s.tally() {
+		return s.rest(tok)
+	}
+	switch tok {
+	case json.Delim('{'):
+		return s.object(func(string) error { return s.count() })
+	case json.Delim('['):
+		return s.array(func(_ int, tok json.Token, _ int) error { return s.countFrom(tok) })
+	}
+	return nil
+}
+
+// counted reads one resource's object (whose first token was tok) with
+// read, counting its values, and records its span and count.
+func (s *scanner) counted(owner string, tok json.Token, start int, read func() error) error {
+	delete(s.out.values, owner)
+	delete(s.out.values, owner+unknownSuffix)
+	var err error
+	if s.out.over {
+		err = s.rest(tok)
+	} else {
+		n := 0
+		if tok == json.Delim('{') {
+			s.cur = &n
+			err = read()
+			s.cur = nil
+		} else {
+			err = s.rest(tok)
+		}
+		if !s.out.over {
+			s.out.nodes[owner] = n
+		}
+	}
+	s.out.objects[owner] = span{start, s.offset()}
+	return err
 }
 
 // Bounds of the value spans recorded, so that their paths take memory and
 // time linear in the size of the file: a value nested deeper than
 // maxRangeDepth has no span of its own (its location is its ancestor's),
 // and the paths of all the spans recorded take at most pathBytesPerByte
-// bytes per byte of the file, plus minPathBytes. Terraform's own plans
-// need a small fraction of that (0.1 to 0.6 bytes per byte).
+// bytes per byte of the file, plus minPathBytes, and never more than
+// maxPathBytes. Terraform's own plans need a small fraction of that (0.1
+// to 0.6 bytes per byte).
 const (
 	maxRangeDepth    = 64
 	pathBytesPerByte = 2
 	minPathBytes     = 1 << 20
+	maxPathBytes     = 64 << 20
 )
+
+// pathBudget is the bytes the attribute paths of a file of n bytes may
+// take.
+func pathBudget(n int) int { return min(pathBytesPerByte*n+minPathBytes, maxPathBytes) }
 
 // unknownSuffix marks, in spans.values, the paths of a change's
 // after_unknown: where an unknown attribute, absent from after, is written.
@@ -77,8 +166,8 @@ func scanSpans(data []byte, base int) (*spans, error) {
 		dec:   json.NewDecoder(bytes.NewReader(data[base:])),
 		data:  data,
 		base:  base,
-		out:   &spans{objects: map[string]span{}, values: map[string]map[string]span{}},
-		paths: pathBytesPerByte*len(data) + minPathBytes,
+		out:   &spans{objects: map[string]span{}, values: map[string]map[string]span{}, nodes: map[string]int{}},
+		paths: pathBudget(len(data)),
 	}
 	s.dec.UseNumber()
 	tok, _, err := s.next()
@@ -99,27 +188,30 @@ func scanSpans(data []byte, base int) (*spans, error) {
 			s.out.objects["format_version"] = span{start, s.offset()}
 			return err
 		case "resource_changes":
+			s.out.changes = 0
 			return s.expectArray(func(i int, tok json.Token, start int) error {
-				if tok != json.Delim('{') {
-					return s.rest(tok)
-				}
 				owner := "resource_changes." + strconv.Itoa(i)
-				err := s.object(func(key string) error {
-					if key != "change" {
-						return s.skip()
-					}
-					return s.expectObject(func(key string) error {
-						switch key {
-						case "after":
-							return s.values(owner, "")
-						case "after_unknown":
-							return s.values(owner+unknownSuffix, "")
+				s.out.changes = i + 1
+				return s.counted(owner, tok, start, func() error {
+					return s.object(func(key string) error {
+						if key != "change" {
+							return s.skip()
 						}
-						return s.skip()
+						return s.expectObject(func(key string) error {
+							switch key {
+							case "after":
+								delete(s.out.values, owner)
+								return s.values(owner, "")
+							case "after_unknown":
+								delete(s.out.values, owner+unknownSuffix)
+								return s.values(owner+unknownSuffix, "")
+							case "after_sensitive":
+								return s.count()
+							}
+							return s.skip()
+						})
 					})
 				})
-				s.out.objects[owner] = span{start, s.offset()}
-				return err
 			})
 		case "prior_state":
 			return s.expectObject(func(key string) error {
@@ -167,18 +259,19 @@ func (s *scanner) moduleMember(prefix string, depth int) func(key string) error 
 		switch key {
 		case "resources":
 			return s.expectArray(func(i int, tok json.Token, start int) error {
-				if tok != json.Delim('{') {
-					return s.rest(tok)
-				}
 				owner := prefix + ".resources." + strconv.Itoa(i)
-				err := s.object(func(key string) error {
-					if key != "values" {
+				return s.counted(owner, tok, start, func() error {
+					return s.object(func(key string) error {
+						switch key {
+						case "values":
+							delete(s.out.values, owner)
+							return s.values(owner, "")
+						case "sensitive_values":
+							return s.count()
+						}
 						return s.skip()
-					}
-					return s.values(owner, "")
+					})
 				})
-				s.out.objects[owner] = span{start, s.offset()}
-				return err
 			})
 		case "child_modules":
 			if depth >= maxModuleDepth {
@@ -210,6 +303,9 @@ func (s *scanner) values(owner, path string) error {
 // what is left of the path budget; the path is built (and its bytes taken
 // from the budget) only then.
 func (s *scanner) valuesFrom(owner, path string, depth int, tok json.Token, start int) error {
+	if !s.tally() {
+		return s.rest(tok)
+	}
 	var err error
 	fits := func(key string) bool {
 		if depth >= maxRangeDepth {
@@ -226,7 +322,7 @@ func (s *scanner) valuesFrom(owner, path string, depth int, tok json.Token, star
 	case json.Delim('{'):
 		err = s.object(func(key string) error {
 			if !fits(key) {
-				return s.skip()
+				return s.count() // its values still count
 			}
 			tok, start, err := s.next()
 			if err != nil {
@@ -238,7 +334,7 @@ func (s *scanner) valuesFrom(owner, path string, depth int, tok json.Token, star
 		err = s.array(func(i int, tok json.Token, start int) error {
 			key := strconv.Itoa(i)
 			if !fits(key) {
-				return s.rest(tok)
+				return s.countFrom(tok)
 			}
 			return s.valuesFrom(owner, join(path, key), depth+1, tok, start)
 		})
