@@ -37,6 +37,8 @@ type hostileCase struct {
 	// to the case directory (default repo).
 	args []string
 	path string
+	// env is set for the scan (TF_VAR_ values).
+	env  map[string]string
 	code int
 	// findings are "RULE file:line" that must be reported (file relative
 	// to repo/).
@@ -244,6 +246,35 @@ func hostileCases() []hostileCase {
 			code:     exitError, // a NoEcho value used as a logical id
 			findings: []string{"PCS-AWS-001 template.yaml:23", "PCS-AWS-001 template.yaml:37"},
 			secrets:  []string{"NOECHOSECRET", "NOECHONAME"},
+		},
+		{
+			// can(), try() and index keys drop cty's sensitive mark; the
+			// taint is conservative, so the secret cannot be extracted one
+			// character at a time into an instance key.
+			name:     "secret-extracted-by-can",
+			env:      map[string]string{"TF_VAR_pw": "PwSecretXyZ"},
+			code:     exitError, // the for_each is sensitive
+			findings: []string{"PCS-AWS-001 main.tf:18"},
+			secrets:  []string{"PwSecretXyZ"},
+		},
+		{
+			// A root that declares the variable without sensitive cannot
+			// print a value the CI job passes: --var and TF_VAR_ values are
+			// sensitive in every root.
+			name:     "undeclared-sensitive-root",
+			args:     []string{"--var", "db_password=CliSecret666"},
+			env:      map[string]string{"TF_VAR_db_password": "EnvSecret777"},
+			code:     exitError, // the for_each is sensitive
+			findings: []string{"PCS-AWS-001 evil/main.tf:11"},
+			secrets:  []string{"CliSecret666", "EnvSecret777"},
+		},
+		{
+			// fileset skips VCS directories instead of failing; a file
+			// function refused a VCS directory fails the gate.
+			name:     "vcs-and-fileset",
+			code:     exitError,
+			findings: []string{"PCS-AWS-001 main.tf:22"},
+			diags:    []string{"version-control directories are never read @ main.tf"},
 		},
 		// Nothing passes in silence.
 		{
@@ -463,6 +494,9 @@ func TestHostile(t *testing.T) {
 			}
 			if c.setup != nil {
 				c.setup(t, dir)
+			}
+			for k, v := range c.env {
+				t.Setenv(k, v)
 			}
 			out := t.TempDir()
 			args := []string{"scan", "--no-color",
