@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -29,8 +30,9 @@ const (
 // diagnostic, which fails the target); Detect agrees with IsPlan; every
 // diagnostic lies within the file it names, its line and column those of
 // its byte offset; every resource is complete, with valid UTF-8 names and
-// ranges within their files; no range path lies inside a sensitive value;
-// loading twice gives the same graph.
+// ranges within their files, each range in the plan covering one JSON
+// value; no range path lies inside a sensitive value; loading twice gives
+// the same graph.
 func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, planJSON, mainTF []byte) {
 		if len(planJSON) > fuzzMaxPlan || len(mainTF) > fuzzMaxSource {
@@ -112,6 +114,11 @@ func checkGraph(t *testing.T, g *graph.Graph) {
 			}
 			if err := checkRange(g, rg); err != nil {
 				t.Errorf("resource %q, %q: %v", r.Address, p, err)
+				continue
+			}
+			// In the plan file, a range covers one JSON value exactly.
+			if rg.File == g.Root && !json.Valid(g.Sources[rg.File][rg.Start.Byte:rg.End.Byte]) {
+				t.Errorf("resource %q, %q: range %+v is not one JSON value", r.Address, p, rg)
 			}
 		}
 		for p, os := range r.Origins {

@@ -288,11 +288,11 @@ func (l *loader) load(opts Options) {
 	input := l.data[base:]
 
 	// Syntax first: json.Unmarshal checks the whole input before decoding,
-	// so its offsets are exact.
-	var head struct {
-		FormatVersion any `json:"format_version"`
-	}
-	if err := json.Unmarshal(input, &head); err != nil {
+	// so its offsets are exact. A value of the wrong type inside the plan
+	// does not stop it: it decodes what it can, and says so after.
+	var p planDoc
+	var shapeErr error
+	if err := json.Unmarshal(input, &p); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
@@ -302,27 +302,32 @@ func (l *loader) load(opts Options) {
 				off-- // Offset is just after the offending byte
 			}
 			l.diag(graph.SeverityError, "invalid JSON in the plan file", se.Error(), l.at(base+off))
-		case errors.As(err, &te):
+			return
+		case errors.As(err, &te) && te.Field == "":
 			l.diag(graph.SeverityError, "not a Terraform plan", "the plan JSON must be an object, found "+te.Value, l.at(base))
+			return
+		case errors.As(err, &te):
+			shapeErr = err
 		default:
 			l.diag(graph.SeverityError, "invalid JSON in the plan file", err.Error(), l.at(base))
+			return
 		}
-		return
 	}
 
 	sp, err := scanSpans(l.data, base)
 	l.spans = sp
-	if !l.checkVersion(head.FormatVersion) {
+	if !l.checkVersion(p.FormatVersion) {
 		return
 	}
 	if err != nil {
 		l.diag(graph.SeverityError, "cannot read the plan file", err.Error(), l.at(base))
 		return
 	}
-
-	var p planDoc
-	if err := json.Unmarshal(input, &p); err != nil {
-		l.diag(graph.SeverityError, "cannot read the plan", err.Error(), l.at(base))
+	if shapeErr == nil && p.ResourceChanges.notArray {
+		shapeErr = errors.New("resource_changes is not an array")
+	}
+	if shapeErr != nil {
+		l.diag(graph.SeverityError, "cannot read the plan", shapeErr.Error(), l.at(base))
 		return
 	}
 	if sp.approximate {
@@ -384,12 +389,13 @@ func (l *loader) checkVersion(v any) bool {
 	return true
 }
 
-// planDoc is what build reads of the whole plan: the addresses of the
-// prior state's resources. Resource changes are decoded one at a time
+// planDoc is what is decoded of the whole plan: its format version and the
+// addresses of the prior state's resources. Resource changes are decoded one at a time
 // from their spans; the rest (planned_values, the before values,
 // variables, outputs) is never decoded: decoding the whole plan with
 // tfjson.Plan took twice the memory.
 type planDoc struct {
+	FormatVersion   any   `json:"format_version"`
 	ResourceChanges shape `json:"resource_changes"`
 	PriorState      *struct {
 		Values *struct {
@@ -399,13 +405,12 @@ type planDoc struct {
 }
 
 // shape checks that a member is an array (or null) without decoding it:
-// build decodes resource changes one at a time.
-type shape struct{}
+// build decodes resource changes one at a time. (An error of
+// UnmarshalJSON would stop json.Unmarshal.)
+type shape struct{ notArray bool }
 
-func (*shape) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] != '[' && b[0] != 'n' {
-		return errors.New("resource_changes is not an array")
-	}
+func (sh *shape) UnmarshalJSON(b []byte) error {
+	sh.notArray = len(b) > 0 && b[0] != '[' && b[0] != 'n'
 	return nil
 }
 

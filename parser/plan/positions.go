@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -17,7 +16,7 @@ import (
 type span struct{ start, end int }
 
 // spans are the locations, inside the plan file, of the objects a graph is
-// built from, found with one pass of encoding/json's token stream:
+// built from, found with one pass over the file:
 //
 //   - objects["resource_changes.3"] is the whole resource_changes[3] object,
 //     objects["prior_state.values.root_module.child_modules.0.resources.2"]
@@ -47,11 +46,13 @@ type spans struct {
 	over    bool
 }
 
-// scanner walks the token stream of a plan file and records spans.
+// scanner walks a plan file, whose JSON is known to be valid, byte by
+// byte, and records spans. encoding/json's token stream took a third of
+// the time of loading a plan, and its Decode of a skipped member (the whole
+// planned_values) copied it.
 type scanner struct {
-	dec  *json.Decoder
 	data []byte // the whole file
-	base int    // offset of the decoder's input inside data (after a BOM)
+	pos  int    // the offset of the next byte to read
 	out  *spans
 	// paths is what is left of the bytes that attribute paths may take.
 	paths int
@@ -72,66 +73,6 @@ const MaxValues = 4_000_000
 
 // maxValues is MaxValues; tests lower it.
 var maxValues = MaxValues
-
-// tally counts one value; false once MaxValues is passed.
-func (s *scanner) tally() bool {
-	s.total++
-	if s.cur != nil {
-		*s.cur++
-	}
-	if s.total > maxValues {
-		s.out.over = true
-		return false
-	}
-	return true
-}
-
-// count counts the values of the next value, recording nothing.
-func (s *scanner) count() error {
-	tok, _, err := s.next()
-	if err != nil {
-		return err
-	}
-	return s.countFrom(tok)
-}
-
-func (s *scanner) countFrom(tok json.Token) error {
-	if !s.tally() {
-		return s.rest(tok)
-	}
-	switch tok {
-	case json.Delim('{'):
-		return s.object(func(string) error { return s.count() })
-	case json.Delim('['):
-		return s.array(func(_ int, tok json.Token, _ int) error { return s.countFrom(tok) })
-	}
-	return nil
-}
-
-// counted reads one resource's object (whose first token was tok) with
-// read, counting its values, and records its span and count.
-func (s *scanner) counted(owner string, tok json.Token, start int, read func() error) error {
-	delete(s.out.values, owner)
-	delete(s.out.values, owner+unknownSuffix)
-	var err error
-	if s.out.over {
-		err = s.rest(tok)
-	} else {
-		n := 0
-		if tok == json.Delim('{') {
-			s.cur = &n
-			err = read()
-			s.cur = nil
-		} else {
-			err = s.rest(tok)
-		}
-		if !s.out.over {
-			s.out.nodes[owner] = n
-		}
-	}
-	s.out.objects[owner] = span{start, s.offset()}
-	return err
-}
 
 // Bounds of the value spans recorded, so that their paths take memory and
 // time linear in the size of the file: a value nested deeper than
@@ -160,21 +101,20 @@ type skipValue struct{}
 
 func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 
-// scanSpans finds the spans of a plan file whose JSON is known to be valid.
+// scanSpans finds the spans of a plan file whose JSON is known to be
+// valid (from base, after a byte order mark).
 func scanSpans(data []byte, base int) (*spans, error) {
 	s := &scanner{
-		dec:   json.NewDecoder(bytes.NewReader(data[base:])),
 		data:  data,
-		base:  base,
+		pos:   base,
 		out:   &spans{objects: map[string]span{}, values: map[string]map[string]span{}, nodes: map[string]int{}},
 		paths: pathBudget(len(data)),
 	}
-	s.dec.UseNumber()
 	tok, _, err := s.next()
 	if err != nil {
 		return s.out, err
 	}
-	if tok != json.Delim('{') {
+	if tok != '{' {
 		return s.out, errors.New("the plan is not a JSON object")
 	}
 	err = s.object(func(key string) error {
@@ -185,11 +125,11 @@ func scanSpans(data []byte, base int) (*spans, error) {
 				return err
 			}
 			err = s.rest(tok)
-			s.out.objects["format_version"] = span{start, s.offset()}
+			s.out.objects["format_version"] = span{start, s.pos}
 			return err
 		case "resource_changes":
 			s.out.changes = 0
-			return s.expectArray(func(i int, tok json.Token, start int) error {
+			return s.expectArray(func(i int, tok byte, start int) error {
 				owner := "resource_changes." + strconv.Itoa(i)
 				s.out.changes = i + 1
 				return s.counted(owner, tok, start, func() error {
@@ -226,16 +166,16 @@ func scanSpans(data []byte, base int) (*spans, error) {
 				})
 			})
 		case "configuration":
-			start := s.valueStart()
-			defer func() { s.out.objects["configuration"] = span{start, s.offset()} }()
+			s.space()
+			start := s.pos
+			if err := s.skip(); err != nil {
+				return err
+			}
+			s.out.objects["configuration"] = span{start, s.pos}
 			var c struct {
 				RootModule *configModule `json:"root_module"`
 			}
-			if err := s.dec.Decode(&c); err != nil {
-				var te *json.UnmarshalTypeError
-				if !errors.As(err, &te) {
-					return err
-				}
+			if err := json.Unmarshal(s.data[start:s.pos], &c); err != nil {
 				s.out.configErr = err
 				return nil
 			}
@@ -245,6 +185,66 @@ func scanSpans(data []byte, base int) (*spans, error) {
 		return s.skip()
 	})
 	return s.out, err
+}
+
+// tally counts one value; false once MaxValues is passed.
+func (s *scanner) tally() bool {
+	s.total++
+	if s.cur != nil {
+		*s.cur++
+	}
+	if s.total > maxValues {
+		s.out.over = true
+		return false
+	}
+	return true
+}
+
+// count counts the values of the next value, recording nothing.
+func (s *scanner) count() error {
+	tok, _, err := s.next()
+	if err != nil {
+		return err
+	}
+	return s.countFrom(tok)
+}
+
+func (s *scanner) countFrom(tok byte) error {
+	if !s.tally() {
+		return s.rest(tok)
+	}
+	switch tok {
+	case '{':
+		return s.object(func(string) error { return s.count() })
+	case '[':
+		return s.array(func(_ int, tok byte, _ int) error { return s.countFrom(tok) })
+	}
+	return nil
+}
+
+// counted reads one resource's object (whose first token was tok) with
+// read, counting its values, and records its span and count.
+func (s *scanner) counted(owner string, tok byte, start int, read func() error) error {
+	delete(s.out.values, owner)
+	delete(s.out.values, owner+unknownSuffix)
+	var err error
+	if s.out.over {
+		err = s.rest(tok)
+	} else {
+		n := 0
+		if tok == '{' {
+			s.cur = &n
+			err = read()
+			s.cur = nil
+		} else {
+			err = s.rest(tok)
+		}
+		if !s.out.over {
+			s.out.nodes[owner] = n
+		}
+	}
+	s.out.objects[owner] = span{start, s.pos}
+	return err
 }
 
 // module records the resources of a prior state module and of its child
@@ -258,7 +258,7 @@ func (s *scanner) moduleMember(prefix string, depth int) func(key string) error 
 	return func(key string) error {
 		switch key {
 		case "resources":
-			return s.expectArray(func(i int, tok json.Token, start int) error {
+			return s.expectArray(func(i int, tok byte, start int) error {
 				owner := prefix + ".resources." + strconv.Itoa(i)
 				return s.counted(owner, tok, start, func() error {
 					return s.object(func(key string) error {
@@ -277,8 +277,8 @@ func (s *scanner) moduleMember(prefix string, depth int) func(key string) error 
 			if depth >= maxModuleDepth {
 				return s.skip()
 			}
-			return s.expectArray(func(i int, tok json.Token, _ int) error {
-				if tok != json.Delim('{') {
+			return s.expectArray(func(i int, tok byte, _ int) error {
+				if tok != '{' {
 					return s.rest(tok)
 				}
 				return s.object(s.moduleMember(prefix+".child_modules."+strconv.Itoa(i), depth+1))
@@ -302,7 +302,7 @@ func (s *scanner) values(owner, path string) error {
 // is recorded when it is no deeper than maxRangeDepth and its path fits in
 // what is left of the path budget; the path is built (and its bytes taken
 // from the budget) only then.
-func (s *scanner) valuesFrom(owner, path string, depth int, tok json.Token, start int) error {
+func (s *scanner) valuesFrom(owner, path string, depth int, tok byte, start int) error {
 	if !s.tally() {
 		return s.rest(tok)
 	}
@@ -319,7 +319,7 @@ func (s *scanner) valuesFrom(owner, path string, depth int, tok json.Token, star
 		return false
 	}
 	switch tok {
-	case json.Delim('{'):
+	case '{':
 		err = s.object(func(key string) error {
 			if !fits(key) {
 				return s.count() // its values still count
@@ -330,8 +330,8 @@ func (s *scanner) valuesFrom(owner, path string, depth int, tok json.Token, star
 			}
 			return s.valuesFrom(owner, join(path, key), depth+1, tok, start)
 		})
-	case json.Delim('['):
-		err = s.array(func(i int, tok json.Token, start int) error {
+	case '[':
+		err = s.array(func(i int, tok byte, start int) error {
 			key := strconv.Itoa(i)
 			if !fits(key) {
 				return s.countFrom(tok)
@@ -352,57 +352,150 @@ func (s *scanner) record(owner, path string, start int) {
 		m = map[string]span{}
 		s.out.values[owner] = m
 	}
-	m[path] = span{start, s.offset()}
+	m[path] = span{start, s.pos}
 }
 
-// offset is the byte offset in data just after the last token read.
-func (s *scanner) offset() int { return s.base + int(s.dec.InputOffset()) }
+// errTruncated is what the scanner returns where valid JSON could not end:
+// it never should, the file having been checked.
+var errTruncated = errors.New("unexpected end of the plan's JSON")
 
-// next reads a token and returns it with the offset where it starts.
-func (s *scanner) next() (json.Token, int, error) {
-	start := s.valueStart()
-	tok, err := s.dec.Token()
-	return tok, start, err
-}
-
-// valueStart is the offset where the next token starts.
-func (s *scanner) valueStart() int {
-	start := s.offset()
-	for start < len(s.data) {
-		switch s.data[start] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			start++
+// space skips white space.
+func (s *scanner) space() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\r', '\n':
+			s.pos++
 			continue
 		}
-		break
+		return
 	}
-	return start
+}
+
+// next reads the next value's first token and returns its first byte
+// ('{', '[', '"', or the first of a number or literal) with the offset where
+// it starts. A string, number or literal is read whole; of an object or an
+// array only the opening bracket.
+func (s *scanner) next() (byte, int, error) {
+	s.space()
+	start := s.pos
+	if start >= len(s.data) {
+		return 0, start, errTruncated
+	}
+	c := s.data[start]
+	switch c {
+	case '{', '[':
+		s.pos++
+		return c, start, nil
+	case '"':
+		return c, start, s.skipString()
+	}
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return c, start, nil
+		}
+		s.pos++
+	}
+	return c, start, nil
+}
+
+// skipString reads a string whose opening quote is at pos.
+func (s *scanner) skipString() error {
+	for i := s.pos + 1; ; {
+		j := bytes.IndexByte(s.data[i:], '"')
+		if j < 0 {
+			return errTruncated
+		}
+		i += j
+		// The quote ends the string unless an odd number of backslashes
+		// escapes it.
+		k := i
+		for k > s.pos+1 && s.data[k-1] == '\\' {
+			k--
+		}
+		i++
+		if (i-1-k)%2 == 0 {
+			s.pos = i
+			return nil
+		}
+	}
+}
+
+// key reads an object key: a string, decoded as encoding/json decodes it.
+func (s *scanner) key() (string, error) {
+	s.space()
+	start := s.pos
+	if start >= len(s.data) || s.data[start] != '"' {
+		return "", fmt.Errorf("an object key was expected at byte %d", start)
+	}
+	if err := s.skipString(); err != nil {
+		return "", err
+	}
+	raw := s.data[start+1 : s.pos-1]
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw), nil
+	}
+	var k string
+	err := json.Unmarshal(s.data[start:s.pos], &k)
+	return k, err
+}
+
+// punct reads the punctuation c, after white space.
+func (s *scanner) punct(c byte) error {
+	s.space()
+	if s.pos >= len(s.data) || s.data[s.pos] != c {
+		return fmt.Errorf("%q was expected at byte %d", c, s.pos)
+	}
+	s.pos++
+	return nil
+}
+
+// more reports whether a container has another element, reading the comma
+// before it; at its end, it reads the closing bracket.
+func (s *scanner) more(first bool, closing byte) (bool, error) {
+	s.space()
+	if s.pos >= len(s.data) {
+		return false, errTruncated
+	}
+	if s.data[s.pos] == closing {
+		s.pos++
+		return false, nil
+	}
+	if first {
+		return true, nil
+	}
+	return true, s.punct(',')
 }
 
 // object reads the members of an object whose opening brace has been read,
 // calling member after each key; member must consume the value.
 func (s *scanner) object(member func(key string) error) error {
-	for s.dec.More() {
-		tok, _, err := s.next()
+	for first := true; ; first = false {
+		ok, err := s.more(first, '}')
+		if err != nil || !ok {
+			return err
+		}
+		key, err := s.key()
 		if err != nil {
 			return err
 		}
-		key, ok := tok.(string)
-		if !ok {
-			return fmt.Errorf("unexpected %v where an object key was expected", tok)
+		if err := s.punct(':'); err != nil {
+			return err
 		}
 		if err := member(key); err != nil {
 			return err
 		}
 	}
-	_, _, err := s.next() // '}'
-	return err
 }
 
 // array reads the elements of an array whose opening bracket has been read;
 // elem receives each element's first token and must consume the rest.
-func (s *scanner) array(elem func(i int, tok json.Token, start int) error) error {
-	for i := 0; s.dec.More(); i++ {
+func (s *scanner) array(elem func(i int, tok byte, start int) error) error {
+	for i := 0; ; i++ {
+		ok, err := s.more(i == 0, ']')
+		if err != nil || !ok {
+			return err
+		}
 		tok, start, err := s.next()
 		if err != nil {
 			return err
@@ -411,8 +504,6 @@ func (s *scanner) array(elem func(i int, tok json.Token, start int) error) error
 			return err
 		}
 	}
-	_, _, err := s.next() // ']'
-	return err
 }
 
 // expectObject reads a value that should be an object; anything else is
@@ -422,7 +513,7 @@ func (s *scanner) expectObject(member func(key string) error) error {
 	if err != nil {
 		return err
 	}
-	if tok != json.Delim('{') {
+	if tok != '{' {
 		return s.rest(tok)
 	}
 	return s.object(member)
@@ -430,39 +521,47 @@ func (s *scanner) expectObject(member func(key string) error) error {
 
 // expectArray reads a value that should be an array; anything else is
 // consumed and ignored.
-func (s *scanner) expectArray(elem func(i int, tok json.Token, start int) error) error {
+func (s *scanner) expectArray(elem func(i int, tok byte, start int) error) error {
 	tok, _, err := s.next()
 	if err != nil {
 		return err
 	}
-	if tok != json.Delim('[') {
+	if tok != '[' {
 		return s.rest(tok)
 	}
 	return s.array(elem)
 }
 
 // skip consumes the next value whole.
-func (s *scanner) skip() error { return s.dec.Decode(&skipValue{}) }
+func (s *scanner) skip() error {
+	tok, _, err := s.next()
+	if err != nil {
+		return err
+	}
+	return s.rest(tok)
+}
 
 // rest consumes the remainder of a value whose first token was tok.
-func (s *scanner) rest(tok json.Token) error {
-	if tok != json.Delim('{') && tok != json.Delim('[') {
+func (s *scanner) rest(tok byte) error {
+	if tok != '{' && tok != '[' {
 		return nil
 	}
 	for depth := 1; depth > 0; {
-		t, err := s.dec.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return io.ErrUnexpectedEOF
-			}
-			return err
+		if s.pos >= len(s.data) {
+			return errTruncated
 		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
+		switch s.data[s.pos] {
+		case '"':
+			if err := s.skipString(); err != nil {
+				return err
+			}
+			continue
+		case '{', '[':
 			depth++
-		case json.Delim('}'), json.Delim(']'):
+		case '}', ']':
 			depth--
 		}
+		s.pos++
 	}
 	return nil
 }
