@@ -373,3 +373,36 @@ func TestValuesWithoutLocationsCount(t *testing.T) {
 		t.Errorf("long: %v", ds)
 	}
 }
+
+// A part of the plan that does not have its expected shape is an error of
+// its own: a resource change that cannot be decoded (the others load), a
+// configuration that cannot be decoded (the references are lost), a
+// resource_changes that is not an array (nothing loads).
+func TestMalformedParts(t *testing.T) {
+	for _, tc := range []struct {
+		content string
+		want    []string
+		addrs   []string
+	}{
+		{`{"format_version": "1.2", "resource_changes": [7, {"address": 5}, {"address": "a_b.c", "type": "a_b", "name": "c", "change": {"actions": ["create"], "after": {}}}]}`,
+			[]string{
+				`plan.json:1:48-1:49 error: cannot read a resource change of the plan`,
+				`plan.json:1:51-1:65 error: cannot read a resource change of the plan`,
+			}, []string{"a_b.c"}},
+		{`{"format_version": "1.2", "resource_changes": [{"address": "a_b.c", "type": "a_b", "name": "c", "change": {"actions": ["create"], "after": {}}}],
+"configuration": {"root_module": {"resources": 7}}}`,
+			[]string{`plan.json:2:18-2:51 error: cannot read the plan's configuration; references between resources are not known`}, []string{"a_b.c"}},
+		{`{"format_version": "1.2", "resource_changes": {"a_b.c": {}}}`,
+			[]string{`plan.json:1:1-1:1 error: cannot read the plan`}, nil},
+		{`{"format_version": "1.2", "resource_changes": [], "prior_state": {"values": {"root_module": {"resources": "x"}}}}`,
+			[]string{`plan.json:1:1-1:1 error: cannot read the plan`}, nil},
+	} {
+		g, ds := diags(t, tc.content)
+		if diff := cmp.Diff(tc.want, ds); diff != "" {
+			t.Errorf("%s: diagnostics (-want +got):\n%s", tc.content, diff)
+		}
+		if diff := cmp.Diff(tc.addrs, addresses(g)); diff != "" {
+			t.Errorf("%s: addresses (-want +got):\n%s", tc.content, diff)
+		}
+	}
+}

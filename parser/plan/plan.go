@@ -336,8 +336,12 @@ func (l *loader) load(opts Options) {
 				"a finding on them points at the value that contains them", pathBytesPerByte, maxPathBytes>>20), l.at(base))
 	}
 	if sp.configErr != nil {
+		rg := l.at(base)
+		if c, ok := sp.objects["configuration"]; ok {
+			rg = l.lines.rng(c)
+		}
 		l.diag(graph.SeverityError, "cannot read the plan's configuration; references between resources are not known",
-			sp.configErr.Error(), l.at(base))
+			sp.configErr.Error(), rg)
 	}
 	l.build(&p)
 	l.locate(opts)
