@@ -67,9 +67,11 @@ type scanner struct {
 // each data source of the prior state (values and sensitive_values),
 // counting every object, array and scalar. Each takes about 170 bytes once
 // loaded (its value, its location, its path); Terraform writes about 40
-// bytes of plan per value, so a plan of about 150 MB reaches it. The
-// resources past it are not loaded, with an error diagnostic.
-const MaxValues = 4_000_000
+// bytes of plan per value, so a plan of about 75 MB reaches it: the size
+// whose whole scan (loading and policy evaluation) stays under the 2 GiB
+// --max-memory default. The resources past it are not loaded, with an
+// error diagnostic.
+const MaxValues = 2_000_000
 
 // maxValues is MaxValues; tests lower it.
 var maxValues = MaxValues
