@@ -240,7 +240,8 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 
 // uncalled returns the module directories that roots dropped because a
 // scanned directory calls them, but whose calls made no instance (count =
-// 0, for_each = {}): no root evaluated them, so they are roots after all.
+// 0, for_each = {}) and that declare resources: no root evaluated them, so
+// they are roots after all.
 // Otherwise a file calling a directory with for_each = {} would hide it.
 func uncalled(fsys fs.FS, dirs, rootList []string, graphs []*graph.Graph, cache *terraform.Cache) []string {
 	isRoot := map[string]bool{}
@@ -258,9 +259,12 @@ func uncalled(fsys fs.FS, dirs, rootList []string, graphs []*graph.Graph, cache 
 			evaluated[path.Dir(f)] = true
 		}
 	}
+	// Only those that declare resources of their own: a directory of
+	// module calls alone hides nothing, since what it calls is evaluated
+	// (or is a candidate here) itself.
 	var out []string
 	for _, d := range dirs {
-		if !isRoot[d] && !evaluated[d] {
+		if !isRoot[d] && !evaluated[d] && cache.DeclaresResources(fsys, d) {
 			out = append(out, d)
 		}
 	}

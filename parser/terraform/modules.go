@@ -61,6 +61,12 @@ func (c *Cache) module(fsys fs.FS, dir string, rd reading) *moduleConfig {
 	return ent.cfg
 }
 
+// DeclaresResources reports whether the module in dir declares a resource
+// or data block of its own (in either reading).
+func (c *Cache) DeclaresResources(fsys fs.FS, dir string) bool {
+	return len(c.module(fsys, dir, readTerraform).resources) > 0 || len(c.module(fsys, dir, readOpenTofu).resources) > 0
+}
+
 // LocalCalls returns the directories that the module in dir calls with a
 // local source ("./x", "../x"), relative to the root of fsys.
 func (c *Cache) LocalCalls(fsys fs.FS, dir string) []string {
