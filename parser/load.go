@@ -61,12 +61,10 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
+			return nil, nil, fmt.Errorf("cannot scan %s: %w", p, safefs.Cause(err))
 		}
 		if !info.IsDir() {
-			if err := w.named(p); err != nil {
-				return nil, nil, err
-			}
+			w.named(p)
 			continue
 		}
 		if err := fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
@@ -85,15 +83,14 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	if tfOpts.Cache == nil {
 		tfOpts.Cache = terraform.NewCache()
 	}
+	rootList := roots(fsys, list, tfOpts.Cache)
+	load := func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) }
+	graphs := inParallel(ctx, rootList, load)
+	graphs = append(graphs, inParallel(ctx, uncalled(fsys, list, rootList, graphs, tfOpts.Cache), load)...)
 	// A plan found beside a configuration is scanned in addition to it,
 	// never instead: a plan file in a pull request must not be able to
 	// replace the configuration it claims to come from. Findings that both
 	// give (the same rule, location and message) are reported once.
-	rootList := roots(fsys, list, tfOpts.Cache)
-
-	load := func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) }
-	graphs := inParallel(ctx, rootList, load)
-	graphs = append(graphs, inParallel(ctx, uncalled(fsys, list, rootList, graphs, tfOpts.Cache), load)...)
 	graphs = append(graphs, w.loadFiles(ctx)...)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -134,13 +131,12 @@ type walker struct {
 }
 
 // named takes a file named on the command line.
-func (w *walker) named(p string) error {
+func (w *walker) named(p string) {
 	if terraform.IsConfigFile(p) {
 		w.dirs[path.Dir(p)] = true
-		return nil
+		return
 	}
 	w.files[p] = true
-	return nil
 }
 
 // wanted reports whether a file of this name would be read by some format.
@@ -172,7 +168,7 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		}
 		// A directory that cannot be listed may hold anything: the scan
 		// is incomplete.
-		w.diag(graph.SeverityError, name, "cannot read directory", unwrapPathError(err).Error())
+		w.diag(graph.SeverityError, name, "cannot read directory", safefs.Cause(err).Error())
 		return nil
 	}
 	if d.IsDir() {
@@ -191,7 +187,7 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		}
 		entries, err := fs.ReadDir(w.fsys, name)
 		if err != nil {
-			w.diag(graph.SeverityError, name, "cannot read directory", unwrapPathError(err).Error())
+			w.diag(graph.SeverityError, name, "cannot read directory", safefs.Cause(err).Error())
 			return fs.SkipDir
 		}
 		for _, e := range entries {
@@ -218,7 +214,7 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 			// or one that may be a directory (a module, a tree of
 			// templates), is content the scan cannot see: incomplete.
 			if w.wanted(name) || path.Ext(name) == "" {
-				w.diag(graph.SeverityError, name, "symbolic link not followed", unwrapPathError(err).Error())
+				w.diag(graph.SeverityError, name, "symbolic link not followed", safefs.Cause(err).Error())
 			}
 			return nil
 		case err != nil:
@@ -241,8 +237,7 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 // uncalled returns the module directories that roots dropped because a
 // scanned directory calls them, but whose calls made no instance (count =
 // 0, for_each = {}) and that declare resources: no root evaluated them, so
-// they are roots after all.
-// Otherwise a file calling a directory with for_each = {} would hide it.
+// they are roots after all, or a call with for_each = {} would hide them.
 func uncalled(fsys fs.FS, dirs, rootList []string, graphs []*graph.Graph, cache *terraform.Cache) []string {
 	isRoot := map[string]bool{}
 	for _, d := range rootList {
@@ -326,14 +321,6 @@ func (w *walker) reaches(dir string) bool {
 		}
 	}
 	return true
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // roots drops the directories that another scanned directory calls as a

@@ -151,8 +151,8 @@ const maxArgFileSize = 16 << 20
 
 // readArgFile reads a file the user named, at most maxArgFileSize bytes:
 // the file is trusted, but /dev/zero or an endless pipe must not exhaust
-// memory. Pipes are accepted (--var-file <(...)); they are read
-// non-blocking only in the sense that the bound ends the read.
+// memory. Unlike repository files, pipes are accepted (--var-file <(...)):
+// the bound ends the read of an endless one.
 func readArgFile(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {

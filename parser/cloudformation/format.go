@@ -35,7 +35,7 @@ func (Format) Candidate(name string) bool {
 func (f Format) Load(fsys fs.FS, name string, explicit bool) *graph.Graph {
 	src, err := safefs.ReadFile(fsys, name, MaxTemplateSize)
 	if err != nil {
-		sev, summary, detail := graph.SeverityError, "cannot read template", unwrapPathError(err).Error()
+		sev, summary, detail := graph.SeverityError, "cannot read template", safefs.Cause(err).Error()
 		if errors.Is(err, safefs.ErrTooLarge) && !explicit {
 			sev, summary = graph.SeverityWarning, "file not examined"
 			detail = fmt.Sprintf("larger than the %d MiB limit for templates (CloudFormation itself accepts at most 1 MB): if it is a template, it cannot deploy",
@@ -51,11 +51,3 @@ func (f Format) Load(fsys fs.FS, name string, explicit bool) *graph.Graph {
 // Follow returns the local templates that g's nested stacks name: they are
 // loaded as templates too.
 func (Format) Follow(g *graph.Graph) []string { return NestedTemplates(g) }
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}

@@ -353,21 +353,13 @@ func (l *loader) load(opts Options) {
 func (l *loader) read() bool {
 	data, err := safefs.ReadFile(l.fsys, l.file, maxFileSize)
 	if err != nil {
-		l.diag(graph.SeverityError, "cannot read the plan file", unwrap(err).Error(), graph.Range{})
+		l.diag(graph.SeverityError, "cannot read the plan file", safefs.Cause(err).Error(), graph.Range{})
 		return false
 	}
 	l.data = data
 	l.g.Files = []string{l.file}
 	l.g.Sources[l.file] = data
 	return true
-}
-
-func unwrap(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // checkVersion accepts format 1.x, Terraform's promise of compatibility:

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/safefs"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
 )
 
@@ -22,7 +23,7 @@ func (l *loader) sourceDir(opts Options) string {
 		if err != nil || !terraform.IsModuleDir(entries) {
 			detail := "it has no *.tf or *.tf.json files"
 			if err != nil {
-				detail = unwrap(err).Error()
+				detail = safefs.Cause(err).Error()
 			}
 			l.diag(graph.SeverityWarning, "cannot use the Terraform source directory "+dir,
 				detail+"; locations point into the plan file", graph.Range{File: dir})

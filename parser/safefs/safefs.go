@@ -176,7 +176,7 @@ func (f *FS) resolve(op, name string) (*root, string, error) {
 	}
 	real, err := filepath.EvalSymlinks(filepath.Join(r.real, filepath.FromSlash(rel)))
 	if err != nil {
-		return nil, "", &fs.PathError{Op: op, Path: name, Err: underlying(err)}
+		return nil, "", &fs.PathError{Op: op, Path: name, Err: Cause(err)}
 	}
 	target, err := filepath.Rel(r.real, real)
 	if err != nil || target == ".." || strings.HasPrefix(target, ".."+string(filepath.Separator)) || filepath.IsAbs(target) {
@@ -198,9 +198,10 @@ func hidden(rel string) bool {
 	return false
 }
 
-// underlying unwraps the *PathError of an os call, so the error names the
-// file system's own path, never an absolute path of the machine.
-func underlying(err error) error {
+// Cause is the reason under a *fs.PathError (or *os.LinkError): a
+// diagnostic that names the file itself states the reason alone, and no
+// absolute path of the machine is shown.
+func Cause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -230,13 +231,13 @@ func (f *FS) Open(name string) (fs.File, error) {
 	}
 	info, err := r.os.Lstat(target)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: underlying(err)}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: Cause(err)}
 	}
 	switch {
 	case info.IsDir():
 		d, err := r.os.Open(target)
 		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: name, Err: underlying(err)}
+			return nil, &fs.PathError{Op: "open", Path: name, Err: Cause(err)}
 		}
 		return &dir{File: d, name: name}, nil
 	case !info.Mode().IsRegular():
@@ -246,7 +247,7 @@ func (f *FS) Open(name string) (fs.File, error) {
 	// check above, opening it does not wait for a writer.
 	osf, err := r.os.OpenFile(target, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: underlying(err)}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: Cause(err)}
 	}
 	if info, err = osf.Stat(); err != nil || !info.Mode().IsRegular() {
 		_ = osf.Close()
@@ -308,7 +309,7 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 	}
 	info, err := r.os.Lstat(target)
 	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: underlying(err)}
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: Cause(err)}
 	}
 	return renamed{info, path.Base(name)}, nil
 }
@@ -332,7 +333,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	}
 	info, err := r.os.Lstat(path.Join(target, base))
 	if err != nil {
-		return nil, &fs.PathError{Op: "lstat", Path: name, Err: underlying(err)}
+		return nil, &fs.PathError{Op: "lstat", Path: name, Err: Cause(err)}
 	}
 	return info, nil
 }
@@ -372,7 +373,7 @@ func (fl *file) Read(p []byte) (int, error) {
 	n, err := fl.f.Read(p)
 	fl.left -= int64(n)
 	if err != nil && !errors.Is(err, io.EOF) {
-		err = &fs.PathError{Op: "read", Path: fl.name, Err: underlying(err)}
+		err = &fs.PathError{Op: "read", Path: fl.name, Err: Cause(err)}
 	}
 	return n, err
 }
@@ -394,7 +395,7 @@ func (d *dir) Stat() (fs.FileInfo, error) {
 func (d *dir) ReadDir(n int) ([]fs.DirEntry, error) {
 	entries, err := d.File.ReadDir(n)
 	if err != nil && !errors.Is(err, io.EOF) {
-		err = &fs.PathError{Op: "readdir", Path: d.name, Err: underlying(err)}
+		err = &fs.PathError{Op: "readdir", Path: d.name, Err: Cause(err)}
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	return entries, err

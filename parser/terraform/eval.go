@@ -16,6 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/safefs"
 )
 
 // evaluator evaluates one module instance on demand: every value is computed
@@ -203,7 +204,7 @@ func refusedReadOf(d *hcl.Diagnostic) *refusedRead {
 func (e *evaluator) refusedDiag(rr *refusedRead, at hcl.Range, secret bool) {
 	detail := rr.Error()
 	if secret {
-		detail = "cannot read a file whose path involves a sensitive value (not shown): " + unwrapPath(rr.err).Error()
+		detail = "cannot read a file whose path involves a sensitive value (not shown): " + safefs.Cause(rr.err).Error()
 	}
 	e.diag(graph.SeverityError, "cannot read file", detail+"; the value is unknown", at)
 }

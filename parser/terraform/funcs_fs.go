@@ -38,7 +38,7 @@ type refusedRead struct {
 }
 
 func (r *refusedRead) Error() string {
-	return fmt.Sprintf("cannot read %s: %s", r.name, unwrapPath(r.err))
+	return fmt.Sprintf("cannot read %s: %s", r.name, safefs.Cause(r.err))
 }
 
 func (r *refusedRead) Unwrap() error { return r.err }

@@ -168,7 +168,7 @@ func (e *evaluator) inputValues(opts Options) map[string]rawValue {
 			// the scan root, not a regular file, too large) may set values
 			// that decide findings: the scan is incomplete.
 			e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityError,
-				Summary: "cannot read variables file", Detail: unwrapPath(err).Error(), Range: graph.Range{File: name}})
+				Summary: "cannot read variables file", Detail: safefs.Cause(err).Error(), Range: graph.Range{File: name}})
 			continue
 		}
 		e.varsFile(name, src, out)
@@ -352,14 +352,4 @@ func applyDefaults(d *typeexpr.Defaults, v cty.Value) (out cty.Value) {
 	}()
 	unmarked, marks := v.UnmarkDeepWithPaths()
 	return d.Apply(unmarked).MarkWithPaths(marks)
-}
-
-// unwrapPath returns the error under a *fs.PathError, whose path the
-// diagnostic already names.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
