@@ -28,7 +28,9 @@ const SummaryTooManyDiagnostics = "too many diagnostics"
 // The result is a new slice in SortDiagnostics order, ties broken by the
 // remaining fields so that it does not depend on the order of ds; ds is not
 // modified. A perFile below 1 keeps every diagnostic. Exact duplicates count
-// as many times as they appear: remove them first for exact counts.
+// as many times as they appear: remove them first for exact counts. A
+// SummaryTooManyDiagnostics entry already in ds (a loader's own cap) is
+// kept and not counted.
 func CapDiagnostics(ds []Diagnostic, perFile int) []Diagnostic {
 	sorted := append([]Diagnostic(nil), ds...)
 	slices.SortFunc(sorted, compareDiagnostics)
@@ -43,12 +45,29 @@ func CapDiagnostics(ds []Diagnostic, perFile int) []Diagnostic {
 			j++
 		}
 		// sorted[i:j] is one file's diagnostics (the order is by file
-		// first).
-		if j-i <= perFile {
-			out = append(out, sorted[i:j]...)
-		} else {
-			out = append(out, sorted[i:i+perFile]...)
-			out = append(out, tooManyDiagnostics(sorted[i+perFile].Range.Start, file, j-i-perFile, perFile))
+		// first). A cap a loader applied already (its own too-many entry,
+		// which counts what it left out) is kept and not counted: its
+		// count and this one add up.
+		kept := 0
+		var first *Diagnostic
+		hidden := 0
+		for k := i; k < j; k++ {
+			d := sorted[k]
+			switch {
+			case d.Summary == SummaryTooManyDiagnostics:
+				out = append(out, d)
+			case kept < perFile:
+				out = append(out, d)
+				kept++
+			default:
+				if first == nil {
+					first = &sorted[k]
+				}
+				hidden++
+			}
+		}
+		if hidden > 0 {
+			out = append(out, tooManyDiagnostics(first.Range.Start, file, hidden, perFile))
 		}
 		i = j
 	}

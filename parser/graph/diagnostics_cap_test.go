@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -134,5 +135,33 @@ func TestCapDiagnosticsDeterministic(t *testing.T) {
 	}
 	if len(first) != 8 {
 		t.Errorf("%d diagnostics, want 3 kept and 1 added for each of 2 files", len(first))
+	}
+}
+
+// A loader that capped a file already says how many it left out: that
+// entry is kept and not counted, so the counts add up instead of the
+// loader's count being cut away.
+func TestCapDiagnosticsKeepsALoadersCap(t *testing.T) {
+	var ds []Diagnostic
+	for i := range 3 {
+		ds = append(ds, Diagnostic{Severity: SeverityError, Summary: "bad", Range: Range{File: "a.tf", Start: Pos{Byte: i}}})
+	}
+	loaders := Diagnostic{Severity: SeverityError, Summary: SummaryTooManyDiagnostics,
+		Detail: "50 more diagnostics for this file are not shown", Range: Range{File: "a.tf", Start: Pos{Byte: 9}}}
+	ds = append(ds, loaders)
+	if got := CapDiagnostics(ds, 3); len(got) != 4 || got[3] != loaders {
+		t.Errorf("at the cap: %v", got)
+	}
+	ds = append(ds, Diagnostic{Severity: SeverityError, Summary: "bad", Range: Range{File: "a.tf", Start: Pos{Byte: 20}}})
+	got := CapDiagnostics(ds, 3)
+	var details []string
+	for _, d := range got {
+		if d.Summary == SummaryTooManyDiagnostics {
+			details = append(details, d.Detail)
+		}
+	}
+	want := []string{"50 more diagnostics for this file are not shown", "1 more diagnostic in a.tf is not shown (at most 3 per file)"}
+	if len(got) != 5 || strings.Join(details, "|") != strings.Join(want, "|") {
+		t.Errorf("past the cap: %d diagnostics, %q", len(got), details)
 	}
 }

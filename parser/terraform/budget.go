@@ -43,7 +43,7 @@ const (
 	// MaxDiagnosticsPerFile bounds the diagnostics reported for one file;
 	// the rest are counted in one more diagnostic. A file with more
 	// invalid characters than this is not parsed at all.
-	MaxDiagnosticsPerFile = 100
+	MaxDiagnosticsPerFile = graph.DefaultDiagnosticsPerFile
 )
 
 // Limits checked while evaluating (structural, not configurable):
@@ -201,7 +201,9 @@ func (st *loadState) flushDiags() {
 	}
 }
 
-const tooManySummary = "too many diagnostics"
+// tooManySummary is the summary the CLI's own cap (graph.CapDiagnostics)
+// recognises as a cap already applied.
+const tooManySummary = graph.SummaryTooManyDiagnostics
 
 func tooMany(file string, at graph.Pos, n int) graph.Diagnostic {
 	return graph.Diagnostic{Severity: graph.SeverityError, Summary: tooManySummary,
