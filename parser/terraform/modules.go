@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -14,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/safefs"
 )
 
 // Cache shares parsed module directories between the roots of one scan, so
@@ -147,8 +149,14 @@ func (st *loadState) modulesManifest() map[string]string {
 	if !fs.ValidPath(name) {
 		return nil
 	}
-	b, err := fs.ReadFile(st.fsys, name)
+	b, err := safefs.ReadFile(st.fsys, name, MaxFileSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // terraform init has not run: modules are not installed
+	}
 	if err != nil {
+		// Said once here, rather than as "not installed" at every call.
+		st.addDiag(graph.Diagnostic{Severity: graph.SeverityWarning,
+			Summary: "cannot read the installed modules manifest", Detail: safefs.Cause(err).Error(), Range: graph.Range{File: name}})
 		return nil
 	}
 	var m struct {
