@@ -22,8 +22,13 @@ import (
 // "AWSTemplateFormatVersion", a backslash, or a UTF-16 byte order mark;
 // everything else is decoded (Detect) before it is passed over.
 func MayBeTemplate(src []byte) bool {
-	return bytes.Contains(src, []byte("Resources")) || bytes.Contains(src, []byte("AWSTemplateFormatVersion")) ||
-		bytes.IndexByte(src, '\\') >= 0 || utf16BOM(src) != nil
+	return plainlyNamesTemplate(src) || bytes.IndexByte(src, '\\') >= 0 || utf16BOM(src) != nil
+}
+
+// plainlyNamesTemplate reports whether src spells Resources or
+// AWSTemplateFormatVersion without escapes.
+func plainlyNamesTemplate(src []byte) bool {
+	return bytes.Contains(src, []byte("Resources")) || bytes.Contains(src, []byte("AWSTemplateFormatVersion"))
 }
 
 // Detect decides whether src, the content of the file name, is a
@@ -65,7 +70,10 @@ func Detect(name string, src []byte) (isTemplate bool, root *Node, diags []graph
 		}
 		return false, nil, diags
 	}
-	if notTemplateJSON(src) {
+	// Only a file that passed the prefilter through escapes alone is
+	// checked the fast way; a real template (it holds Resources as plain
+	// text) would otherwise be decoded twice.
+	if !plainlyNamesTemplate(src) && notTemplateJSON(src) {
 		return false, nil, nil
 	}
 	root, diags = Decode(name, src)
