@@ -163,14 +163,18 @@ func lookupRoot(ctx *hcl.EvalContext, name string) (cty.Value, bool) {
 // expression in JSON syntax (a template inside a string) is checked by its
 // source text.
 func (t taint) callsSensitive(expr hcl.Expression) bool {
+	// The text decides first: an expression whose source does not spell
+	// "sensitive" calls no sensitive() (most expressions, evaluated once
+	// per instance, end here without walking their syntax).
+	r := expr.Range()
+	src, known := t.pos.source(r.Filename)
+	known = known && r.Start.Byte >= 0 && r.End.Byte <= len(src) && r.Start.Byte <= r.End.Byte
+	if known && !bytes.Contains(src[r.Start.Byte:r.End.Byte], []byte("sensitive")) {
+		return false
+	}
 	se, ok := expr.(hclsyntax.Expression)
 	if !ok {
-		r := expr.Range()
-		src, known := t.pos.source(r.Filename)
-		if !known || r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
-			return true // cannot tell: assume it does
-		}
-		return bytes.Contains(src[r.Start.Byte:r.End.Byte], []byte("sensitive"))
+		return true // spelled in the text, or cannot tell: assume it does
 	}
 	found := false
 	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
