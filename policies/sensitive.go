@@ -53,9 +53,6 @@ import (
 	"github.com/portcullis-iac/portcullis/policies/finding"
 )
 
-// Redacted replaces a sensitive value in a message.
-const Redacted = "(sensitive)"
-
 const (
 	withheldMessage = "the message is withheld: it is computed from a sensitive value"
 	withheldDetail  = "the details are withheld: they are computed from a sensitive value"
@@ -200,15 +197,15 @@ func (c *canaries) all(v any) any {
 	}
 }
 
-// replace replaces each canary, as is or upper-cased, by Redacted.
+// replace replaces each canary, as is or upper-cased, by graph.SensitivePlaceholder.
 func (c *canaries) replace(s string) string {
 	if c.repl == nil {
 		var pairs []string
 		for _, x := range c.strs {
-			pairs = append(pairs, x, Redacted, strings.ToUpper(x), Redacted)
+			pairs = append(pairs, x, graph.SensitivePlaceholder, strings.ToUpper(x), graph.SensitivePlaceholder)
 		}
 		for _, x := range c.nums {
-			pairs = append(pairs, x, Redacted)
+			pairs = append(pairs, x, graph.SensitivePlaceholder)
 		}
 		c.repl = strings.NewReplacer(pairs...)
 	}

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
 // pseudoParameters are CloudFormation's pseudo parameters other than
@@ -177,13 +179,10 @@ func secret(vs ...*value) bool {
 // the values it comes from is sensitive.
 func shown(text string, from ...*value) string {
 	if secret(from...) {
-		return sensitivePlaceholder
+		return graph.SensitivePlaceholder
 	}
 	return text
 }
-
-// sensitivePlaceholder stands for a NoEcho value in every message.
-const sensitivePlaceholder = "(sensitive)"
 
 // fail reports an invalid call and returns an unknown value that keeps
 // the references of its arguments.
@@ -371,7 +370,7 @@ func (t *tmpl) resolveName(n *Node, name string, asRef, hidden bool) *value {
 		}
 	}
 	if hidden {
-		name = sensitivePlaceholder
+		name = graph.SensitivePlaceholder
 	}
 	what := "Ref"
 	if !asRef {

@@ -68,6 +68,11 @@ type Ref struct {
 	Range Range `json:"-"`
 }
 
+// SensitivePlaceholder stands for a sensitive value wherever one would be
+// shown (a message, a diagnostic, an instance key): every package writes
+// the same text.
+const SensitivePlaceholder = "(sensitive)"
+
 // Origin kinds.
 const (
 	OriginVariableDefault  = "variable-default"   // the default of a variable block

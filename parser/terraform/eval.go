@@ -573,7 +573,7 @@ func instanceAddr(base string, in instance) string {
 	case in.key == cty.NilVal:
 		return base
 	case in.sensitive:
-		return base + "[" + strconv.Quote(secretPlaceholder) + "]"
+		return base + "[" + strconv.Quote(graph.SensitivePlaceholder) + "]"
 	case in.unknown || !in.key.IsKnown():
 		return base + "[*]"
 	case in.key.Type() == cty.Number:

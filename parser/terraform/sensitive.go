@@ -30,10 +30,6 @@ import (
 //   - origins carry no sensitive scalar and no path through a sensitive
 //     map key.
 
-// secretPlaceholder is the instance key shown for the one representative
-// instance of a resource or module whose for_each or count is sensitive.
-const secretPlaceholder = "(sensitive)"
-
 // hasSensitive reports whether v or any part of it is marked sensitive.
 // It visits every part of v: callers that may meet one large value many
 // times memoise it (evaluator.ctxTainted) or bound it (mayBeSensitive).
