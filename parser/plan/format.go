@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"io/fs"
+	"strings"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
@@ -14,7 +15,9 @@ type Format struct {
 
 // Candidate reports whether a file found while walking may be a plan: by
 // its name (IsPlanName); its content decides when it is loaded.
-func (Format) Candidate(name string) bool { return IsPlanName(name) && !isConfigJSON(name) }
+func (Format) Candidate(name string) bool {
+	return IsPlanName(name) && !strings.HasSuffix(name, ".tf.json")
+}
 
 // Load loads name as a plan; nil when it is not one (Detect). A file with
 // a plan's name that cannot be read (not a regular file, larger than
@@ -25,8 +28,4 @@ func (f Format) Load(fsys fs.FS, name string, explicit bool) *graph.Graph {
 		return nil
 	}
 	return Load(fsys, name, f.Options)
-}
-
-func isConfigJSON(name string) bool {
-	return len(name) >= len(".tf.json") && name[len(name)-len(".tf.json"):] == ".tf.json"
 }
