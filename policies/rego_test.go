@@ -74,3 +74,33 @@ func runRegoTests(t *testing.T, srcs ...Source) {
 	}
 	t.Logf("%d Rego tests", tests)
 }
+
+// TestEveryPolicyIsEmbedded walks the policies directory on disk and checks
+// that every .rego file is in the embedded set that the engine compiles and
+// TestRego runs: a new provider directory cannot be left out silently.
+func TestEveryPolicyIsEmbedded(t *testing.T) {
+	onDisk := 0
+	err := fs.WalkDir(os.DirFS("."), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		onDisk++
+		if _, err := fs.Stat(Builtin, p); err != nil {
+			t.Errorf("%s is not embedded in policies.Builtin: add its directory to the go:embed patterns in engine.go", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded := 0
+	_ = fs.WalkDir(Builtin, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			embedded++
+		}
+		return err
+	})
+	if onDisk == 0 || embedded != onDisk {
+		t.Errorf("%d .rego files on disk, %d embedded", onDisk, embedded)
+	}
+}
