@@ -115,6 +115,9 @@ type metadata struct {
 	Controls      []string `json:"controls"`
 	Remediation   string   `json:"remediation"`
 	ResourceTypes []string `json:"resource_types"`
+	// Enabled false makes an opt-in rule: it runs only when enabled by name
+	// (a requirement some organisations have, such as S3 object lock).
+	Enabled *bool `json:"enabled"`
 }
 
 // ReadModules parses every non-test .rego file of src.
@@ -362,6 +365,7 @@ func ruleOf(file string, m *ast.Module) (finding.Rule, error) {
 		Remediation:   strings.TrimSpace(md.Remediation),
 		ResourceTypes: md.ResourceTypes,
 		Precision:     md.Precision,
+		OptIn:         md.Enabled != nil && !*md.Enabled,
 		File:          file,
 	}, nil
 }

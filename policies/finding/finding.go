@@ -81,9 +81,11 @@ type Rule struct {
 	Remediation   string   `json:"remediation"`
 	ResourceTypes []string `json:"resource_types"`
 	Precision     string   `json:"precision"` // SARIF precision: very-high, high, medium, low
-	Package       string   `json:"package"`   // the Rego package (data.<package>)
-	File          string   `json:"file"`      // the Rego file it was loaded from
-	Builtin       bool     `json:"builtin"`
+	// OptIn rules (METADATA enabled: false) run only when enabled by name.
+	OptIn   bool   `json:"opt_in,omitempty"`
+	Package string `json:"package"` // the Rego package (data.<package>)
+	File    string `json:"file"`    // the Rego file it was loaded from
+	Builtin bool   `json:"builtin"`
 }
 
 // DocPath is the rule's catalogue page, relative to the repository root.
