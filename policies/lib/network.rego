@@ -1,68 +1,89 @@
 # Package portcullis.lib.network is the normalised view of network access rules
-# that every network policy is written against.
+# that every network policy is written against, whatever the provider and the
+# form that declared them.
 #
-# data.portcullis.lib.network.rules holds one object per ingress or egress rule,
-# whatever form declared it:
-#
-#   - inline ingress/egress blocks of aws_security_group and
-#     aws_default_security_group (path "ingress.0");
-#   - aws_security_group_rule (path "");
-#   - aws_vpc_security_group_ingress_rule and aws_vpc_security_group_egress_rule
-#     (path "");
-#   - CloudFormation AWS::EC2::SecurityGroup SecurityGroupIngress and
-#     SecurityGroupEgress entries (path "SecurityGroupIngress.0"), and
-#     AWS::EC2::SecurityGroupIngress / AWS::EC2::SecurityGroupEgress (path "").
-#
-# Each form is described by a field map in _inline or _standalone (which attribute holds the
-# protocol, the ports, the CIDRs, ...); one generic builder turns a field map and
-# a values object into a rule. A new form is one more entry, not a new builder.
-#
-# Element shape (every key is always present unless said otherwise):
+# data.portcullis.lib.network.rules holds one element per access rule. The
+# normalisers (one per source form, described as data below and in
+# network_azure.rego and network_gcp.rego) build a core object; complete()
+# derives the rest, so every element has the same shape:
 #
 #   resource            address of the resource that declares the rule
 #   resource_type       its type
 #   format              "terraform", "terraform-plan" or "cloudformation"
+#   provider            "aws", "azure" or "gcp"
+#   kind                "security_group" (AWS VPC security groups),
+#                       "network_acl" (AWS NACLs), "classic_group" (EC2-Classic
+#                       era RDS, Redshift and ElastiCache groups), "nsg" (Azure
+#                       network security groups), "firewall" (GCP firewalls)
 #   direction           "ingress", "egress", or "" when it is unknown
+#   action              "allow", "deny", or "" when it is unknown
+#   enabled             false when the rule is switched off (a disabled GCP
+#                       firewall); it admits nothing
+#   priority            number; present where order decides (NACL rule number,
+#                       NSG and GCP priority: lower is evaluated first)
 #   path                the rule's own attribute path: "ingress.0" for an inline
-#                       block, "" for a standalone rule resource
-#   group               address of the owning security group: the resource itself
-#                       for inline blocks; for standalone rules the target of the
-#                       reference edge of group_attribute; "" when not known
-#   group_attribute     attribute naming the owning group ("security_group_id",
-#                       "GroupId"); "" for inline blocks
+#                       block, "" for a resource that is one rule
+#   protects            address of what the rule belongs to and guards: the
+#                       security group, network ACL or NSG (the resource itself
+#                       for inline blocks; the target of the reference edge of
+#                       protects_attribute for standalone rules), the GCP
+#                       firewall's network; "" when not known
+#   protects_attribute  attribute naming it ("security_group_id", "GroupId",
+#                       "network_acl_id"); "" for inline blocks
+#   targets             [{value, path}]: GCP target tags and service accounts
+#                       (empty: every instance of the network)
 #   protocol            normalised lower-case protocol: "tcp", "udp", "icmp",
-#                       "icmpv6", "-1" (all protocols, also written "all"), other
-#                       protocols as written; "" when unknown
+#                       "icmpv6", "-1" (all protocols: AWS "-1"/"all", Azure "*",
+#                       GCP "all"), other protocols as written ("esp", "50");
+#                       "" when unknown
 #   protocol_known      false when the protocol is unknown or missing
 #   all_protocols       protocol is "-1": every protocol and every port
-#   port_based          the protocol's traffic is addressed by TCP/UDP ports (tcp,
-#                       udp, -1)
-#   ports_known         from_port and to_port are present
-#   from_port, to_port  numbers; present only when ports_known. For protocol -1
-#                       0 and 65535 whatever was written; for tcp/udp the range as
-#                       written with -1 meaning 0 (from) or 65535 (to); for other
-#                       protocols the numbers as written (ICMP type and code)
-#   all_ports           every TCP/UDP port 0-65535 is open (always for -1)
-#   ipv4, ipv6          [{cidr, path}]: the known CIDR sources (ingress) or
-#                       destinations (egress), path = attribute path of the element
-#                       ("ingress.0.cidr_blocks.1", "cidr_ipv4")
-#   cidrs_unknown       some CIDR element or CIDR attribute is unknown
+#   port_based          the protocol's traffic is addressed by TCP/UDP ports
+#                       (tcp, udp, sctp, -1)
+#   ports_known         the port ranges are known
+#   ranges              [{from, to, path}]: the destination port ranges, in the
+#                       order written (Azure "*", "22", "1000-2000" and lists;
+#                       GCP port lists; AWS from_port/to_port with -1 meaning the
+#                       edge of the port space). For protocol -1 one range
+#                       0-65535. Empty for port-less protocols and when unknown
+#   all_ports           the ranges cover every TCP/UDP port 0-65535
+#   ipv4, ipv6          [{cidr, path}]: the known remote CIDRs: sources for
+#                       ingress, destinations for egress. path is the attribute
+#                       path of the element ("ingress.0.cidr_blocks.1")
+#   tags                [{tag, path}]: named remote address sets (Azure service
+#                       tags "Internet", "*", "Any", "VirtualNetwork", ...)
+#   internet            [{value, path}]: the remote peers that are the whole
+#                       internet: a CIDR with prefix length 0 (0.0.0.0/0, ::/0,
+#                       also 10.0.0.0/0) or the tags "*", "Internet", "Any"
+#   cidrs_unknown       some remote address is unknown
 #   source_groups       [{path} + {id} when known]: security group peers
 #   source_group_targets sorted addresses that the peer attributes reference
 #   prefix_lists        [{path} + {id} when known]: managed prefix list peers
 #   self                the rule allows the group itself
+#   service             for rules without ports: what listens ("database" for
+#                       an RDS DB security group); "" otherwise
 #   description         the description string; present only when it is known
 #                       and set (it may be empty)
 #   description_unknown the description is unknown
-#   description_path    attribute path of the description ("ingress.0.description")
+#   description_path    attribute path of the description
+#
+# Order-sensitive sources are judged on what they actually admit: see
+# admitted(rule, peer) and open_ingress.
 package portcullis.lib.network
 
+import data.portcullis.lib.cidr
 import data.portcullis.lib.ports
+import data.portcullis.lib.resource
 
 # ---------------------------------------------------------------------------
-# Form descriptions
+# Form descriptions: which attribute holds what. Keys are dotted paths
+# relative to the rule ("PortRange.From"). Optional keys: direction_key (an
+# attribute naming the direction), egress_key (a boolean attribute that is
+# true for egress), action_key, priority, protects, protocol_value (a fixed
+# protocol), service.
 
 _tf_inline := {
+	"kind": "security_group",
 	"protocol": "protocol",
 	"from": "from_port",
 	"to": "to_port",
@@ -76,10 +97,12 @@ _tf_inline := {
 
 _tf_rule := object.union(_tf_inline, {
 	"groups": [{"key": "source_security_group_id", "list": false}],
-	"group": "security_group_id",
+	"protects": "security_group_id",
+	"direction_key": "type",
 })
 
 _tf_vpc_rule := {
+	"kind": "security_group",
 	"protocol": "ip_protocol",
 	"from": "from_port",
 	"to": "to_port",
@@ -88,10 +111,11 @@ _tf_vpc_rule := {
 	"groups": [{"key": "referenced_security_group_id", "list": false}],
 	"prefix_lists": [{"key": "prefix_list_id", "list": false}],
 	"description": "description",
-	"group": "security_group_id",
+	"protects": "security_group_id",
 }
 
 _cfn_ingress := {
+	"kind": "security_group",
 	"protocol": "IpProtocol",
 	"from": "FromPort",
 	"to": "ToPort",
@@ -110,6 +134,84 @@ _cfn_egress := object.union(_cfn_ingress, {
 	"prefix_lists": [{"key": "DestinationPrefixListId", "list": false}],
 })
 
+_tf_nacl_inline := {
+	"kind": "network_acl",
+	"protocol": "protocol",
+	"from": "from_port",
+	"to": "to_port",
+	"ipv4": [{"key": "cidr_block", "list": false}],
+	"ipv6": [{"key": "ipv6_cidr_block", "list": false}],
+	"action_key": "action",
+	"priority": "rule_no",
+}
+
+_tf_nacl_rule := {
+	"kind": "network_acl",
+	"protocol": "protocol",
+	"from": "from_port",
+	"to": "to_port",
+	"ipv4": [{"key": "cidr_block", "list": false}],
+	"ipv6": [{"key": "ipv6_cidr_block", "list": false}],
+	"action_key": "rule_action",
+	"priority": "rule_number",
+	"egress_key": "egress",
+	"protects": "network_acl_id",
+}
+
+_cfn_nacl_entry := {
+	"kind": "network_acl",
+	"protocol": "Protocol",
+	"from": "PortRange.From",
+	"to": "PortRange.To",
+	"ipv4": [{"key": "CidrBlock", "list": false}],
+	"ipv6": [{"key": "Ipv6CidrBlock", "list": false}],
+	"action_key": "RuleAction",
+	"priority": "RuleNumber",
+	"egress_key": "Egress",
+	"protects": "NetworkAclId",
+}
+
+# Classic groups open the port of the database, cluster or cache they are
+# attached to: there is no port or protocol to read.
+_tf_db_classic := {
+	"kind": "classic_group",
+	"protocol_value": "tcp",
+	"service": "database",
+	"ipv4": [{"key": "cidr", "list": false}],
+	"ipv6": [],
+	"groups": [
+		{"key": "security_group_id", "list": false},
+		{"key": "security_group_name", "list": false},
+	],
+}
+
+_tf_redshift_classic := object.union(_tf_db_classic, {
+	"service": "data warehouse",
+	"groups": [{"key": "security_group_name", "list": false}],
+})
+
+_cfn_db_classic := {
+	"kind": "classic_group",
+	"protocol_value": "tcp",
+	"service": "database",
+	"ipv4": [{"key": "CIDRIP", "list": false}],
+	"ipv6": [],
+	"groups": [
+		{"key": "EC2SecurityGroupId", "list": false},
+		{"key": "EC2SecurityGroupName", "list": false},
+	],
+}
+
+_cfn_elasticache_classic := {
+	"kind": "classic_group",
+	"protocol_value": "tcp",
+	"service": "cache",
+	"ipv4": [],
+	"ipv6": [],
+	"groups": [{"key": "EC2SecurityGroupName", "list": false}],
+	"protects": "CacheSecurityGroupName",
+}
+
 # _inline: resource type -> {block attribute: [direction, field map]}.
 _inline := {
 	"aws_security_group": {"ingress": ["ingress", _tf_inline], "egress": ["egress", _tf_inline]},
@@ -118,87 +220,106 @@ _inline := {
 		"SecurityGroupIngress": ["ingress", _cfn_ingress],
 		"SecurityGroupEgress": ["egress", _cfn_egress],
 	},
+	"aws_network_acl": {"ingress": ["ingress", _tf_nacl_inline], "egress": ["egress", _tf_nacl_inline]},
+	"aws_default_network_acl": {"ingress": ["ingress", _tf_nacl_inline], "egress": ["egress", _tf_nacl_inline]},
+	"aws_db_security_group": {"ingress": ["ingress", _tf_db_classic]},
+	"aws_redshift_security_group": {"ingress": ["ingress", _tf_redshift_classic]},
+	"AWS::RDS::DBSecurityGroup": {"DBSecurityGroupIngress": ["ingress", _cfn_db_classic]},
 }
 
-# _standalone: resource type -> field map (direction comes from _direction).
+# _standalone: resource type -> field map.
 _standalone := {
 	"aws_security_group_rule": _tf_rule,
-	"aws_vpc_security_group_ingress_rule": _tf_vpc_rule,
-	"aws_vpc_security_group_egress_rule": _tf_vpc_rule,
-	"AWS::EC2::SecurityGroupIngress": object.union(_cfn_ingress, {"group": "GroupId"}),
-	"AWS::EC2::SecurityGroupEgress": object.union(_cfn_egress, {"group": "GroupId"}),
+	"aws_vpc_security_group_ingress_rule": object.union(_tf_vpc_rule, {"direction": "ingress"}),
+	"aws_vpc_security_group_egress_rule": object.union(_tf_vpc_rule, {"direction": "egress"}),
+	"AWS::EC2::SecurityGroupIngress": object.union(_cfn_ingress, {"protects": "GroupId", "direction": "ingress"}),
+	"AWS::EC2::SecurityGroupEgress": object.union(_cfn_egress, {"protects": "GroupId", "direction": "egress"}),
+	"aws_network_acl_rule": _tf_nacl_rule,
+	"AWS::EC2::NetworkAclEntry": _cfn_nacl_entry,
+	"AWS::RDS::DBSecurityGroupIngress": object.union(_cfn_db_classic, {"protects": "DBSecurityGroupName", "direction": "ingress"}),
+	"AWS::Redshift::ClusterSecurityGroupIngress": object.union(_cfn_db_classic, {
+		"service": "data warehouse",
+		"groups": [{"key": "EC2SecurityGroupName", "list": false}],
+		"protects": "ClusterSecurityGroupName",
+		"direction": "ingress",
+	}),
+	"AWS::ElastiCache::SecurityGroupIngress": object.union(_cfn_elasticache_classic, {"direction": "ingress"}),
 }
 
-# group_types are the resource types that are security groups (owners of rules).
-group_types := {"aws_security_group", "aws_default_security_group", "AWS::EC2::SecurityGroup"}
+# group_types are the resource types that hold rules as a group: AWS security
+# groups, network ACLs and classic groups, Azure NSGs, GCP firewalls.
+group_types := {
+	"aws_security_group", "aws_default_security_group", "AWS::EC2::SecurityGroup",
+	"aws_network_acl", "aws_default_network_acl", "AWS::EC2::NetworkAcl",
+	"aws_db_security_group", "aws_redshift_security_group", "aws_elasticache_security_group",
+	"AWS::RDS::DBSecurityGroup", "AWS::Redshift::ClusterSecurityGroup", "AWS::ElastiCache::SecurityGroup",
+	"azurerm_network_security_group", "google_compute_firewall",
+}
+
+# security_group_types are the AWS VPC security group types.
+security_group_types := {"aws_security_group", "aws_default_security_group", "AWS::EC2::SecurityGroup"}
 
 # rule_types are every resource type that declares network rules.
-rule_types := {t | some t, _ in _inline} | {t | some t, _ in _standalone}
+# Normalisers in other files of this package add theirs.
+rule_types contains t if some t, _ in _inline
 
-_fixed_direction := {
-	"aws_vpc_security_group_ingress_rule": "ingress",
-	"aws_vpc_security_group_egress_rule": "egress",
-	"AWS::EC2::SecurityGroupIngress": "ingress",
-	"AWS::EC2::SecurityGroupEgress": "egress",
-}
-
-_direction(res) := _fixed_direction[res.type]
-
-_direction(res) := d if {
-	res.type == "aws_security_group_rule"
-	d := object.get(res, ["values", "type"], "")
-	d in {"ingress", "egress"}
-}
-
-_direction(res) := "" if {
-	res.type == "aws_security_group_rule"
-	not object.get(res, ["values", "type"], "") in {"ingress", "egress"}
-}
+rule_types contains t if some t, _ in _standalone
 
 # ---------------------------------------------------------------------------
 # The normalised rules
 
-# managed_resources are the input resources that are not data sources, keyed by
-# address. An object comprehension, not a partial object rule: OPA checks each
-# key of a partial object against every key already built, which is quadratic
-# in the number of resources (100,000 resources took minutes).
-managed_resources := {address: res |
-	some address, res in input.resources
-	object.get(res, "mode", "managed") == "managed"
-}
-
 rules contains rule if {
-	some address, res in managed_resources
+	some address, res in resource.of_types({t | some t, _ in _inline})
 	some attr, form in _inline[res.type]
 	some i, block in object.get(res, ["values", attr], [])
 	is_object(block)
-	rule := _build(address, res, form[0], [attr, i], form[1], address)
+	rule := complete(_build(address, res, form[0], [attr, i], form[1], address))
 }
 
-# A single nested block written as a JSON object in a .tf.json file
-# ("ingress": {...} instead of [{...}]) is one block, at the attribute's path.
+# A single nested block written as a JSON object in a .tf.json file, or a
+# single CloudFormation entry written as a mapping, is one block at the
+# attribute's path.
 rules contains rule if {
-	some address, res in managed_resources
+	some address, res in resource.of_types({t | some t, _ in _inline})
 	some attr, form in _inline[res.type]
 	block := object.get(res, ["values", attr], [])
 	is_object(block)
-	rule := _build(address, res, form[0], [attr], form[1], address)
+	rule := complete(_build(address, res, form[0], [attr], form[1], address))
 }
 
 rules contains rule if {
-	some address, res in managed_resources
+	some address, res in resource.of_types({t | some t, _ in _standalone})
 	spec := _standalone[res.type]
-	rule := _build(address, res, _direction(res), [], spec, _owner(res, spec.group))
+	rule := complete(_build(address, res, _direction(res, spec), [], spec, _owner(res, object.get(spec, "protects", ""))))
 }
 
-# _owner(res, attr) is the address of the group that the reference edge of
+# _direction(res, spec) is the direction of a standalone rule: fixed by its
+# type, named by an attribute ("type" = "ingress"), or a boolean egress
+# attribute (NACL rules; false or missing means ingress).
+_direction(res, spec) := spec.direction if {
+	spec.direction
+} else := d if {
+	d := object.get(res, ["values", spec.direction_key], "")
+	d in {"ingress", "egress"}
+} else := "" if {
+	spec.direction_key
+} else := "" if {
+	resource.unknown(res, split(spec.egress_key, "."))
+} else := "egress" if {
+	resource.is_true(res, split(spec.egress_key, "."))
+} else := "ingress" if {
+	spec.egress_key
+} else := ""
+
+# _owner(res, attr) is the address of the resource that the reference edge of
 # attribute attr points at (the smallest, should there be several), or "".
 _owner(res, attr) := min(targets) if {
+	attr != ""
 	targets := {ref.target | some ref in object.get(res, "references", []); ref.attribute == attr}
 	count(targets) > 0
 } else := ""
 
-_build(address, res, direction, base, spec, group) := rule if {
+_build(address, res, direction, base, spec, protects) := rule if {
 	# The rule's own values and unknown subtrees, looked up once. unknown is true
 	# when the whole rule is unknown, else an object.
 	values := object.get(object.get(res, "values", {}), base, {})
@@ -206,83 +327,124 @@ _build(address, res, direction, base, spec, group) := rule if {
 	prefix := path(base)
 	ipv4 := _elements(values, prefix, spec.ipv4)
 	ipv6 := _elements(values, prefix, spec.ipv6)
-	groups := _elements(values, prefix, spec.groups)
-	prefix_lists := _elements(values, prefix, spec.prefix_lists)
-	protocol := _protocol(values, unknown, spec.protocol)
-	rule := object.union(
+	groups := _elements(values, prefix, object.get(spec, "groups", []))
+	prefix_lists := _elements(values, prefix, object.get(spec, "prefix_lists", []))
+	protocol := _protocol(values, unknown, spec)
+	description_key := object.get(spec, "description", "")
+	rule := object.union_n([
 		{
 			"resource": address,
 			"resource_type": res.type,
 			"format": object.get(res, "format", ""),
+			"provider": "aws",
+			"kind": spec.kind,
 			"direction": direction,
+			"action": _action(values, unknown, spec),
+			"enabled": true,
 			"path": prefix,
-			"group": group,
-			"group_attribute": object.get(spec, "group", ""),
+			"protects": protects,
+			"protects_attribute": object.get(spec, "protects", ""),
+			"protocol": protocol,
 			"self": object.get(values, object.get(spec, "self", ""), false) == true,
-			"description_unknown": _field_unknown(unknown, spec.description),
-			"description_path": _join(prefix, spec.description),
+			"service": object.get(spec, "service", ""),
+			"description_unknown": _description_unknown(unknown, description_key),
+			"description_path": _join(prefix, description_key),
 			"ipv4": _cidrs(ipv4),
 			"ipv6": _cidrs(ipv6),
 			"cidrs_unknown": _any_unknown(unknown, array.concat(spec.ipv4, spec.ipv6), array.concat(ipv4, ipv6)),
-			"source_groups": _peers(unknown, prefix, spec.groups, groups),
-			"source_group_targets": _targets(res, prefix, spec.groups),
-			"prefix_lists": _peers(unknown, prefix, spec.prefix_lists, prefix_lists),
+			"source_groups": _peers(unknown, prefix, object.get(spec, "groups", []), groups),
+			"source_group_targets": _targets(res, prefix, object.get(spec, "groups", [])),
+			"prefix_lists": _peers(unknown, prefix, object.get(spec, "prefix_lists", []), prefix_lists),
 		},
-		object.union(
-			_description(values, spec.description),
-			object.union(protocol, _ports(values, unknown, spec, protocol)),
-		),
-	)
+		_description(values, description_key),
+		_priority(values, unknown, spec),
+		_aws_ranges(values, unknown, prefix, spec, protocol),
+	])
 }
+
+# complete(core) derives the shared fields from a normaliser's core object,
+# which holds at least resource, resource_type, format, provider, kind,
+# direction, action, path, protects, protocol (normalised, "" when unknown),
+# ranges and ports_known. Missing optional fields get their empty value.
+complete(core) := object.union_n([
+	{
+		"enabled": true,
+		"protects": "",
+		"protects_attribute": "",
+		"targets": [],
+		"ipv4": [],
+		"ipv6": [],
+		"tags": [],
+		"cidrs_unknown": false,
+		"source_groups": [],
+		"source_group_targets": [],
+		"prefix_lists": [],
+		"self": false,
+		"service": "",
+		"description_unknown": false,
+		"description_path": "",
+		"group": object.get(core, "protects", ""),
+		"group_attribute": object.get(core, "protects_attribute", ""),
+	},
+	core,
+	{
+		"protocol_known": core.protocol != "",
+		"all_protocols": core.protocol == ports.all_protocols,
+		"port_based": _port_based(core.protocol),
+		"all_ports": _covers_all(core),
+		"internet": _internet(core),
+	},
+])
 
 # ---------------------------------------------------------------------------
 # Values and unknowns
 
 # path(segments) joins attribute path segments: ["ingress", 0, "cidr_blocks"] ->
 # "ingress.0.cidr_blocks".
-path(segments) := concat(".", [sprintf("%v", [s]) | some s in segments])
+path(segments) := resource.path(segments)
 
-_join(prefix, key) := key if prefix == ""
+_join(_, "") := ""
 
-_join(prefix, key) := concat(".", [prefix, sprintf("%v", [key])]) if prefix != ""
+_join(prefix, key) := resource.join(prefix, key) if key != ""
 
-# is_unknown(unknown, segments) is true when the value at segments is unknown
-# in the resource's unknown tree: the leaf itself or any enclosing value is
-# marked true.
-is_unknown(unknown, segments) if {
-	count(segments) > 0
-	some n in numbers.range(1, count(segments))
-	object.get(unknown, array.slice(segments, 0, n), false) == true
-} else := false
+# is_unknown(unknown, segments): see resource.is_unknown.
+is_unknown(unknown, segments) := resource.is_unknown(unknown, segments)
 
 # _unknown_subtree(unknown, base) is true when the value at base (or an
 # enclosing one) is unknown, else the unknown object at base ({} if none).
 _unknown_subtree(unknown, base) if {
-	is_unknown(unknown, base)
+	resource.is_unknown(unknown, base)
 } else := sub if {
 	sub := object.get(unknown, base, {})
 	is_object(sub)
 } else := {}
 
-# _field_unknown(unknown, key) is true when attribute key of a rule whose
-# unknown subtree is given is unknown as a whole.
+# _field_unknown(unknown, key) is true when the attribute at dotted path key
+# of a rule whose unknown subtree is given is unknown (or an enclosing value
+# is).
 _field_unknown(true, _) := true
 
-_field_unknown(unknown, key) := object.get(unknown, key, false) == true if is_object(unknown)
+_field_unknown(unknown, key) := resource.is_unknown(unknown, split(key, ".")) if is_object(unknown)
 
-# _elements lists {value, path, key} for every element of the attributes in
-# fields (list attributes element by element, scalar attributes once). Unknown
-# array elements come through as null values.
+_description_unknown(_, "") := false
+
+_description_unknown(unknown, key) := _field_unknown(unknown, key) if key != ""
+
+_get(values, key) := object.get(values, split(key, "."), null)
+
+# _elements lists {value, path} for every element of the attributes in
+# fields (list attributes element by element, scalar attributes once).
+# Unknown array elements come through as null values.
 _elements(values, prefix, fields) := array.concat(
 	[{"value": v, "path": _join(_join(prefix, f.key), i)} |
 		some f in fields
 		f.list
-		some i, v in _list(object.get(values, f.key, null))
+		some i, v in _list(_get(values, f.key))
 	],
 	[{"value": v, "path": _join(prefix, f.key)} |
 		some f in fields
 		not f.list
-		v := object.get(values, f.key, null)
+		v := _get(values, f.key)
 		v != null
 	],
 )
@@ -327,88 +489,265 @@ _targets(res, prefix, fields) := sort({ref.target |
 	some f in fields
 	attr := _join(prefix, f.key)
 	some ref in object.get(res, "references", [])
-	_within(ref.attribute, attr)
+	resource.within(ref.attribute, attr)
 })
 
-_within(p, attr) if p == attr
-
-_within(p, attr) if startswith(p, concat("", [attr, "."]))
+_description(_, "") := {}
 
 _description(values, key) := {"description": d} if {
-	d := values[key]
+	key != ""
+	d := _get(values, key)
 	is_string(d)
+} else := {}
+
+# _action: AWS security groups and classic groups only allow; NACL rules say.
+_action(values, unknown, spec) := "allow" if {
+	not spec.action_key
+} else := a if {
+	not _field_unknown(unknown, spec.action_key)
+	a := lower(trim_space(_get(values, spec.action_key)))
+	a in {"allow", "deny"}
+} else := ""
+
+_priority(values, unknown, spec) := {"priority": n} if {
+	not _field_unknown(unknown, spec.priority)
+	n := ports.to_port_number(_get(values, spec.priority))
 } else := {}
 
 # ---------------------------------------------------------------------------
 # Protocol and ports
 
-_protocol(values, unknown, key) := {
-	"protocol": protocol,
-	"protocol_known": true,
-	"all_protocols": protocol == ports.all_protocols,
-	"port_based": _port_based(protocol),
-} if {
-	not _field_unknown(unknown, key)
-	raw := values[key]
+_protocol(values, unknown, spec) := spec.protocol_value if {
+	spec.protocol_value
+} else := p if {
+	not _field_unknown(unknown, spec.protocol)
+	raw := _get(values, spec.protocol)
 	raw != null
-	protocol := ports.normalise_protocol(raw)
-} else := {
-	"protocol": "",
-	"protocol_known": false,
-	"all_protocols": false,
-	"port_based": false,
-}
+	p := ports.normalise_protocol(raw)
+} else := ""
 
 _port(values, unknown, key) := n if {
 	not _field_unknown(unknown, key)
-	n := ports.to_port_number(values[key])
+	n := ports.to_port_number(_get(values, key))
 }
 
-_ports(values, unknown, spec, protocol) := {
-	"ports_known": true,
-	"from_port": ports.min_port,
-	"to_port": ports.max_port,
-	"all_ports": true,
-} if {
-	protocol.all_protocols
-} else := r if {
-	protocol.protocol_known
+# _aws_ranges: AWS forms have one from/to pair. Protocol -1 opens every port
+# whatever is written; for TCP and UDP -1 stands for the edge of the port
+# space; for ICMP the numbers are type and code, not ports.
+_aws_ranges(values, unknown, prefix, spec, protocol) := {"ports_known": true, "ranges": [{"from": ports.min_port, "to": ports.max_port, "path": ""}]} if {
+	protocol == ports.all_protocols
+} else := {"ports_known": false, "ranges": []} if {
+	protocol == ""
+} else := {"ports_known": true, "ranges": []} if {
+	not _port_based(protocol)
+} else := {"ports_known": true, "ranges": [{
+	"from": _edge(from, ports.min_port),
+	"to": _edge(to, ports.max_port),
+	"path": _join(prefix, spec.from),
+}]} if {
 	from := _port(values, unknown, spec.from)
 	to := _port(values, unknown, spec.to)
-	r := _range(protocol.port_based, from, to)
-} else := {"ports_known": false, "all_ports": false}
-
-# _range normalises a known range: for TCP and UDP, -1 stands for the edge of
-# the port space.
-_range(true, from, to) := {
-	"ports_known": true,
-	"from_port": f,
-	"to_port": t,
-	"all_ports": _covers_all(f, t),
-} if {
-	f := _edge(from, ports.min_port)
-	t := _edge(to, ports.max_port)
-}
-
-_range(false, from, to) := {
-	"ports_known": true,
-	"from_port": from,
-	"to_port": to,
-	"all_ports": false,
-}
+} else := {"ports_known": false, "ranges": []}
 
 _port_based(protocol) if ports.port_based(protocol)
 
 else := false
 
-_covers_all(from, to) if {
-	from <= ports.min_port
-	to >= ports.max_port
+# _covers_all(rule): the union of the ranges is 0-65535.
+_covers_all(rule) if {
+	_port_based(rule.protocol)
+	rule.ports_known
+	count(subtract([{"from": ports.min_port, "to": ports.max_port}], rule.ranges)) == 0
 } else := false
 
 _edge(n, default_value) := default_value if n < 0
 
 _edge(n, _) := n if n >= 0
+
+# subtract(ranges, holes) is ranges without the ports of holes, as sorted
+# disjoint [{from, to}]. Each result segment starts at a range's start or
+# just after a subtracted range, and ends just before the next subtracted
+# range or at the range's end.
+subtract(ranges, holes) := sort({{"from": s, "to": e} |
+	some r in ranges
+	starts := {r.from} | {x | some m in holes; x := m.to + 1; x > r.from; x <= r.to}
+	some s in starts
+	not _covered(s, holes)
+	e := min({r.to} | {x | some m in holes; m.from > s; x := m.from - 1; x <= r.to})
+})
+
+_covered(p, holes) if {
+	some m in holes
+	m.from <= p
+	p <= m.to
+}
+
+# ---------------------------------------------------------------------------
+# The internet, and what order-sensitive sources actually admit
+
+# internet_tags are the named address sets that stand for every address.
+internet_tags := {"*", "internet", "any"}
+
+_internet(core) := array.concat(
+	[{"value": c.cidr, "path": c.path} |
+		some c in array.concat(object.get(core, "ipv4", []), object.get(core, "ipv6", []))
+		cidr.is_internet(c.cidr)
+	],
+	[{"value": t.tag, "path": t.path} |
+		some t in object.get(core, "tags", [])
+		lower(t.tag) in internet_tags
+	],
+)
+
+# _family(value) is "ipv4" or "ipv6" for a CIDR, "any" for a tag.
+_family(value) := "ipv6" if cidr.is_ipv6(value)
+
+_family(value) := "ipv4" if cidr.is_ipv4(value)
+
+_family(value) := "any" if not cidr.is_valid(value)
+
+# _covers_family(deny, family): a deny rule's remote side includes the whole
+# internet of that family.
+_covers_family(deny, _) if {
+	some p in deny.internet
+	_family(p.value) == "any"
+}
+
+_covers_family(deny, family) if {
+	family != "any"
+	some p in deny.internet
+	_family(p.value) == family
+}
+
+_covers_family(deny, "any") if {
+	some p in deny.internet
+	_family(p.value) == "ipv4"
+	some q in deny.internet
+	_family(q.value) == "ipv6"
+}
+
+# _covers_protocol(deny, rule): every packet of rule's protocol is matched by
+# deny's protocol.
+_covers_protocol(deny, _) if deny.all_protocols
+
+_covers_protocol(deny, rule) if {
+	deny.protocol_known
+	deny.protocol == rule.protocol
+}
+
+# _ordered: the order-sensitive kinds. A rule of another kind is never
+# shadowed (an AWS security group only allows, and allows add up).
+_ordered := {"network_acl", "nsg", "firewall"}
+
+# _precedes(deny, rule): deny is evaluated before rule. GCP evaluates a deny
+# before an allow of the same priority.
+_precedes(deny, rule) if deny.priority < rule.priority
+
+_precedes(deny, rule) if {
+	deny.kind == "firewall"
+	deny.priority == rule.priority
+}
+
+# _earlier_denies(rule) are the deny rules that AWS, Azure or GCP evaluate
+# before rule on the same traffic: same kind, same protected resource (known),
+# same direction, lower priority, enabled, and for GCP applying to every
+# instance of the network.
+_earlier_denies(rule) := [d |
+	rule.kind in _ordered
+	rule.protects != ""
+	is_number(rule.priority)
+	some d in _by_scope[[rule.kind, rule.protects, rule.direction]]
+	d.action == "deny"
+	d.enabled
+	is_number(d.priority)
+	_precedes(d, rule)
+	count(d.targets) == 0
+]
+
+_by_scope := {scope: [r |
+	some r in rules
+	[r.kind, r.protects, r.direction] == scope
+] |
+	some s in rules
+	s.kind in _ordered
+	scope := [s.kind, s.protects, s.direction]
+}
+
+# admitted(rule, peer) is what rule actually admits from (or to) the internet
+# peer, one of rule.internet, once the denies evaluated before it are taken
+# away: {"all": true} when nothing is taken away; {"all": false, "ranges":
+# [{from, to}]} for the port ranges left of a port-based rule with known
+# ports; undefined when the rule admits nothing (disabled, not an allow, or
+# shadowed completely).
+admitted(rule, peer) := result if {
+	rule.enabled
+	rule.action == "allow"
+	denies := [d |
+		some d in _earlier_denies(rule)
+		_covers_family(d, _family(peer.value))
+		_covers_protocol(d, rule)
+	]
+	result := _admitted(rule, denies)
+}
+
+_admitted(_, denies) := {"all": true} if count(denies) == 0
+
+_admitted(rule, denies) := {"all": false, "ranges": left} if {
+	count(denies) > 0
+	rule.port_based
+	rule.ports_known
+	not _blanket(denies)
+	left := subtract(rule.ranges, [{"from": r.from, "to": r.to} | some d in denies; some r in _deny_ranges(d)])
+	count(left) > 0
+}
+
+# A port-less rule (ICMP), or one whose ports are unknown, is shadowed only by
+# a deny of every port.
+_admitted(rule, denies) := {"all": true} if {
+	count(denies) > 0
+	not _blanket(denies)
+	not _ranged(rule)
+}
+
+_ranged(rule) if {
+	rule.port_based
+	rule.ports_known
+}
+
+_blanket(denies) if {
+	some d in denies
+	d.all_protocols
+}
+
+_blanket(denies) if {
+	some d in denies
+	d.all_ports
+}
+
+_blanket(denies) if {
+	some d in denies
+	d.protocol_known
+	not d.port_based
+}
+
+_deny_ranges(d) := d.ranges if d.ports_known
+
+_deny_ranges(d) := [] if not d.ports_known
+
+# open_ingress are the exposures of ingress rules to the internet: one
+# element {rule, peer, ranges} per internet peer of an enabled allow rule
+# that is not shadowed completely. ranges are the admitted port ranges
+# ({from, to}), rule.ranges when nothing is taken away.
+open_ingress contains exposure if {
+	some rule in ingress
+	some peer in rule.internet
+	a := admitted(rule, peer)
+	exposure := {"rule": rule, "peer": peer, "ranges": _exposed_ranges(rule, a)}
+}
+
+_exposed_ranges(rule, a) := [{"from": r.from, "to": r.to} | some r in rule.ranges] if a.all
+
+_exposed_ranges(_, a) := a.ranges if not a.all
 
 # ---------------------------------------------------------------------------
 # Helpers for messages and rules
@@ -418,14 +757,15 @@ _edge(n, _) := n if n >= 0
 # standalone rule whose group is known, the bare address otherwise.
 label(rule) := sprintf("%s %s", [rule.resource, rule.path]) if rule.path != ""
 
-label(rule) := sprintf("%s on %s", [rule.resource, rule.group]) if {
+label(rule) := sprintf("%s on %s", [rule.resource, rule.protects]) if {
 	rule.path == ""
-	rule.group != ""
+	rule.protects != ""
+	rule.protects != rule.resource
 }
 
 label(rule) := rule.resource if {
 	rule.path == ""
-	rule.group == ""
+	rule.protects in {"", rule.resource}
 }
 
 # ingress are the normalised ingress rules.
@@ -433,3 +773,7 @@ ingress := {r | some r in rules; r.direction == "ingress"}
 
 # egress are the normalised egress rules.
 egress := {r | some r in rules; r.direction == "egress"}
+
+# managed_resources: deprecated alias of resource.managed, kept until every
+# rule has moved.
+managed_resources := resource.managed

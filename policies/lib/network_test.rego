@@ -26,18 +26,30 @@ test_inline_ingress_full_shape if {
 		"resource": "aws_security_group.web",
 		"resource_type": "aws_security_group",
 		"format": "terraform",
+		"provider": "aws",
+		"kind": "security_group",
 		"direction": "ingress",
+		"action": "allow",
+		"enabled": true,
 		"path": "ingress.0",
+		"protects": "aws_security_group.web",
+		"protects_attribute": "",
 		"group": "aws_security_group.web",
 		"group_attribute": "",
+		"targets": [],
 		"protocol": "tcp",
 		"protocol_known": true,
 		"all_protocols": false,
 		"port_based": true,
 		"ports_known": true,
-		"from_port": 22,
-		"to_port": 22,
+		"ranges": [{"from": 22, "to": 22, "path": "ingress.0.from_port"}],
 		"all_ports": false,
+		"tags": [],
+		"internet": [
+			{"value": "0.0.0.0/0", "path": "ingress.0.cidr_blocks.1"},
+			{"value": "::/0", "path": "ingress.0.ipv6_cidr_blocks.0"},
+		],
+		"service": "",
 		"ipv4": [
 			{"cidr": "203.0.113.0/24", "path": "ingress.0.cidr_blocks.0"},
 			{"cidr": "0.0.0.0/0", "path": "ingress.0.cidr_blocks.1"},
@@ -78,8 +90,7 @@ test_inline_all_protocols_means_all_ports if {
 	r.all_protocols
 	r.all_ports
 	r.port_based
-	r.from_port == 0
-	r.to_port == 65535
+	r.ranges == [{"from": 0, "to": 65535, "path": ""}]
 }
 
 test_inline_protocol_all_spelling if {
@@ -92,7 +103,7 @@ test_inline_protocol_all_spelling if {
 test_tcp_minus_one_ports_mean_every_port if {
 	sg := mock.resource("aws_security_group", "a", {"ingress": [{"from_port": -1, "to_port": -1, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}]})
 	some r in network.rules with input as mock.doc([sg])
-	[r.from_port, r.to_port, r.all_ports] == [0, 65535, true]
+	[r.ranges, r.all_ports] == [[{"from": 0, "to": 65535, "path": "ingress.0.from_port"}], true]
 }
 
 test_tcp_full_range_is_all_ports if {
@@ -104,14 +115,13 @@ test_tcp_full_range_is_all_ports if {
 test_icmp_has_no_ports if {
 	sg := mock.resource("aws_security_group", "a", {"ingress": [{"from_port": 8, "to_port": 0, "protocol": "icmp"}]})
 	some r in network.rules with input as mock.doc([sg])
-	[r.protocol, r.port_based, r.ports_known, r.all_ports] == ["icmp", false, true, false]
-	[r.from_port, r.to_port] == [8, 0]
+	[r.protocol, r.port_based, r.ports_known, r.all_ports, r.ranges] == ["icmp", false, true, false, []]
 }
 
 test_string_ports_are_numbers if {
 	sg := mock.resource("aws_security_group", "a", {"ingress": [{"from_port": "20", "to_port": "25", "protocol": "TCP"}]})
 	some r in network.rules with input as mock.doc([sg])
-	[r.protocol, r.from_port, r.to_port] == ["tcp", 20, 25]
+	[r.protocol, r.ranges] == ["tcp", [{"from": 20, "to": 25, "path": "ingress.0.from_port"}]]
 }
 
 # ---------------------------------------------------------------------------
@@ -271,7 +281,7 @@ test_vpc_ingress_rule if {
 		},
 	)
 	some r in network.rules with input as mock.doc([rule])
-	[r.direction, r.group, r.protocol, r.from_port, r.to_port] == ["ingress", "aws_security_group.lb", "tcp", 443, 443]
+	[r.direction, r.protects, r.protocol, r.ranges] == ["ingress", "aws_security_group.lb", "tcp", [{"from": 443, "to": 443, "path": "from_port"}]]
 	r.ipv4 == [{"cidr": "0.0.0.0/0", "path": "cidr_ipv4"}]
 	r.ipv6 == []
 }
@@ -279,7 +289,7 @@ test_vpc_ingress_rule if {
 test_vpc_egress_rule_all_protocols_without_ports if {
 	rule := mock.resource("aws_vpc_security_group_egress_rule", "all", {"ip_protocol": "-1", "cidr_ipv6": "::/0", "prefix_list_id": "pl-1"})
 	some r in network.rules with input as mock.doc([rule])
-	[r.direction, r.all_protocols, r.all_ports, r.from_port, r.to_port] == ["egress", true, true, 0, 65535]
+	[r.direction, r.all_protocols, r.all_ports, r.ranges] == ["egress", true, true, [{"from": 0, "to": 65535, "path": ""}]]
 	r.ipv6 == [{"cidr": "::/0", "path": "cidr_ipv6"}]
 	r.prefix_lists == [{"path": "prefix_list_id", "id": "pl-1"}]
 }
@@ -337,9 +347,10 @@ test_cfn_standalone if {
 # Labels
 
 test_labels if {
-	network.label({"resource": "aws_security_group.web", "path": "ingress.1", "group": "aws_security_group.web"}) == "aws_security_group.web ingress.1"
-	network.label({"resource": "aws_security_group_rule.ssh", "path": "", "group": "aws_security_group.web"}) == "aws_security_group_rule.ssh on aws_security_group.web"
-	network.label({"resource": "aws_security_group_rule.ssh", "path": "", "group": ""}) == "aws_security_group_rule.ssh"
+	network.label({"resource": "aws_security_group.web", "path": "ingress.1", "protects": "aws_security_group.web"}) == "aws_security_group.web ingress.1"
+	network.label({"resource": "aws_security_group_rule.ssh", "path": "", "protects": "aws_security_group.web"}) == "aws_security_group_rule.ssh on aws_security_group.web"
+	network.label({"resource": "aws_security_group_rule.ssh", "path": "", "protects": ""}) == "aws_security_group_rule.ssh"
+	network.label({"resource": "google_compute_firewall.f", "path": "", "protects": "google_compute_firewall.f"}) == "google_compute_firewall.f"
 }
 
 test_path if {
@@ -372,12 +383,16 @@ test_peer_targets_from_element_references if {
 }
 
 test_type_sets if {
-	network.group_types == {"aws_security_group", "aws_default_security_group", "AWS::EC2::SecurityGroup"}
-	network.rule_types == {
+	network.security_group_types == {"aws_security_group", "aws_default_security_group", "AWS::EC2::SecurityGroup"}
+	network.security_group_types & network.group_types == network.security_group_types
+	{
 		"aws_security_group", "aws_default_security_group", "AWS::EC2::SecurityGroup",
 		"aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
 		"AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
-	}
+		"aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule", "AWS::EC2::NetworkAclEntry",
+		"aws_db_security_group", "aws_redshift_security_group", "AWS::RDS::DBSecurityGroup",
+		"AWS::RDS::DBSecurityGroupIngress", "AWS::Redshift::ClusterSecurityGroupIngress", "AWS::ElastiCache::SecurityGroupIngress",
+	} - network.rule_types == set()
 }
 
 # A single nested block written as a JSON object in a .tf.json file is one

@@ -3,52 +3,92 @@
 # rules never repeat port numbers.
 package portcullis.lib.ports
 
-# sensitive maps each sensitive port to the service usually listening on it:
-# remote administration, databases, caches, search and message brokers,
-# container and cluster control planes, and Windows file sharing. A service
-# on one of these ports reachable from the internet is a direct path to data
-# or to control of the host. The numbers are treated for TCP and UDP alike:
-# several of these services also listen on UDP (RDP, SMB/NetBIOS, Memcached,
-# which has been abused for UDP amplification).
-sensitive := {
-	20: "FTP-data",
-	21: "FTP",
-	22: "SSH",
-	23: "Telnet",
-	135: "MSRPC",
-	137: "NetBIOS name",
-	138: "NetBIOS datagram",
-	139: "NetBIOS session",
-	445: "SMB",
-	1433: "MSSQL",
-	1434: "MSSQL browser",
-	1521: "Oracle",
-	2049: "NFS",
-	2375: "Docker API",
-	2376: "Docker API (TLS)",
-	2379: "etcd client",
-	2380: "etcd peer",
-	3306: "MySQL",
-	3389: "RDP",
-	5432: "PostgreSQL",
-	5601: "Kibana",
-	5900: "VNC",
-	5984: "CouchDB",
-	5985: "WinRM",
-	5986: "WinRM (HTTPS)",
-	6379: "Redis",
-	6443: "Kubernetes API",
-	7001: "WebLogic",
-	8020: "Hadoop NameNode",
-	9000: "Hadoop",
-	9042: "Cassandra",
-	9092: "Kafka",
-	9200: "Elasticsearch",
-	9300: "Elasticsearch transport",
-	10250: "kubelet",
-	11211: "Memcached",
-	27017: "MongoDB",
-	27018: "MongoDB shard",
+# catalogue maps each port that deserves attention to the service usually
+# listening on it and its category. The numbers are treated for TCP and UDP
+# alike: several of these services also listen on UDP (RDP, SMB/NetBIOS,
+# Memcached, which has been abused for UDP amplification, SNMP). The
+# catalogue is data in one place: rules never repeat port numbers, and
+# configuration will be able to override it.
+catalogue := {
+	20: {"service": "FTP-data", "category": "admin"},
+	21: {"service": "FTP", "category": "admin"},
+	22: {"service": "SSH", "category": "admin"},
+	23: {"service": "Telnet", "category": "admin"},
+	80: {"service": "HTTP", "category": "web"},
+	135: {"service": "MSRPC", "category": "admin"},
+	137: {"service": "NetBIOS name", "category": "file sharing"},
+	138: {"service": "NetBIOS datagram", "category": "file sharing"},
+	139: {"service": "NetBIOS session", "category": "file sharing"},
+	161: {"service": "SNMP", "category": "monitoring"},
+	443: {"service": "HTTPS", "category": "web"},
+	445: {"service": "SMB", "category": "file sharing"},
+	1433: {"service": "MSSQL", "category": "database"},
+	1434: {"service": "MSSQL browser", "category": "database"},
+	1521: {"service": "Oracle", "category": "database"},
+	2049: {"service": "NFS", "category": "file sharing"},
+	2375: {"service": "Docker API", "category": "container daemon"},
+	2376: {"service": "Docker API (TLS)", "category": "container daemon"},
+	2379: {"service": "etcd client", "category": "container daemon"},
+	2380: {"service": "etcd peer", "category": "container daemon"},
+	3000: {"service": "Grafana", "category": "monitoring"},
+	3306: {"service": "MySQL", "category": "database"},
+	3389: {"service": "RDP", "category": "admin"},
+	4369: {"service": "Erlang port mapper (RabbitMQ)", "category": "message queue"},
+	5432: {"service": "PostgreSQL", "category": "database"},
+	5601: {"service": "Kibana", "category": "search"},
+	5671: {"service": "AMQP (TLS)", "category": "message queue"},
+	5672: {"service": "AMQP", "category": "message queue"},
+	5900: {"service": "VNC", "category": "admin"},
+	5984: {"service": "CouchDB", "category": "database"},
+	5985: {"service": "WinRM", "category": "admin"},
+	5986: {"service": "WinRM (HTTPS)", "category": "admin"},
+	6379: {"service": "Redis", "category": "cache"},
+	6443: {"service": "Kubernetes API", "category": "container daemon"},
+	7001: {"service": "WebLogic", "category": "admin"},
+	8020: {"service": "Hadoop NameNode", "category": "database"},
+	8080: {"service": "HTTP (alternate)", "category": "web"},
+	8086: {"service": "InfluxDB", "category": "database"},
+	8443: {"service": "HTTPS (alternate)", "category": "web"},
+	9000: {"service": "Hadoop", "category": "database"},
+	9042: {"service": "Cassandra", "category": "database"},
+	9090: {"service": "Prometheus", "category": "monitoring"},
+	9092: {"service": "Kafka", "category": "message queue"},
+	9093: {"service": "Alertmanager", "category": "monitoring"},
+	9100: {"service": "Prometheus node exporter", "category": "monitoring"},
+	9200: {"service": "Elasticsearch", "category": "search"},
+	9300: {"service": "Elasticsearch transport", "category": "search"},
+	10250: {"service": "kubelet", "category": "container daemon"},
+	11211: {"service": "Memcached", "category": "cache"},
+	15672: {"service": "RabbitMQ management", "category": "message queue"},
+	27017: {"service": "MongoDB", "category": "database"},
+	27018: {"service": "MongoDB shard", "category": "database"},
+}
+
+# categories maps each category to the severity of exposing it to the
+# internet. Remote administration, data stores, file sharing and control
+# planes are a direct path to data or to control of the host: critical.
+# Monitoring leaks what it watches and is often unauthenticated: high. Web
+# ports are often public on purpose but still deserve a review: high.
+categories := {
+	"admin": "critical",
+	"database": "critical",
+	"cache": "critical",
+	"search": "critical",
+	"message queue": "critical",
+	"container daemon": "critical",
+	"file sharing": "critical",
+	"monitoring": "high",
+	"web": "high",
+}
+
+# unlisted_severity is the severity of exposing a port that is not in the
+# catalogue.
+unlisted_severity := "high"
+
+# sensitive maps each port whose exposure is critical to its service.
+sensitive := {p: entry.service |
+	some p, entry in catalogue
+	categories[entry.category] == "critical"
 }
 
 # min_port and max_port bound the TCP and UDP port space.
@@ -65,6 +105,8 @@ all_protocols := "-1"
 _protocol_names := {
 	"-1": "-1",
 	"all": "-1",
+	"*": "-1",
+	"132": "sctp",
 	"6": "tcp",
 	"17": "udp",
 	"1": "icmp",
@@ -83,7 +125,7 @@ normalise_protocol(p) := name if {
 # port_based(protocol) is true for the normalised protocols whose traffic is
 # addressed by TCP or UDP port. For every other protocol (ICMP, ESP, GRE...)
 # from_port and to_port are not ports (for ICMP they are type and code).
-port_based(protocol) if protocol in {"tcp", "udp", all_protocols}
+port_based(protocol) if protocol in {"tcp", "udp", "sctp", all_protocols}
 
 # to_port_number(x) normalises a port as written: a JSON number, or a string
 # holding one ("22", as a user may write it in HCL or YAML). Undefined when x
@@ -103,40 +145,35 @@ range_includes(from, to, p) if {
 
 # includes(rule, p) is true when the normalised network rule (see
 # portcullis.lib.network) lets traffic reach TCP/UDP port p: every port for
-# protocol -1, the from_port..to_port range for TCP and UDP, never for ICMP and
-# other port-less protocols, never when the ports are unknown.
+# protocol -1, its port ranges for TCP and UDP, never for ICMP and other
+# port-less protocols, never when the ports are unknown.
 includes(rule, p) if {
 	rule.port_based
 	rule.ports_known
-	range_includes(rule.from_port, rule.to_port, p)
+	some r in rule.ranges
+	range_includes(r.from, r.to, p)
 }
 
 # _sensitive_sorted is the sensitive ports in ascending order.
 _sensitive_sorted := sort(object.keys(sensitive))
 
-# sensitive_in(rule) is the sorted array of sensitive ports the rule opens
-# (empty for port-less protocols and unknown ports).
-sensitive_in(rule) := [] if {
-	not _has_ports(rule)
-} else := [rule.from_port] if {
-	# A single port is one lookup.
-	rule.from_port == rule.to_port
-	sensitive[rule.from_port]
-} else := [] if {
-	rule.from_port == rule.to_port
-} else := [p |
+# sensitive_in(ranges) is the sorted array of sensitive ports in the port
+# ranges [{from, to}].
+sensitive_in(ranges) := sort({p |
+	some r in ranges
+	r.from == r.to
+	sensitive[r.from]
+	p := r.from
+} | {p |
+	some r in ranges
+	r.from != r.to
 	some p in _sensitive_sorted
-	rule.from_port <= p
-	p <= rule.to_port
-]
+	r.from <= p
+	p <= r.to
+})
 
-_has_ports(rule) if {
-	rule.port_based
-	rule.ports_known
-}
+# label(p) formats a port for a message: "22 (SSH)" for a port of the
+# catalogue, "8081" otherwise.
+label(p) := sprintf("%v (%s)", [p, catalogue[p].service])
 
-# label(p) formats a port for a message: "22 (SSH)" for a sensitive port, "443"
-# otherwise.
-label(p) := sprintf("%v (%s)", [p, sensitive[p]])
-
-label(p) := sprintf("%v", [p]) if not sensitive[p]
+label(p) := sprintf("%v", [p]) if not catalogue[p]

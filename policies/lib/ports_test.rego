@@ -62,30 +62,52 @@ test_range_includes if {
 	not ports.range_includes(443, 443, 22)
 }
 
-test_includes_tcp_range if {
-	rule := {"port_based": true, "ports_known": true, "from_port": 20, "to_port": 25}
+test_includes_tcp_ranges if {
+	rule := {"port_based": true, "ports_known": true, "ranges": [{"from": 20, "to": 25}, {"from": 80, "to": 80}]}
 	ports.includes(rule, 22)
+	ports.includes(rule, 80)
 	not ports.includes(rule, 26)
 }
 
 test_includes_not_for_icmp if {
-	not ports.includes({"port_based": false, "ports_known": true, "from_port": 22, "to_port": 22}, 22)
+	not ports.includes({"port_based": false, "ports_known": true, "ranges": [{"from": 22, "to": 22}]}, 22)
 }
 
 test_includes_not_for_unknown_ports if {
-	not ports.includes({"port_based": true, "ports_known": false}, 22)
+	not ports.includes({"port_based": true, "ports_known": false, "ranges": []}, 22)
 }
 
-test_sensitive_in_sorted if {
-	rule := {"port_based": true, "ports_known": true, "from_port": 3000, "to_port": 3389}
-	ports.sensitive_in(rule) == [3306, 3389]
+test_sensitive_in_sorted_across_ranges if {
+	ports.sensitive_in([{"from": 6379, "to": 6379}, {"from": 3000, "to": 3389}, {"from": 22, "to": 22}]) == [22, 3306, 3389, 6379]
 }
 
 test_sensitive_in_none if {
-	ports.sensitive_in({"port_based": true, "ports_known": true, "from_port": 443, "to_port": 443}) == []
+	ports.sensitive_in([{"from": 443, "to": 443}, {"from": 8087, "to": 8089}]) == []
+}
+
+test_catalogue_categories_have_severities if {
+	every _, entry in ports.catalogue {
+		ports.categories[entry.category] in {"critical", "high"}
+	}
+}
+
+test_web_and_monitoring_are_high_not_critical if {
+	ports.categories[ports.catalogue[443].category] == "high"
+	ports.categories[ports.catalogue[80].category] == "high"
+	ports.categories[ports.catalogue[9090].category] == "high"
+	not ports.sensitive[443]
+	ports.sensitive[6379] == "Redis"
 }
 
 test_label if {
 	ports.label(22) == "22 (SSH)"
-	ports.label(443) == "443"
+	ports.label(443) == "443 (HTTPS)"
+	ports.label(8081) == "8081"
+}
+
+test_normalise_protocol_other_providers if {
+	ports.normalise_protocol("*") == "-1"
+	ports.normalise_protocol("Tcp") == "tcp"
+	ports.normalise_protocol("132") == "sctp"
+	ports.port_based("sctp")
 }

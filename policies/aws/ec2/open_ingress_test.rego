@@ -65,7 +65,7 @@ test_any_address_with_zero_prefix_is_the_internet if {
 	open_ingress.deny == {{
 		"resource": "aws_security_group.web",
 		"attribute": "ingress.0.cidr_blocks.0",
-		"message": "Security group rule aws_security_group.web ingress.0 allows 10.0.0.0/0 to TCP port 443",
+		"message": "Security group rule aws_security_group.web ingress.0 allows 10.0.0.0/0 to TCP port 443 (HTTPS)",
 		"severity": "high",
 	}} with input as mock.doc([_sg("web", [_tcp(443, 443, ["10.0.0.0/0"])])])
 }
@@ -111,7 +111,7 @@ test_wide_range_message_is_capped if {
 	open_ingress.deny == {{
 		"resource": "aws_security_group.web",
 		"attribute": "ingress.0.cidr_blocks.0",
-		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP ports 1-10000 including 20 (FTP-data), 21 (FTP), 22 (SSH), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name) and 28 more sensitive ports",
+		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP ports 1-10000 including 20 (FTP-data), 21 (FTP), 22 (SSH), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name) and 32 more sensitive ports",
 		"severity": "critical",
 	}} with input as mock.doc([_sg("web", [_tcp(1, 10000, ["0.0.0.0/0"])])])
 }
@@ -120,7 +120,7 @@ test_https_only_is_high if {
 	open_ingress.deny == {{
 		"resource": "aws_security_group.web",
 		"attribute": "ingress.0.cidr_blocks.0",
-		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP port 443",
+		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP port 443 (HTTPS)",
 		"severity": "high",
 	}} with input as mock.doc([_sg("web", [_tcp(443, 443, ["0.0.0.0/0"])])])
 }
@@ -129,9 +129,9 @@ test_non_sensitive_range_is_high if {
 	open_ingress.deny == {{
 		"resource": "aws_security_group.web",
 		"attribute": "ingress.0.cidr_blocks.0",
-		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP ports 8080-8090",
+		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP ports 8090-8099",
 		"severity": "high",
-	}} with input as mock.doc([_sg("web", [_tcp(8080, 8090, ["0.0.0.0/0"])])])
+	}} with input as mock.doc([_sg("web", [_tcp(8090, 8099, ["0.0.0.0/0"])])])
 }
 
 test_udp_sensitive_port_is_critical if {
@@ -226,7 +226,7 @@ test_vpc_ingress_rules if {
 		{
 			"resource": "aws_vpc_security_group_ingress_rule.web6",
 			"attribute": "cidr_ipv6",
-			"message": "Security group rule aws_vpc_security_group_ingress_rule.web6 allows ::/0 to TCP port 443",
+			"message": "Security group rule aws_vpc_security_group_ingress_rule.web6 allows ::/0 to TCP port 443 (HTTPS)",
 			"severity": "high",
 		},
 	} with input as mock.doc([v4, v6])
@@ -360,4 +360,77 @@ test_other_protocol_is_high if {
 		"message": "Security group rule aws_security_group.vpn ingress.0 allows 0.0.0.0/0 to protocol 50",
 		"severity": "high",
 	}} with input as mock.doc([_sg("vpn", [ingress])])
+}
+
+# ---------------------------------------------------------------------------
+# Network ACLs and classic groups
+
+test_nacl_allow_of_ssh_is_critical if {
+	acl := mock.resource("aws_network_acl", "public", {"ingress": [{
+		"rule_no": 100, "action": "allow", "protocol": "tcp",
+		"from_port": 22, "to_port": 22, "cidr_block": "0.0.0.0/0",
+	}]})
+	open_ingress.deny == {{
+		"resource": "aws_network_acl.public",
+		"attribute": "ingress.0.cidr_block",
+		"message": "Network ACL rule aws_network_acl.public ingress.0 allows 0.0.0.0/0 to TCP port 22 (SSH)",
+		"severity": "critical",
+	}} with input as mock.doc([acl])
+}
+
+test_nacl_allow_after_a_deny_of_admin_ports_reports_what_is_left if {
+	acl := mock.resource("aws_network_acl", "public", {"ingress": [
+		{"rule_no": 90, "action": "deny", "protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_block": "0.0.0.0/0"},
+		{"rule_no": 91, "action": "deny", "protocol": "tcp", "from_port": 3389, "to_port": 3389, "cidr_block": "0.0.0.0/0"},
+		{"rule_no": 100, "action": "allow", "protocol": "tcp", "from_port": 1, "to_port": 5000, "cidr_block": "0.0.0.0/0"},
+	]})
+	open_ingress.deny == {{
+		"resource": "aws_network_acl.public",
+		"attribute": "ingress.2.cidr_block",
+		"message": "Network ACL rule aws_network_acl.public ingress.2 allows 0.0.0.0/0 to TCP ports 1-21, 23-3388, 3390-5000 including 20 (FTP-data), 21 (FTP), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name), 138 (NetBIOS datagram) and 12 more sensitive ports (the rest is denied by a rule evaluated before it)",
+		"severity": "critical",
+	}} with input as mock.doc([acl])
+}
+
+test_nacl_allow_of_https_behind_a_deny_of_everything_is_not_reported if {
+	acl := mock.resource("aws_network_acl", "public", {"ingress": [
+		{"rule_no": 1, "action": "deny", "protocol": "-1", "cidr_block": "0.0.0.0/0"},
+		{"rule_no": 100, "action": "allow", "protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_block": "0.0.0.0/0"},
+	]})
+	open_ingress.deny == set() with input as mock.doc([acl])
+}
+
+test_cfn_nacl_entry_all_traffic if {
+	entry := mock.cfn("InAll", "AWS::EC2::NetworkAclEntry", {"RuleNumber": 100, "Protocol": -1, "RuleAction": "allow", "CidrBlock": "0.0.0.0/0"})
+	open_ingress.deny == {{
+		"resource": "InAll",
+		"attribute": "CidrBlock",
+		"message": "Network ACL rule InAll allows 0.0.0.0/0 to all traffic (protocol -1: every protocol, ports 0-65535)",
+		"severity": "critical",
+	}} with input as mock.doc([entry])
+}
+
+test_nacl_egress_entry_is_not_ingress if {
+	entry := mock.cfn("OutAll", "AWS::EC2::NetworkAclEntry", {"RuleNumber": 100, "Protocol": -1, "RuleAction": "allow", "Egress": true, "CidrBlock": "0.0.0.0/0"})
+	open_ingress.deny == set() with input as mock.doc([entry])
+}
+
+test_classic_db_security_group_open_to_internet if {
+	db := mock.resource("aws_db_security_group", "legacy", {"name": "legacy", "ingress": [{"cidr": "0.0.0.0/0"}, {"cidr": "10.0.0.0/8"}]})
+	open_ingress.deny == {{
+		"resource": "aws_db_security_group.legacy",
+		"attribute": "ingress.0.cidr",
+		"message": "Classic security group rule aws_db_security_group.legacy ingress.0 allows 0.0.0.0/0 to the TCP port of the attached database",
+		"severity": "critical",
+	}} with input as mock.doc([db])
+}
+
+test_cfn_classic_db_security_group_ingress if {
+	ingress := mock.cfn("LegacyIn", "AWS::RDS::DBSecurityGroupIngress", {"CIDRIP": "0.0.0.0/0", "DBSecurityGroupName": "legacy"})
+	open_ingress.deny == {{
+		"resource": "LegacyIn",
+		"attribute": "CIDRIP",
+		"message": "Classic security group rule LegacyIn allows 0.0.0.0/0 to the TCP port of the attached database",
+		"severity": "critical",
+	}} with input as mock.doc([ingress])
 }

@@ -1,0 +1,153 @@
+# Exposure of network rules to the internet, shared by the open-ingress rules
+# of every provider: how a rule is named in a message, what it opens, and how
+# severe that is according to the port catalogue (portcullis.lib.ports).
+package portcullis.lib.network
+
+import data.portcullis.lib.ports
+
+# _severity_rank orders severities.
+_severity_rank := {"critical": 4, "high": 3, "medium": 2, "low": 1}
+
+# exposure_severity(e) is the severity of exposure e (an element of
+# open_ingress): critical for every protocol or every port; for port ranges
+# the most severe category of the catalogue ports they include, or
+# ports.unlisted_severity for a port not in the catalogue; for a rule whose
+# only port is a service's (classic groups) that service's category; high
+# otherwise (ICMP and other port-less protocols, ports unknown).
+exposure_severity(e) := "critical" if {
+	_all_open(e)
+} else := s if {
+	e.rule.port_based
+	e.rule.ports_known
+	severities := {_port_severity(p) | some p in _catalogued_in(e.ranges)} | _unlisted(e.ranges)
+	s := _most_severe(severities)
+} else := ports.categories[e.rule.service] if {
+	e.rule.service != ""
+	ports.categories[e.rule.service]
+} else := "critical" if {
+	e.rule.service != ""
+} else := "high"
+
+_all_open(e) if e.rule.all_protocols
+
+_all_open(e) if {
+	e.rule.port_based
+	e.rule.ports_known
+	count(subtract([{"from": ports.min_port, "to": ports.max_port}], e.ranges)) == 0
+}
+
+_port_severity(p) := ports.categories[ports.catalogue[p].category]
+
+_catalogued_in(ranges) := {p |
+	some r in ranges
+	r.from == r.to
+	ports.catalogue[r.from]
+	p := r.from
+} | {p |
+	some r in ranges
+	r.from != r.to
+	some p, _ in ports.catalogue
+	r.from <= p
+	p <= r.to
+}
+
+# _unlisted(ranges) is {ports.unlisted_severity} when the ranges include a
+# port that is not in the catalogue.
+_unlisted(ranges) := {ports.unlisted_severity} if {
+	some r in ranges
+	listed := count([p | some p, _ in ports.catalogue; r.from <= p; p <= r.to])
+	(r.to - r.from) + 1 > listed
+} else := set()
+
+_most_severe(severities) := s if {
+	top := max({_severity_rank[x] | some x in severities})
+	some s in severities
+	_severity_rank[s] == top
+}
+
+# kind_names name each kind of rule in messages.
+kind_names := {
+	"security_group": "Security group rule",
+	"network_acl": "Network ACL rule",
+	"classic_group": "Classic security group rule",
+	"nsg": "Network security group rule",
+	"firewall": "Firewall rule",
+}
+
+# _max_listed caps the sensitive ports named in one message.
+_max_listed := 6
+
+# describe_exposure(e) says what exposure e opens, for a message: "TCP port
+# 22 (SSH)", "all traffic (every protocol and port)", "TCP ports 0-21,
+# 23-65535 including 3306 (MySQL), ...".
+describe_exposure(e) := "all traffic (protocol -1: every protocol, ports 0-65535)" if {
+	e.rule.all_protocols
+	e.rule.provider == "aws"
+	count(subtract([{"from": ports.min_port, "to": ports.max_port}], e.ranges)) == 0
+} else := "all traffic (every protocol and port)" if {
+	e.rule.all_protocols
+	count(subtract([{"from": ports.min_port, "to": ports.max_port}], e.ranges)) == 0
+} else := "traffic whose protocol cannot be determined statically" if {
+	not e.rule.protocol_known
+} else := sprintf("the %s port of the attached %s", [protocol_name(e.rule.protocol), e.rule.service]) if {
+	e.rule.service != ""
+	not e.rule.ports_known
+} else := sprintf("%s ports that cannot be determined statically", [protocol_name(e.rule.protocol)]) if {
+	e.rule.port_based
+	not e.rule.ports_known
+} else := protocol_name(e.rule.protocol) if {
+	not e.rule.port_based
+} else := sprintf("%s %s", [protocol_name(e.rule.protocol), _port_text(e.ranges)])
+
+_protocol_names := {"tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6", "sctp": "SCTP", "-1": "every protocol on"}
+
+# protocol_name(p) names a normalised protocol in messages.
+protocol_name(p) := _protocol_names[p]
+
+protocol_name(p) := sprintf("protocol %s", [p]) if not _protocol_names[p]
+
+_port_text(ranges) := sprintf("port %s", [ports.label(ranges[0].from)]) if {
+	count(ranges) == 1
+	ranges[0].from == ranges[0].to
+} else := sprintf("ports %v-%v (all)", [ports.min_port, ports.max_port]) if {
+	count(subtract([{"from": ports.min_port, "to": ports.max_port}], ranges)) == 0
+} else := sprintf("ports %s%s", [concat(", ", [_range_text(r) | some r in ranges]), _including(ports.sensitive_in(ranges))]) if {
+	some r in ranges
+	r.from != r.to
+} else := sprintf("ports %s", [concat(", ", [ports.label(r.from) | some r in ranges])])
+
+_range_text(r) := sprintf("%v", [r.from]) if r.from == r.to
+
+_range_text(r) := sprintf("%v-%v", [r.from, r.to]) if r.from != r.to
+
+_including(sensitive) := "" if count(sensitive) == 0
+
+_including(sensitive) := sprintf(" including %s", [concat(", ", [ports.label(p) | some p in sensitive])]) if {
+	count(sensitive) > 0
+	count(sensitive) <= _max_listed
+}
+
+_including(sensitive) := sprintf(" including %s and %v more sensitive ports", [
+	concat(", ", [ports.label(p) | some p in array.slice(sensitive, 0, _max_listed)]),
+	count(sensitive) - _max_listed,
+]) if {
+	count(sensitive) > _max_listed
+}
+
+# open_ingress_finding(e) is the finding of an open-ingress rule for exposure
+# e: at the internet peer, naming the rule, the peer and what it opens, with
+# the severity of exposure_severity.
+open_ingress_finding(e) := {
+	"resource": e.rule.resource,
+	"attribute": e.peer.path,
+	"message": sprintf("%s %s allows %s to %s%s", [
+		kind_names[e.rule.kind], label(e.rule), e.peer.value,
+		describe_exposure(e), _shadow_note(e),
+	]),
+	"severity": exposure_severity(e),
+}
+
+# _shadow_note says when an earlier deny took part of the rule away.
+_shadow_note(e) := "" if {
+	[{"from": r.from, "to": r.to} | some r in e.rule.ranges] == e.ranges
+} else := " (the rest is denied by a rule evaluated before it)"
