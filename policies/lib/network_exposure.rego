@@ -151,3 +151,40 @@ open_ingress_finding(e) := {
 _shadow_note(e) := "" if {
 	[{"from": r.from, "to": r.to} | some r in e.rule.ranges] == e.ranges
 } else := " (the rest is denied by a rule evaluated before it)"
+
+# open_egress are the egress rules that let traffic leave to the whole
+# internet on every port: one element {rule, peer, ranges} per internet peer
+# of an enabled allow egress rule that opens every protocol, or every port of
+# a port-based protocol, with nothing taken away by a deny evaluated before
+# it (any deny evaluated before it, of any protocol, port or address,
+# restricts it).
+open_egress contains exposure if {
+	some rule in egress
+	rule.enabled
+	rule.action == "allow"
+	_unrestricted(rule)
+	count(_earlier_denies(rule)) == 0
+	some peer in rule.internet
+	exposure := {"rule": rule, "peer": peer, "ranges": [{"from": r.from, "to": r.to} | some r in rule.ranges]}
+}
+
+_unrestricted(rule) if rule.all_protocols
+
+_unrestricted(rule) if rule.all_ports
+
+# open_egress_finding(e) is the finding of an unrestricted-egress rule for
+# exposure e (an element of open_egress), at the internet peer.
+open_egress_finding(e) := {
+	"resource": e.rule.resource,
+	"attribute": e.peer.path,
+	"message": sprintf("%s %s allows %s to %s, so anything running behind it can reach any host on any port: data can leave and malware can call home unhindered", [
+		kind_names[e.rule.kind], label(e.rule), e.peer.value, _egress_reach(e),
+	]),
+}
+
+_egress_reach(e) := "all traffic (protocol -1: every protocol, ports 0-65535)" if {
+	e.rule.all_protocols
+	e.rule.provider == "aws"
+} else := "all traffic (every protocol and port)" if {
+	e.rule.all_protocols
+} else := sprintf("every %s port", [protocol_name(e.rule.protocol)])
