@@ -18,20 +18,57 @@
 #     aws_security_group_rule or aws_vpc_security_group_*_rule whose
 #     security_group_id references one. A rule-less aws_default_security_group is
 #     the compliant way to strip the default group and passes.
-#   - Resources that name no network and therefore land in the default VPC:
-#     aws_security_group without vpc_id; aws_instance without subnet_id and
-#     without network_interface (unless it uses a launch_template, which may carry
-#     the subnet); aws_db_instance without db_subnet_group_name (unless it is a
-#     read replica, which inherits its source's subnet group); aws_lb/aws_alb
-#     without subnets and subnet_mapping; aws_elb without subnets (one given only
-#     availability_zones is created in the default VPC); and the CloudFormation
-#     equivalents (AWS::EC2::SecurityGroup without VpcId, AWS::EC2::Instance
-#     without SubnetId and NetworkInterfaces and LaunchTemplate,
-#     AWS::RDS::DBInstance without DBSubnetGroupName that is neither a replica nor
-#     an Aurora cluster member, AWS::ElasticLoadBalancingV2::LoadBalancer without
-#     Subnets and SubnetMappings, AWS::ElasticLoadBalancing::LoadBalancer without
-#     Subnets). aws_lambda_function is exempt: without vpc_config it runs in an
-#     AWS-managed network, not in the default VPC.
+#   - Resources that name no network and therefore land in the default VPC
+#     (AWS places them in the default subnets, the default DB, cache or cluster
+#     subnet group, which live in the default VPC):
+#     - aws_security_group without vpc_id;
+#     - aws_instance without subnet_id and network_interface, unless it uses a
+#       launch template; one whose launch template is an aws_launch_template of
+#       the configuration (followed through the reference edge) that names no
+#       subnet_id or network_interface_id in network_interfaces is reported;
+#     - aws_autoscaling_group without vpc_zone_identifier (one given only
+#       availability_zones launches into the default subnet of each zone),
+#       unless a launch template it references through an edge names the
+#       network in network_interfaces;
+#     - aws_db_instance without db_subnet_group_name (unless it is a read
+#       replica, which inherits its source's subnet group); aws_rds_cluster and
+#       aws_docdb_cluster without db_subnet_group_name; aws_neptune_cluster
+#       without neptune_subnet_group_name (the instances of these clusters,
+#       aws_rds_cluster_instance, aws_docdb_cluster_instance and
+#       aws_neptune_cluster_instance, inherit the cluster's network and are not
+#       reported);
+#     - aws_elasticache_cluster without subnet_group_name (unless it is a
+#       member of a replication group), aws_elasticache_replication_group
+#       without subnet_group_name, aws_elasticache_serverless_cache without
+#       subnet_ids;
+#     - aws_redshift_cluster without cluster_subnet_group_name;
+#     - aws_mq_broker without subnet_ids, except a publicly accessible
+#       RabbitMQ broker (or one whose engine or accessibility is unknown),
+#       which is not placed in any VPC of the account;
+#     - aws_lb/aws_alb without subnets and subnet_mapping; aws_elb without
+#       subnets (one given only availability_zones is created in the default
+#       VPC);
+#     - the CloudFormation equivalents: AWS::EC2::SecurityGroup without VpcId;
+#       AWS::EC2::Instance without SubnetId and NetworkInterfaces (with a
+#       LaunchTemplate: only when it references an AWS::EC2::LaunchTemplate of
+#       the template that names no SubnetId or NetworkInterfaceId);
+#       AWS::AutoScaling::AutoScalingGroup without VPCZoneIdentifier;
+#       AWS::RDS::DBInstance without DBSubnetGroupName that is neither a replica
+#       nor an Aurora cluster member; AWS::RDS::DBCluster,
+#       AWS::Neptune::DBCluster and AWS::DocDB::DBCluster without
+#       DBSubnetGroupName; AWS::ElastiCache::CacheCluster and
+#       AWS::ElastiCache::ReplicationGroup without CacheSubnetGroupName;
+#       AWS::ElastiCache::ServerlessCache without SubnetIds;
+#       AWS::Redshift::Cluster without ClusterSubnetGroupName;
+#       AWS::AmazonMQ::Broker without SubnetIds (same RabbitMQ exemption);
+#       AWS::ElasticLoadBalancingV2::LoadBalancer without Subnets and
+#       SubnetMappings; AWS::ElasticLoadBalancing::LoadBalancer without Subnets.
+#     Not reported: aws_lambda_function without vpc_config runs in an
+#     AWS-managed network, not in the default VPC; aws_opensearch_domain and
+#     aws_elasticsearch_domain without vpc_options get a public endpoint, not a
+#     default VPC placement (a different problem); aws_launch_template alone,
+#     since a template without a subnet is the normal form for an Auto Scaling
+#     group that supplies its subnets.
 #   - Resources placed in the default VPC explicitly: a vpc_id, subnet_id,
 #     subnet_ids, subnets or vpc_zone_identifier attribute (at any depth) whose
 #     reference edge leads to aws_default_vpc, aws_default_subnet, a data.aws_vpc
@@ -41,7 +78,8 @@
 #     aws_subnet_ids) filtered on one of those VPCs. aws_flow_log and the
 #     aws_default_* resources are exempt: they monitor or lock down the default
 #     network rather than use it.
-#   An attribute that is set to a value unknown statically counts as set: only a
+#   An attribute that is set to a value unknown statically (or a CloudFormation
+#   resource whose Properties as a whole are unknown) counts as set: only a
 #   value that is really absent is reported.
 # custom:
 #   id: PCS-AWS-002
@@ -55,15 +93,45 @@
 #   remediation: |
 #     Create a dedicated VPC with private subnets (or use your platform's network
 #     module) and place every resource in it explicitly: vpc_id for security
-#     groups, subnet_id for instances, db_subnet_group_name for databases,
-#     subnets for load balancers (in CloudFormation: VpcId, SubnetId,
-#     DBSubnetGroupName, Subnets). Delete the default VPC in each region you use,
-#     and manage the default security group only to remove all its rules:
+#     groups, subnet_id for instances, vpc_zone_identifier for Auto Scaling
+#     groups, a subnet group for databases, caches, Redshift and Neptune,
+#     subnet_ids for brokers and subnets for load balancers (in CloudFormation:
+#     VpcId, SubnetId, VPCZoneIdentifier, DBSubnetGroupName,
+#     CacheSubnetGroupName, ClusterSubnetGroupName, SubnetIds, Subnets). Delete
+#     the default VPC in each region you use, and manage the default security
+#     group only to remove all its rules.
 #
-#       resource "aws_default_security_group" "default" {
-#         vpc_id = aws_vpc.main.id
-#         # no ingress or egress blocks: Terraform removes every rule
-#       }
+#     ```hcl
+#     resource "aws_db_subnet_group" "orders" {
+#       name       = "orders"
+#       subnet_ids = aws_subnet.private[*].id
+#     }
+#
+#     resource "aws_rds_cluster" "orders" {
+#       cluster_identifier   = "orders"
+#       engine               = "aurora-postgresql"
+#       db_subnet_group_name = aws_db_subnet_group.orders.name
+#       # ...
+#     }
+#
+#     resource "aws_default_security_group" "default" {
+#       vpc_id = aws_vpc.main.id
+#       # no ingress or egress blocks: Terraform removes every rule
+#     }
+#     ```
+#
+#     ```yaml
+#     OrdersSubnetGroup:
+#       Type: AWS::RDS::DBSubnetGroup
+#       Properties:
+#         DBSubnetGroupDescription: Private subnets of the orders database
+#         SubnetIds: [!Ref PrivateSubnetA, !Ref PrivateSubnetB]
+#     OrdersCluster:
+#       Type: AWS::RDS::DBCluster
+#       Properties:
+#         Engine: aurora-postgresql
+#         DBSubnetGroupName: !Ref OrdersSubnetGroup
+#     ```
 #   resource_types:
 #     - aws_default_vpc
 #     - aws_default_subnet
@@ -73,18 +141,45 @@
 #     - aws_vpc_security_group_egress_rule
 #     - aws_security_group
 #     - aws_instance
+#     - aws_launch_template
+#     - aws_autoscaling_group
 #     - aws_db_instance
+#     - aws_rds_cluster
+#     - aws_docdb_cluster
+#     - aws_neptune_cluster
+#     - aws_elasticache_cluster
+#     - aws_elasticache_replication_group
+#     - aws_elasticache_serverless_cache
+#     - aws_redshift_cluster
+#     - aws_mq_broker
 #     - aws_lb
 #     - aws_alb
 #     - aws_elb
+#     - aws_db_subnet_group
+#     - aws_lambda_function
+#     - aws_vpc
+#     - aws_subnet
+#     - aws_subnets
+#     - aws_subnet_ids
 #     - AWS::EC2::SecurityGroup
 #     - AWS::EC2::Instance
+#     - AWS::EC2::LaunchTemplate
+#     - AWS::AutoScaling::AutoScalingGroup
 #     - AWS::RDS::DBInstance
+#     - AWS::RDS::DBCluster
+#     - AWS::Neptune::DBCluster
+#     - AWS::DocDB::DBCluster
+#     - AWS::ElastiCache::CacheCluster
+#     - AWS::ElastiCache::ReplicationGroup
+#     - AWS::ElastiCache::ServerlessCache
+#     - AWS::Redshift::Cluster
+#     - AWS::AmazonMQ::Broker
 #     - AWS::ElasticLoadBalancingV2::LoadBalancer
 #     - AWS::ElasticLoadBalancing::LoadBalancer
 package portcullis.aws.ec2.default_vpc
 
 import data.portcullis.lib.network
+import data.portcullis.lib.resource
 
 # ---------------------------------------------------------------------------
 # The default VPC and default subnets declared
@@ -95,12 +190,11 @@ _adopted := {
 }
 
 deny contains finding if {
-	some address, res in network.managed_resources
-	reason := _adopted[res.type]
+	some address, res in resource.of_types(object.keys(_adopted))
 	finding := {
 		"resource": address,
 		"attribute": "",
-		"message": sprintf("%s %s", [address, reason]),
+		"message": sprintf("%s %s", [address, _adopted[res.type]]),
 	}
 }
 
@@ -120,6 +214,8 @@ deny contains finding if {
 	}
 }
 
+# The owning group of a standalone rule is rule.group (to become
+# rule.protects in the network model).
 deny contains finding if {
 	some rule in network.rules
 	rule.path == ""
@@ -155,10 +251,55 @@ _placement := {
 		"exempt": ["launch_template"],
 		"what": " and uses no launch template, so AWS launches it in a default subnet of the default VPC",
 	},
+	"aws_autoscaling_group": {
+		"any": ["vpc_zone_identifier"],
+		"exempt": [],
+		"what": ", so AWS launches its instances in the default subnets of its availability zones, in the default VPC",
+	},
 	"aws_db_instance": {
 		"any": ["db_subnet_group_name"],
 		"exempt": ["replicate_source_db"],
 		"what": " and is not a read replica, so AWS places it in the default DB subnet group, in the default VPC",
+	},
+	"aws_rds_cluster": {
+		"any": ["db_subnet_group_name"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default DB subnet group, in the default VPC",
+	},
+	"aws_docdb_cluster": {
+		"any": ["db_subnet_group_name"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default DB subnet group, in the default VPC",
+	},
+	"aws_neptune_cluster": {
+		"any": ["neptune_subnet_group_name"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default DB subnet group, in the default VPC",
+	},
+	"aws_elasticache_cluster": {
+		"any": ["subnet_group_name"],
+		"exempt": ["replication_group_id"],
+		"what": " and is not a member of a replication group, so AWS places it in the default cache subnet group, in the default VPC",
+	},
+	"aws_elasticache_replication_group": {
+		"any": ["subnet_group_name"],
+		"exempt": [],
+		"what": ", so AWS places it in the default cache subnet group, in the default VPC",
+	},
+	"aws_elasticache_serverless_cache": {
+		"any": ["subnet_ids"],
+		"exempt": [],
+		"what": ", so AWS places the cache in default subnets of the default VPC",
+	},
+	"aws_redshift_cluster": {
+		"any": ["cluster_subnet_group_name"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default cluster subnet group, in the default VPC",
+	},
+	"aws_mq_broker": {
+		"any": ["subnet_ids"],
+		"exempt": [],
+		"what": " and is not a public RabbitMQ broker, so AWS places it in default subnets of the default VPC",
 	},
 	"aws_lb": {
 		"any": ["subnets", "subnet_mapping"],
@@ -185,10 +326,55 @@ _placement := {
 		"exempt": ["LaunchTemplate"],
 		"what": " and uses no launch template, so AWS launches it in a default subnet of the default VPC",
 	},
+	"AWS::AutoScaling::AutoScalingGroup": {
+		"any": ["VPCZoneIdentifier"],
+		"exempt": [],
+		"what": ", so AWS launches its instances in the default subnets of its availability zones, in the default VPC",
+	},
 	"AWS::RDS::DBInstance": {
 		"any": ["DBSubnetGroupName"],
 		"exempt": ["SourceDBInstanceIdentifier", "DBClusterIdentifier"],
 		"what": " and is neither a read replica nor a cluster member, so AWS places it in the default DB subnet group, in the default VPC",
+	},
+	"AWS::RDS::DBCluster": {
+		"any": ["DBSubnetGroupName"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default DB subnet group, in the default VPC",
+	},
+	"AWS::Neptune::DBCluster": {
+		"any": ["DBSubnetGroupName"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default DB subnet group, in the default VPC",
+	},
+	"AWS::DocDB::DBCluster": {
+		"any": ["DBSubnetGroupName"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default DB subnet group, in the default VPC",
+	},
+	"AWS::ElastiCache::CacheCluster": {
+		"any": ["CacheSubnetGroupName"],
+		"exempt": [],
+		"what": ", so AWS places it in the default cache subnet group, in the default VPC",
+	},
+	"AWS::ElastiCache::ReplicationGroup": {
+		"any": ["CacheSubnetGroupName"],
+		"exempt": [],
+		"what": ", so AWS places it in the default cache subnet group, in the default VPC",
+	},
+	"AWS::ElastiCache::ServerlessCache": {
+		"any": ["SubnetIds"],
+		"exempt": [],
+		"what": ", so AWS places the cache in default subnets of the default VPC",
+	},
+	"AWS::Redshift::Cluster": {
+		"any": ["ClusterSubnetGroupName"],
+		"exempt": [],
+		"what": ", so AWS places the cluster in the default cluster subnet group, in the default VPC",
+	},
+	"AWS::AmazonMQ::Broker": {
+		"any": ["SubnetIds"],
+		"exempt": [],
+		"what": " and is not a public RabbitMQ broker, so AWS places it in default subnets of the default VPC",
 	},
 	"AWS::ElasticLoadBalancingV2::LoadBalancer": {
 		"any": ["Subnets", "SubnetMappings"],
@@ -203,15 +389,46 @@ _placement := {
 }
 
 deny contains finding if {
-	some address, res in network.managed_resources
+	some address, res in resource.of_types(object.keys(_placement))
 	spec := _placement[res.type]
-	not _any_set(res, spec.any)
+	_unplaced(res, spec)
 	not _any_set(res, spec.exempt)
+	not _placed_elsewhere(res)
 	finding := {
 		"resource": address,
 		"attribute": "",
 		"message": sprintf("%s sets %s%s", [address, _none_of(spec.any), spec.what]),
 	}
+}
+
+# An instance whose launch template (followed through its edge) names no
+# network either.
+_template_attribute := {"aws_instance": "launch_template", "AWS::EC2::Instance": "LaunchTemplate"}
+
+deny contains finding if {
+	some address, res in resource.of_types(object.keys(_template_attribute))
+	spec := _placement[res.type]
+	_unplaced(res, spec)
+	templates := resource.targets(res, _template_attribute[res.type])
+	count(templates) > 0
+	every t in templates {
+		_template_without_network(t)
+	}
+	finding := {
+		"resource": address,
+		"attribute": "",
+		"message": sprintf(
+			"%s sets %s and its launch template %s names no subnet or network interface, so AWS launches it in a default subnet of the default VPC",
+			[address, _none_of(spec.any), concat(", ", sort(templates))],
+		),
+	}
+}
+
+# _unplaced(res, spec) is true when none of the placing attributes is set and
+# the resource's properties are not unknown as a whole.
+_unplaced(res, spec) if {
+	not _any_set(res, spec.any)
+	not object.get(res, ["meta", "properties_unknown"], false)
 }
 
 _none_of(attrs) := sprintf("no %s", attrs) if count(attrs) == 1
@@ -222,24 +439,102 @@ _none_of(attrs) := sprintf("neither %s nor %s", attrs) if count(attrs) == 2
 # value, a value unknown statically, or an attribute with a reference edge.
 _any_set(res, attrs) if {
 	some attr in attrs
-	_set(res, attr)
+	resource.set(res, attr)
 }
 
-_set(res, attr) if {
-	v := object.get(res, ["values", attr], null)
-	not v in {null, "", [], {}}
-}
+# _placed_elsewhere(res) is true when a resource without its own network
+# attribute gets one from elsewhere.
 
-_set(res, attr) if network.is_unknown(object.get(res, "unknown", {}), [attr])
-
-_set(res, attr) if {
+# An Auto Scaling group whose launch template (followed through an edge) names
+# the network.
+_placed_elsewhere(res) if {
+	res.type in {"aws_autoscaling_group", "AWS::AutoScaling::AutoScalingGroup"}
 	some ref in object.get(res, "references", [])
-	_within(ref.attribute, attr)
+	_template_network[ref.target]
 }
 
-_within(p, attr) if p == attr
+# A broker that may be a publicly accessible RabbitMQ broker: AWS does not
+# place those in a VPC of the account.
+_placed_elsewhere(res) if {
+	fields := _broker_fields[res.type]
+	_may_be(res, fields.engine, "rabbitmq")
+	_may_be_true(res, fields.public)
+}
 
-_within(p, attr) if startswith(p, concat("", [attr, "."]))
+_broker_fields := {
+	"aws_mq_broker": {"engine": "engine_type", "public": "publicly_accessible"},
+	"AWS::AmazonMQ::Broker": {"engine": "EngineType", "public": "PubliclyAccessible"},
+}
+
+# _may_be(res, attr, want) is true when attribute attr is want (case aside)
+# or cannot be known.
+_may_be(res, attr, want) if lower(sprintf("%v", [resource.value(res, [attr])])) == want
+
+_may_be(res, attr, _) if _not_known(res, attr)
+
+_may_be_true(res, attr) if resource.is_true(res, [attr])
+
+_may_be_true(res, attr) if _not_known(res, attr)
+
+_not_known(res, attr) if resource.unknown(res, [attr])
+
+_not_known(res, attr) if {
+	resource.value(res, [attr]) == null
+	some ref in object.get(res, "references", [])
+	resource.within(ref.attribute, attr)
+}
+
+# ---------------------------------------------------------------------------
+# Launch templates
+
+# _template_forms: launch template type -> where its network interfaces are
+# and which of their attributes name the network.
+_template_forms := {
+	"aws_launch_template": {
+		"interfaces": ["network_interfaces"],
+		"network": ["subnet_id", "network_interface_id"],
+	},
+	"AWS::EC2::LaunchTemplate": {
+		"interfaces": ["LaunchTemplateData", "NetworkInterfaces"],
+		"network": ["SubnetId", "NetworkInterfaceId"],
+	},
+}
+
+# _template_network are the managed launch templates that name a subnet or an
+# existing network interface (or may, because a value is unknown).
+_template_network := {address |
+	some address, lt in resource.of_types(object.keys(_template_forms))
+	_names_network(lt, _template_forms[lt.type])
+}
+
+_names_network(lt, _) if object.get(lt, ["meta", "properties_unknown"], false)
+
+_names_network(lt, form) if resource.unknown(lt, form.interfaces)
+
+_names_network(lt, form) if {
+	some i, _ in resource.value(lt, form.interfaces)
+	some attr in form.network
+	_nested_set(lt, array.concat(form.interfaces, [i, attr]))
+}
+
+# _nested_set(res, segments) is resource.set for a nested attribute.
+_nested_set(res, segments) if not resource.value(res, segments) in {null, "", [], {}}
+
+_nested_set(res, segments) if resource.unknown(res, segments)
+
+_nested_set(res, segments) if {
+	p := resource.path(segments)
+	some ref in object.get(res, "references", [])
+	resource.within(ref.attribute, p)
+}
+
+# _template_without_network(address) is true for a managed launch template of
+# the configuration that names no network.
+_template_without_network(address) if {
+	lt := resource.managed[address]
+	_template_forms[lt.type]
+	not _template_network[address]
+}
 
 # ---------------------------------------------------------------------------
 # Resources placed in the default VPC through a reference
@@ -260,7 +555,7 @@ _exempt_referrers := {
 }
 
 deny contains finding if {
-	some address, res in network.managed_resources
+	some address, res in resource.managed
 	not res.type in _exempt_referrers
 	some ref in object.get(res, "references", [])
 	_last_name(ref.attribute) in _placement_attributes

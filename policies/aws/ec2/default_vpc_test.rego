@@ -432,3 +432,255 @@ test_network_set_through_a_reference_only_counts_as_set if {
 	)
 	count(default_vpc.deny) == 0 with input as mock.doc([instance])
 }
+
+test_cloudformation_properties_unknown_as_a_whole_pass if {
+	opaque := object.union(mock.cfn("WebSG", "AWS::EC2::SecurityGroup", {}), {"meta": {"properties_unknown": true}})
+	count(default_vpc.deny) == 0 with input as mock.doc([opaque])
+}
+
+# ---------------------------------------------------------------------------
+# Database and Neptune/DocumentDB clusters
+
+test_clusters_without_subnet_group_are_reported if {
+	rds := mock.resource("aws_rds_cluster", "orders", {"engine": "aurora-postgresql"})
+	docdb := mock.resource("aws_docdb_cluster", "docs", {"engine": "docdb"})
+	neptune := mock.resource("aws_neptune_cluster", "graph", {"engine": "neptune"})
+	default_vpc.deny == {
+		{
+			"resource": "aws_rds_cluster.orders",
+			"attribute": "",
+			"message": "aws_rds_cluster.orders sets no db_subnet_group_name, so AWS places the cluster in the default DB subnet group, in the default VPC",
+		},
+		{
+			"resource": "aws_docdb_cluster.docs",
+			"attribute": "",
+			"message": "aws_docdb_cluster.docs sets no db_subnet_group_name, so AWS places the cluster in the default DB subnet group, in the default VPC",
+		},
+		{
+			"resource": "aws_neptune_cluster.graph",
+			"attribute": "",
+			"message": "aws_neptune_cluster.graph sets no neptune_subnet_group_name, so AWS places the cluster in the default DB subnet group, in the default VPC",
+		},
+	} with input as mock.doc([rds, docdb, neptune])
+}
+
+test_clusters_with_subnet_group_pass if {
+	rds := _with_refs(mock.resource("aws_rds_cluster", "orders", {}), [{"attribute": "db_subnet_group_name", "target": "aws_db_subnet_group.db", "target_attribute": "name"}])
+	docdb := mock.resource("aws_docdb_cluster", "docs", {"db_subnet_group_name": "docs"})
+	neptune := object.union(mock.resource("aws_neptune_cluster", "graph", {}), {"unknown": {"neptune_subnet_group_name": true}})
+	count(default_vpc.deny) == 0 with input as mock.doc([rds, docdb, neptune])
+}
+
+# Cluster instances inherit the cluster's network: never reported.
+test_cluster_instances_are_exempt if {
+	members := [
+		mock.resource("aws_rds_cluster_instance", "a", {"instance_class": "db.r6g.large"}),
+		mock.resource("aws_docdb_cluster_instance", "b", {"instance_class": "db.r6g.large"}),
+		mock.resource("aws_neptune_cluster_instance", "c", {"instance_class": "db.r6g.large"}),
+	]
+	count(default_vpc.deny) == 0 with input as mock.doc(members)
+}
+
+# ---------------------------------------------------------------------------
+# Caches and Redshift
+
+test_caches_and_redshift_without_subnet_group_are_reported if {
+	cache := mock.resource("aws_elasticache_cluster", "sessions", {"engine": "redis"})
+	group := mock.resource("aws_elasticache_replication_group", "cache", {"description": "cache"})
+	serverless := mock.resource("aws_elasticache_serverless_cache", "quick", {"engine": "valkey"})
+	redshift := mock.resource("aws_redshift_cluster", "dw", {"node_type": "ra3.xlplus"})
+	default_vpc.deny == {
+		{
+			"resource": "aws_elasticache_cluster.sessions",
+			"attribute": "",
+			"message": "aws_elasticache_cluster.sessions sets no subnet_group_name and is not a member of a replication group, so AWS places it in the default cache subnet group, in the default VPC",
+		},
+		{
+			"resource": "aws_elasticache_replication_group.cache",
+			"attribute": "",
+			"message": "aws_elasticache_replication_group.cache sets no subnet_group_name, so AWS places it in the default cache subnet group, in the default VPC",
+		},
+		{
+			"resource": "aws_elasticache_serverless_cache.quick",
+			"attribute": "",
+			"message": "aws_elasticache_serverless_cache.quick sets no subnet_ids, so AWS places the cache in default subnets of the default VPC",
+		},
+		{
+			"resource": "aws_redshift_cluster.dw",
+			"attribute": "",
+			"message": "aws_redshift_cluster.dw sets no cluster_subnet_group_name, so AWS places the cluster in the default cluster subnet group, in the default VPC",
+		},
+	} with input as mock.doc([cache, group, serverless, redshift])
+}
+
+test_caches_and_redshift_with_network_pass if {
+	member := _with_refs(mock.resource("aws_elasticache_cluster", "replica", {}), [mock.ref("replication_group_id", "aws_elasticache_replication_group.cache")])
+	cache := mock.resource("aws_elasticache_cluster", "sessions", {"subnet_group_name": "private"})
+	group := object.union(mock.resource("aws_elasticache_replication_group", "cache", {}), {"unknown": {"subnet_group_name": true}})
+	serverless := mock.resource("aws_elasticache_serverless_cache", "quick", {"subnet_ids": ["subnet-1"]})
+	redshift := _with_refs(mock.resource("aws_redshift_cluster", "dw", {}), [{"attribute": "cluster_subnet_group_name", "target": "aws_redshift_subnet_group.dw", "target_attribute": "name"}])
+	count(default_vpc.deny) == 0 with input as mock.doc([member, cache, group, serverless, redshift])
+}
+
+# ---------------------------------------------------------------------------
+# Auto Scaling groups and launch templates
+
+_template(name, values) := mock.resource("aws_launch_template", name, values)
+
+_uses_template(res, attribute, template) := _with_refs(res, [mock.ref(attribute, template)])
+
+test_autoscaling_group_without_subnets_is_reported if {
+	asg := mock.resource("aws_autoscaling_group", "app", {"availability_zones": ["eu-west-1a"], "max_size": 2, "min_size": 1})
+	default_vpc.deny == {{
+		"resource": "aws_autoscaling_group.app",
+		"attribute": "",
+		"message": "aws_autoscaling_group.app sets no vpc_zone_identifier, so AWS launches its instances in the default subnets of its availability zones, in the default VPC",
+	}} with input as mock.doc([asg])
+}
+
+test_autoscaling_group_whose_template_names_no_network_is_reported if {
+	lt := _template("app", {"image_id": "ami-1", "network_interfaces": [{"associate_public_ip_address": false}]})
+	asg := _uses_template(mock.resource("aws_autoscaling_group", "app", {"availability_zones": ["eu-west-1a"]}), "launch_template.0.id", "aws_launch_template.app")
+	default_vpc.deny == {{
+		"resource": "aws_autoscaling_group.app",
+		"attribute": "",
+		"message": "aws_autoscaling_group.app sets no vpc_zone_identifier, so AWS launches its instances in the default subnets of its availability zones, in the default VPC",
+	}} with input as mock.doc([lt, asg])
+}
+
+test_autoscaling_group_with_subnets_or_template_network_passes if {
+	with_subnets := _with_refs(mock.resource("aws_autoscaling_group", "a", {}), [mock.ref("vpc_zone_identifier", "aws_subnet.private")])
+	unknown := object.union(mock.resource("aws_autoscaling_group", "b", {}), {"unknown": {"vpc_zone_identifier": true}})
+	eni := _template("eni", {"network_interfaces": [{"network_interface_id": "eni-1", "device_index": 0}]})
+	with_eni := _uses_template(mock.resource("aws_autoscaling_group", "c", {}), "launch_template.0.id", "aws_launch_template.eni")
+	opaque := object.union(_template("opaque", {}), {"unknown": {"network_interfaces": true}})
+	mixed := _uses_template(
+		mock.resource("aws_autoscaling_group", "d", {}),
+		"mixed_instances_policy.0.launch_template.0.launch_template_specification.0.launch_template_id",
+		"aws_launch_template.opaque",
+	)
+	count(default_vpc.deny) == 0 with input as mock.doc([with_subnets, unknown, eni, with_eni, opaque, mixed])
+}
+
+test_launch_templates_alone_are_not_reported if {
+	count(default_vpc.deny) == 0 with input as mock.doc([_template("app", {"image_id": "ami-1"})])
+}
+
+test_instance_whose_launch_template_names_no_network_is_reported if {
+	lt := _template("app", {"image_id": "ami-1", "instance_type": "t3.micro"})
+	instance := _uses_template(mock.resource("aws_instance", "app", {"launch_template": [{"version": "$Latest"}]}), "launch_template.0.id", "aws_launch_template.app")
+	default_vpc.deny == {{
+		"resource": "aws_instance.app",
+		"attribute": "",
+		"message": "aws_instance.app sets neither subnet_id nor network_interface and its launch template aws_launch_template.app names no subnet or network interface, so AWS launches it in a default subnet of the default VPC",
+	}} with input as mock.doc([lt, instance])
+}
+
+test_instance_whose_launch_template_names_a_network_passes if {
+	subnet_lt := object.union(
+		_template("subnet", {"network_interfaces": [{"device_index": 0}]}),
+		{"references": [mock.ref("network_interfaces.0.subnet_id", "aws_subnet.private")]},
+	)
+	a := _uses_template(mock.resource("aws_instance", "a", {}), "launch_template.0.id", "aws_launch_template.subnet")
+
+	# A template outside the configuration (a data source, or an ID) may name it.
+	lookup := mock.data_source("aws_launch_template", "shared", {"name": "shared"})
+	b := _uses_template(mock.resource("aws_instance", "b", {}), "launch_template.0.id", "data.aws_launch_template.shared")
+	c := mock.resource("aws_instance", "c", {"launch_template": [{"id": "lt-0123"}]})
+
+	# The instance's own subnet wins whatever the template says.
+	bare := _template("bare", {})
+	d := _uses_template(mock.resource("aws_instance", "d", {"subnet_id": "subnet-1"}), "launch_template.0.id", "aws_launch_template.bare")
+	count(default_vpc.deny) == 0 with input as mock.doc([subnet_lt, a, lookup, b, c, bare, d])
+}
+
+# ---------------------------------------------------------------------------
+# Amazon MQ
+
+test_broker_without_subnets_is_reported if {
+	active := mock.resource("aws_mq_broker", "active", {"engine_type": "ActiveMQ", "publicly_accessible": true})
+	private_rabbit := mock.resource("aws_mq_broker", "rabbit", {"engine_type": "RabbitMQ"})
+	default_vpc.deny == {
+		{
+			"resource": "aws_mq_broker.active",
+			"attribute": "",
+			"message": "aws_mq_broker.active sets no subnet_ids and is not a public RabbitMQ broker, so AWS places it in default subnets of the default VPC",
+		},
+		{
+			"resource": "aws_mq_broker.rabbit",
+			"attribute": "",
+			"message": "aws_mq_broker.rabbit sets no subnet_ids and is not a public RabbitMQ broker, so AWS places it in default subnets of the default VPC",
+		},
+	} with input as mock.doc([active, private_rabbit])
+}
+
+test_public_rabbitmq_and_placed_brokers_pass if {
+	public_rabbit := mock.resource("aws_mq_broker", "a", {"engine_type": "RabbitMQ", "publicly_accessible": true})
+	unknown_public := object.union(mock.resource("aws_mq_broker", "b", {"engine_type": "RABBITMQ"}), {"unknown": {"publicly_accessible": true}})
+	unknown_engine := object.union(mock.resource("aws_mq_broker", "c", {"publicly_accessible": true}), {"unknown": {"engine_type": true}})
+	placed := mock.resource("aws_mq_broker", "d", {"engine_type": "ActiveMQ", "subnet_ids": ["subnet-1"]})
+	cfn := mock.cfn("Broker", "AWS::AmazonMQ::Broker", {"EngineType": "RABBITMQ", "PubliclyAccessible": "true"})
+	count(default_vpc.deny) == 0 with input as mock.doc([public_rabbit, unknown_public, unknown_engine, placed, cfn])
+}
+
+# ---------------------------------------------------------------------------
+# CloudFormation forms of the new types
+
+test_cloudformation_clusters_caches_and_groups_without_network_are_reported if {
+	resources := [
+		mock.cfn("Aurora", "AWS::RDS::DBCluster", {"Engine": "aurora-mysql"}),
+		mock.cfn("Graph", "AWS::Neptune::DBCluster", {}),
+		mock.cfn("Docs", "AWS::DocDB::DBCluster", {}),
+		mock.cfn("Cache", "AWS::ElastiCache::CacheCluster", {"Engine": "redis"}),
+		mock.cfn("Group", "AWS::ElastiCache::ReplicationGroup", {"ReplicationGroupDescription": "cache"}),
+		mock.cfn("Quick", "AWS::ElastiCache::ServerlessCache", {"Engine": "valkey"}),
+		mock.cfn("Warehouse", "AWS::Redshift::Cluster", {"NodeType": "ra3.xlplus"}),
+		mock.cfn("Workers", "AWS::AutoScaling::AutoScalingGroup", {"AvailabilityZones": ["eu-west-1a"]}),
+		mock.cfn("Broker", "AWS::AmazonMQ::Broker", {"EngineType": "ACTIVEMQ", "PubliclyAccessible": false}),
+	]
+	default_vpc.deny == {
+		{"resource": "Aurora", "attribute": "", "message": "Aurora sets no DBSubnetGroupName, so AWS places the cluster in the default DB subnet group, in the default VPC"},
+		{"resource": "Graph", "attribute": "", "message": "Graph sets no DBSubnetGroupName, so AWS places the cluster in the default DB subnet group, in the default VPC"},
+		{"resource": "Docs", "attribute": "", "message": "Docs sets no DBSubnetGroupName, so AWS places the cluster in the default DB subnet group, in the default VPC"},
+		{"resource": "Cache", "attribute": "", "message": "Cache sets no CacheSubnetGroupName, so AWS places it in the default cache subnet group, in the default VPC"},
+		{"resource": "Group", "attribute": "", "message": "Group sets no CacheSubnetGroupName, so AWS places it in the default cache subnet group, in the default VPC"},
+		{"resource": "Quick", "attribute": "", "message": "Quick sets no SubnetIds, so AWS places the cache in default subnets of the default VPC"},
+		{"resource": "Warehouse", "attribute": "", "message": "Warehouse sets no ClusterSubnetGroupName, so AWS places the cluster in the default cluster subnet group, in the default VPC"},
+		{"resource": "Workers", "attribute": "", "message": "Workers sets no VPCZoneIdentifier, so AWS launches its instances in the default subnets of its availability zones, in the default VPC"},
+		{"resource": "Broker", "attribute": "", "message": "Broker sets no SubnetIds and is not a public RabbitMQ broker, so AWS places it in default subnets of the default VPC"},
+	} with input as mock.doc(resources)
+}
+
+test_cloudformation_clusters_caches_and_groups_with_network_pass if {
+	resources := [
+		_with_refs(mock.cfn("Aurora", "AWS::RDS::DBCluster", {}), [mock.ref("DBSubnetGroupName", "DbSubnets")]),
+		mock.cfn("Graph", "AWS::Neptune::DBCluster", {"DBSubnetGroupName": "graph"}),
+		object.union(mock.cfn("Docs", "AWS::DocDB::DBCluster", {}), {"unknown": {"DBSubnetGroupName": true}}),
+		mock.cfn("Cache", "AWS::ElastiCache::CacheCluster", {"CacheSubnetGroupName": "private"}),
+		mock.cfn("Group", "AWS::ElastiCache::ReplicationGroup", {"CacheSubnetGroupName": "private"}),
+		mock.cfn("Quick", "AWS::ElastiCache::ServerlessCache", {"SubnetIds": ["subnet-1"]}),
+		mock.cfn("Warehouse", "AWS::Redshift::Cluster", {"ClusterSubnetGroupName": "dw"}),
+		_with_refs(mock.cfn("Workers", "AWS::AutoScaling::AutoScalingGroup", {}), [mock.ref("VPCZoneIdentifier.0", "PrivateSubnet")]),
+		mock.cfn("Broker", "AWS::AmazonMQ::Broker", {"EngineType": "ACTIVEMQ", "SubnetIds": ["subnet-1"]}),
+	]
+	count(default_vpc.deny) == 0 with input as mock.doc(resources)
+}
+
+test_cloudformation_instance_and_group_with_launch_templates if {
+	bare := mock.cfn("BareTemplate", "AWS::EC2::LaunchTemplate", {"LaunchTemplateData": {"ImageId": "ami-1"}})
+	eni := mock.cfn("EniTemplate", "AWS::EC2::LaunchTemplate", {"LaunchTemplateData": {"NetworkInterfaces": [{"DeviceIndex": 0, "NetworkInterfaceId": "eni-1"}]}})
+	unplaced := _with_refs(mock.cfn("App", "AWS::EC2::Instance", {"LaunchTemplate": {"Version": "1"}}), [mock.ref("LaunchTemplate.LaunchTemplateId", "BareTemplate")])
+	placed := _with_refs(mock.cfn("Other", "AWS::EC2::Instance", {"LaunchTemplate": {"Version": "1"}}), [mock.ref("LaunchTemplate.LaunchTemplateId", "EniTemplate")])
+	group := _with_refs(mock.cfn("Workers", "AWS::AutoScaling::AutoScalingGroup", {"AvailabilityZones": ["eu-west-1a"]}), [mock.ref("LaunchTemplate.LaunchTemplateId", "EniTemplate")])
+	default_vpc.deny == {{
+		"resource": "App",
+		"attribute": "",
+		"message": "App sets neither SubnetId nor NetworkInterfaces and its launch template BareTemplate names no subnet or network interface, so AWS launches it in a default subnet of the default VPC",
+	}} with input as mock.doc([bare, eni, unplaced, placed, group])
+}
+
+test_opensearch_without_vpc_options_is_not_default_vpc if {
+	domain := mock.resource("aws_opensearch_domain", "search", {"domain_name": "search"})
+	legacy := mock.resource("aws_elasticsearch_domain", "logs", {"domain_name": "logs"})
+	count(default_vpc.deny) == 0 with input as mock.doc([domain, legacy])
+}
