@@ -188,3 +188,22 @@ _egress_reach(e) := "all traffic (protocol -1: every protocol, ports 0-65535)" i
 } else := "all traffic (every protocol and port)" if {
 	e.rule.all_protocols
 } else := sprintf("every %s port", [protocol_name(e.rule.protocol)])
+
+# placeholder_descriptions are descriptions that say nothing, compared
+# without case and surrounding space: Terraform's default for security groups
+# and classic groups, the default of the terraform-aws-modules security group
+# module, and the usual fillers.
+placeholder_descriptions := {
+	"managed by terraform",
+	"security group managed by terraform",
+	"todo",
+	"tbd",
+	"n/a",
+	"description",
+}
+
+# is_placeholder_description(d) is true when the string d is a placeholder.
+is_placeholder_description(d) if {
+	is_string(d)
+	lower(trim_space(d)) in placeholder_descriptions
+}

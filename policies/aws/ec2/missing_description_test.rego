@@ -36,7 +36,7 @@ test_security_group_with_terraform_placeholder_is_reported if {
 	missing_description.deny == {{
 		"resource": "aws_security_group.web",
 		"attribute": "description",
-		"message": "Security group aws_security_group.web keeps Terraform's placeholder description \"Managed by Terraform\"; say what the group protects",
+		"message": "Security group aws_security_group.web keeps the placeholder description \"Managed by Terraform\"; say what the group protects",
 	}} with input as mock.doc([_sg({"description": "Managed by Terraform"})])
 }
 
@@ -191,4 +191,66 @@ test_cloudformation_forms if {
 			"message": sprintf("Security group rule In has an empty description; %s", [_why]),
 		},
 	} with input as mock.doc([sg, nameless, ingress])
+}
+
+test_rule_placeholders_count_as_missing if {
+	sg := _sg({"description": "web servers", "ingress": [{
+		"description": "Managed by Terraform", "protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/8"],
+	}]})
+	rule := mock.resource("aws_vpc_security_group_ingress_rule", "r", {"description": " TODO ", "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "10.0.0.0/8"})
+	missing_description.deny == {
+		{
+			"resource": "aws_security_group.web",
+			"attribute": "ingress.0.description",
+			"message": "Security group rule aws_security_group.web ingress.0 keeps the placeholder description \"Managed by Terraform\"; say what the rule allows and why",
+		},
+		{
+			"resource": "aws_vpc_security_group_ingress_rule.r",
+			"attribute": "description",
+			"message": "Security group rule aws_vpc_security_group_ingress_rule.r keeps the placeholder description \" TODO \"; say what the rule allows and why",
+		},
+	} with input as mock.doc([sg, rule])
+}
+
+test_registry_module_placeholder_on_a_group if {
+	missing_description.deny == {{
+		"resource": "aws_security_group.web",
+		"attribute": "description",
+		"message": "Security group aws_security_group.web keeps the placeholder description \"Security Group managed by Terraform\"; say what the group protects",
+	}} with input as mock.doc([_sg({"description": "Security Group managed by Terraform"})])
+}
+
+test_classic_groups if {
+	db := mock.resource("aws_db_security_group", "legacy", {"name": "legacy", "ingress": [{"cidr": "10.0.0.0/8"}]})
+	cache := mock.resource("aws_elasticache_security_group", "legacy", {"name": "legacy", "description": "Managed by Terraform", "security_group_names": ["app"]})
+	redshift := mock.resource("aws_redshift_security_group", "ok", {"name": "ok", "description": "Warehouse access from the BI servers", "ingress": [{"cidr": "10.0.0.0/8"}]})
+	cfn_db := mock.cfn("LegacyDB", "AWS::RDS::DBSecurityGroup", {"GroupDescription": "", "DBSecurityGroupIngress": [{"CIDRIP": "10.0.0.0/8"}]})
+	cfn_cache := mock.cfn("LegacyCache", "AWS::ElastiCache::SecurityGroup", {})
+	missing_description.deny == {
+		{
+			"resource": "aws_db_security_group.legacy",
+			"attribute": "",
+			"message": "DB security group aws_db_security_group.legacy has no description, so Terraform sets the placeholder \"Managed by Terraform\", which says nothing about what the group protects",
+		},
+		{
+			"resource": "aws_elasticache_security_group.legacy",
+			"attribute": "description",
+			"message": "ElastiCache security group aws_elasticache_security_group.legacy keeps the placeholder description \"Managed by Terraform\"; say what the group protects",
+		},
+		{
+			"resource": "LegacyDB",
+			"attribute": "GroupDescription",
+			"message": "DB security group LegacyDB has an empty GroupDescription; say what the group protects",
+		},
+		{
+			"resource": "LegacyCache",
+			"attribute": "",
+			"message": "ElastiCache security group LegacyCache has no Description; say what the group protects",
+		},
+	} with input as mock.doc([db, cache, redshift, cfn_db, cfn_cache])
+}
+
+test_nacl_entries_need_no_description if {
+	acl := mock.resource("aws_network_acl", "a", {"ingress": [{"rule_no": 100, "action": "allow", "protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_block": "10.0.0.0/8"}]})
+	missing_description.deny == set() with input as mock.doc([acl])
 }
