@@ -714,11 +714,9 @@ _ranged(rule) if {
 	rule.ports_known
 }
 
-_blanket(denies) if {
-	some d in denies
-	d.all_protocols
-}
-
+# _blanket(denies): one of the denies matches every port of its protocols. A
+# deny of every protocol is not blanket by itself: an Azure "*" rule still
+# has port ranges (AWS -1 and GCP "all" have 0-65535, so all_ports).
 _blanket(denies) if {
 	some d in denies
 	d.all_ports

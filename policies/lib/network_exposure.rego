@@ -9,7 +9,8 @@ import data.portcullis.lib.ports
 _severity_rank := {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 # exposure_severity(e) is the severity of exposure e (an element of
-# open_ingress): critical for every protocol or every port; for port ranges
+# open_ingress): critical for every port (of every protocol, or of TCP or
+# UDP; an Azure "*" rule on some ports is judged on those ports); for port ranges
 # the most severe category of the catalogue ports they include, or
 # ports.unlisted_severity for a port not in the catalogue; for a rule whose
 # only port is a service's (classic groups) that service's category; high
@@ -27,8 +28,6 @@ exposure_severity(e) := "critical" if {
 } else := "critical" if {
 	e.rule.service != ""
 } else := "high"
-
-_all_open(e) if e.rule.all_protocols
 
 _all_open(e) if {
 	e.rule.port_based
@@ -154,8 +153,9 @@ _shadow_note(e) := "" if {
 
 # open_egress are the egress rules that let traffic leave to the whole
 # internet on every port: one element {rule, peer, ranges} per internet peer
-# of an enabled allow egress rule that opens every protocol, or every port of
-# a port-based protocol, with nothing taken away by a deny evaluated before
+# of an enabled allow egress rule that opens every port of every protocol or
+# of a port-based protocol (an Azure "*" rule on some ports is not
+# unrestricted), with nothing taken away by a deny evaluated before
 # it (any deny evaluated before it, of any protocol, port or address,
 # restricts it).
 open_egress contains exposure if {
@@ -167,8 +167,6 @@ open_egress contains exposure if {
 	some peer in rule.internet
 	exposure := {"rule": rule, "peer": peer, "ranges": [{"from": r.from, "to": r.to} | some r in rule.ranges]}
 }
-
-_unrestricted(rule) if rule.all_protocols
 
 _unrestricted(rule) if rule.all_ports
 
