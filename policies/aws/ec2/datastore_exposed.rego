@@ -163,9 +163,9 @@ _chain(exposures) := sprintf("%s (attached through %s) %s%s", [x.group, x.attrib
 }
 
 _first_attached(exposures) := x if {
-	keys := sort({[y.group, y.exposure.rule.path, y.exposure.peer.path] | some y in exposures})
+	keys := sort({[y.group, y.attribute, y.exposure.rule.resource, y.exposure.rule.path, y.exposure.peer.path] | some y in exposures})
 	some x in exposures
-	[x.group, x.exposure.rule.path, x.exposure.peer.path] == keys[0]
+	[x.group, x.attribute, x.exposure.rule.resource, x.exposure.rule.path, x.exposure.peer.path] == keys[0]
 }
 
 # A security group that admits the internet, without a public address.

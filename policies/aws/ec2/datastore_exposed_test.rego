@@ -83,3 +83,16 @@ test_not_reported if {
 	by_id := mock.resource("aws_db_instance", "by_id", {"vpc_security_group_ids": ["sg-0123"]})
 	datastore_exposed.deny == set() with input as mock.doc([_open_sg, _closed_sg, unknown, by_id])
 }
+
+test_two_standalone_rules_on_one_group_do_not_conflict if {
+	sg := mock.cfn("DbSG", "AWS::EC2::SecurityGroup", {"GroupDescription": "db"})
+	in1 := object.union(mock.cfn("In1", "AWS::EC2::SecurityGroupIngress", {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "CidrIp": "0.0.0.0/0"}), {"references": [{"attribute": "GroupId", "target": "DbSG", "target_attribute": "Ref"}]})
+	in2 := object.union(mock.cfn("In2", "AWS::EC2::SecurityGroupIngress", {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}), {"references": [{"attribute": "GroupId", "target": "DbSG", "target_attribute": "Ref"}]})
+	db := object.union(mock.cfn("Db", "AWS::RDS::DBInstance", {"PubliclyAccessible": true}), {"references": [{"attribute": "VPCSecurityGroups.0", "target": "DbSG", "target_attribute": "GroupId"}]})
+	datastore_exposed.deny == {{
+		"resource": "Db",
+		"attribute": "PubliclyAccessible",
+		"message": "Database Db has a public address (PubliclyAccessible = true) and its security group DbSG (attached through VPCSecurityGroups.0) In1 on DbSG admits 0.0.0.0/0 to TCP port 3306 (MySQL) (and 1 more openings)",
+		"severity": "critical",
+	}} with input as mock.doc([sg, in1, in2, db])
+}
