@@ -10,8 +10,10 @@
 #   function's data and permissions and the account's bill to everyone (SOC 2
 #   CC6.1 logical access, CC6.6 boundary protection).
 #
-#   The rule reports an aws_lambda_function_url whose authorization_type is NONE
-#   and an AWS::Lambda::Url whose AuthType is NONE, at that value. AWS_IAM
+#   The rule reports an aws_lambda_function_url whose authorization_type is NONE,
+#   an AWS::Lambda::Url whose AuthType is NONE, and an AWS SAM
+#   AWS::Serverless::Function whose FunctionUrlConfig.AuthType is NONE (written
+#   on the function or in the template's Globals), at that value. AWS_IAM
 #   passes. A value that cannot be known statically is not reported. The
 #   resource-based permission that such a URL needs (principal "*") is reported
 #   by PCS-AWS-034.
@@ -48,25 +50,29 @@
 #   resource_types:
 #     - aws_lambda_function_url
 #     - AWS::Lambda::Url
+#     - AWS::Serverless::Function
 package portcullis.aws.lambda.url_no_auth
 
 import data.portcullis.lib.resource
 
-# _forms: function URL type -> the attribute holding its authorization type.
+# _forms: resource type -> what it is called and the path of its URL's
+# authorization type.
 _forms := {
-	"aws_lambda_function_url": "authorization_type",
-	"AWS::Lambda::Url": "AuthType",
+	"aws_lambda_function_url": {"noun": "Lambda function URL", "path": ["authorization_type"]},
+	"AWS::Lambda::Url": {"noun": "Lambda function URL", "path": ["AuthType"]},
+	"AWS::Serverless::Function": {"noun": "The function URL of SAM function", "path": ["FunctionUrlConfig", "AuthType"]},
 }
 
 deny contains finding if {
-	some t, attr in _forms
+	some t, form in _forms
 	some address, res in resource.of_types({t})
-	v := resource.value(res, [attr])
+	v := resource.value(res, form.path)
 	is_string(v)
 	upper(trim_space(v)) == "NONE"
+	attr := resource.path(form.path)
 	finding := {
 		"resource": address,
 		"attribute": attr,
-		"message": sprintf("Lambda function URL %s sets %s to NONE, so anyone on the internet can invoke the function without authentication; use AWS_IAM", [address, attr]),
+		"message": sprintf("%s %s sets %s to NONE, so anyone on the internet can invoke the function without authentication; use AWS_IAM", [form.noun, address, attr]),
 	}
 }

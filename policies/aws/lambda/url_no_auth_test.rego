@@ -35,3 +35,15 @@ test_cloudformation_forms if {
 		"message": "Lambda function URL PublicUrl sets AuthType to NONE, so anyone on the internet can invoke the function without authentication; use AWS_IAM",
 	}} with input as mock.doc([public, private, unknown])
 }
+
+test_sam_function_url_without_authentication_is_reported if {
+	public := mock.cfn("PublicFunction", "AWS::Serverless::Function", {"Runtime": "python3.12", "FunctionUrlConfig": {"AuthType": "NONE"}})
+	private := mock.cfn("PrivateFunction", "AWS::Serverless::Function", {"Runtime": "python3.12", "FunctionUrlConfig": {"AuthType": "AWS_IAM"}})
+	no_url := mock.cfn("NoUrlFunction", "AWS::Serverless::Function", {"Runtime": "python3.12"})
+	unknown := object.union(mock.cfn("UnknownFunction", "AWS::Serverless::Function", {"FunctionUrlConfig": {}}), {"unknown": {"FunctionUrlConfig": {"AuthType": true}}})
+	url_no_auth.deny == {{
+		"resource": "PublicFunction",
+		"attribute": "FunctionUrlConfig.AuthType",
+		"message": "The function URL of SAM function PublicFunction sets FunctionUrlConfig.AuthType to NONE, so anyone on the internet can invoke the function without authentication; use AWS_IAM",
+	}} with input as mock.doc([public, private, no_url, unknown])
+}
