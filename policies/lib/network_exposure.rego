@@ -9,13 +9,21 @@ import data.portcullis.lib.ports
 _severity_rank := {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 # exposure_severity(e) is the severity of exposure e (an element of
-# open_ingress): critical for every port (of every protocol, or of TCP or
+# open_ingress), at most high for a network ACL (a second layer: the security
+# group still decides what reaches an instance, and AWS's default ACL allows
+# everything), else _severity(e).
+exposure_severity(e) := "high" if {
+	e.rule.kind == "network_acl"
+	_severity(e) == "critical"
+} else := _severity(e)
+
+# _severity(e) is critical for every port (of every protocol, or of TCP or
 # UDP; an Azure "*" rule on some ports is judged on those ports); for port ranges
 # the most severe category of the catalogue ports they include, or
 # ports.unlisted_severity for a port not in the catalogue; for a rule whose
 # only port is a service's (classic groups) that service's category; high
 # otherwise (ICMP and other port-less protocols, ports unknown).
-exposure_severity(e) := "critical" if {
+_severity(e) := "critical" if {
 	_all_open(e)
 } else := s if {
 	e.rule.port_based

@@ -31,7 +31,7 @@ resource "aws_network_acl" "edge" {
     protocol  = "tcp"
     from_port = 1
     to_port   = 65535
-    # PCS-AWS-001 (open ingress, critical): every TCP port but RDP, which
+    # PCS-AWS-001 (open ingress, high for an ACL): every TCP port but RDP, which
     # rule 90 denies first; SSH is still admitted.
     cidr_block = "0.0.0.0/0"
   }

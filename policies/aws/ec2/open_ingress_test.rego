@@ -365,7 +365,7 @@ test_other_protocol_is_high if {
 # ---------------------------------------------------------------------------
 # Network ACLs and classic groups
 
-test_nacl_allow_of_ssh_is_critical if {
+test_nacl_allow_of_ssh_is_high_not_critical if {
 	acl := mock.resource("aws_network_acl", "public", {"ingress": [{
 		"rule_no": 100, "action": "allow", "protocol": "tcp",
 		"from_port": 22, "to_port": 22, "cidr_block": "0.0.0.0/0",
@@ -374,7 +374,7 @@ test_nacl_allow_of_ssh_is_critical if {
 		"resource": "aws_network_acl.public",
 		"attribute": "ingress.0.cidr_block",
 		"message": "Network ACL rule aws_network_acl.public ingress.0 allows 0.0.0.0/0 to TCP port 22 (SSH)",
-		"severity": "critical",
+		"severity": "high",
 	}} with input as mock.doc([acl])
 }
 
@@ -388,7 +388,7 @@ test_nacl_allow_after_a_deny_of_admin_ports_reports_what_is_left if {
 		"resource": "aws_network_acl.public",
 		"attribute": "ingress.2.cidr_block",
 		"message": "Network ACL rule aws_network_acl.public ingress.2 allows 0.0.0.0/0 to TCP ports 1-21, 23-3388, 3390-5000 including 20 (FTP-data), 21 (FTP), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name), 138 (NetBIOS datagram) and 12 more sensitive ports (the rest is denied by a rule evaluated before it)",
-		"severity": "critical",
+		"severity": "high",
 	}} with input as mock.doc([acl])
 }
 
@@ -406,7 +406,7 @@ test_cfn_nacl_entry_all_traffic if {
 		"resource": "InAll",
 		"attribute": "CidrBlock",
 		"message": "Network ACL rule InAll allows 0.0.0.0/0 to all traffic (protocol -1: every protocol, ports 0-65535)",
-		"severity": "critical",
+		"severity": "high",
 	}} with input as mock.doc([entry])
 }
 
