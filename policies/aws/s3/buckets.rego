@@ -119,6 +119,14 @@ label(res) := sprintf("S3 bucket %s", [res.address]) if res.type in bucket_types
 
 else := res.address
 
+# enumerate(names) joins a list of names for a message: "a", "a and b",
+# "a, b and c".
+enumerate(names) := names[0] if count(names) == 1
+
+else := concat(" and ", [concat(", ", array.slice(names, 0, count(names) - 1)), names[count(names) - 1]]) if {
+	count(names) > 1
+} else := ""
+
 # dynamic_unknown(res, attr) is true when a dynamic block whose for_each is
 # unknown generates the dotted path attr, something inside it or around it.
 dynamic_unknown(res, attr) if {
