@@ -214,18 +214,18 @@ deny contains finding if {
 	}
 }
 
-# The owning group of a standalone rule is rule.group (to become
-# rule.protects in the network model).
+# A standalone rule on a default security group (rule.protects is the group
+# its protects_attribute edge leads to).
 deny contains finding if {
 	some rule in network.rules
 	rule.path == ""
-	input.resources[rule.group].type == "aws_default_security_group"
+	input.resources[rule.protects].type == "aws_default_security_group"
 	finding := {
 		"resource": rule.resource,
-		"attribute": rule.group_attribute,
+		"attribute": rule.protects_attribute,
 		"message": sprintf(
 			"%s adds an %s rule to the default security group %s; the default security group must allow no traffic, so that resources attached to it by default are isolated",
-			[rule.resource, _direction(rule), rule.group],
+			[rule.resource, _direction(rule), rule.protects],
 		),
 	}
 }
