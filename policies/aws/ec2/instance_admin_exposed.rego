@@ -13,11 +13,14 @@
 #   interface of aws_launch_template; from the subnet the instance is placed
 #   in (subnet_id leading to an aws_subnet with map_public_ip_on_launch =
 #   true, or to an aws_default_subnet, which maps public addresses unless told
-#   not to) when the instance does not turn it off; or from an aws_eip whose
-#   instance refers to it. CloudFormation: AWS::EC2::Instance with a network
-#   interface that has AssociatePublicIpAddress true or a SubnetId leading to
-#   an AWS::EC2::Subnet with MapPublicIpOnLaunch true, or an AWS::EC2::EIP
-#   naming it; AWS::EC2::LaunchTemplate with a network interface that has
+#   not to) when the instance does not turn it off; from naming no subnet at
+#   all (no subnet_id, network_interface or launch_template: AWS launches it
+#   in a default subnet, and default subnets map public addresses); or from an
+#   aws_eip whose instance refers to it. CloudFormation: AWS::EC2::Instance with a network
+#   interface that has AssociatePublicIpAddress true, a SubnetId leading to
+#   an AWS::EC2::Subnet with MapPublicIpOnLaunch true, no SubnetId,
+#   NetworkInterfaces or LaunchTemplate at all, or an AWS::EC2::EIP naming
+#   it; AWS::EC2::LaunchTemplate with a network interface that has
 #   AssociatePublicIpAddress true. The groups are those the instance or
 #   template attaches through vpc_security_group_ids, security_groups,
 #   network interface groups (SecurityGroupIds, SecurityGroups, GroupSet,
@@ -139,6 +142,23 @@ _public contains [address, {"attribute": "SubnetId", "text": sprintf("subnet %s 
 	some address, res in resource.by_type["AWS::EC2::Instance"]
 	some subnet in resource.targets(res, "SubnetId")
 	_maps_public(input.resources[subnet])
+}
+
+# Placed nowhere: AWS launches it in a default subnet of the default VPC,
+# and default subnets map public IP addresses on launch.
+_public contains [address, {"attribute": "", "text": "it names no subnet, so AWS launches it in a default subnet, which maps public IP addresses"}] if {
+	some address, res in resource.by_type.aws_instance
+	not resource.set(res, "subnet_id")
+	not resource.set(res, "network_interface")
+	not resource.set(res, "launch_template")
+	not resource.set(res, "associate_public_ip_address")
+}
+
+_public contains [address, {"attribute": "", "text": "it names no subnet, so AWS launches it in a default subnet, which maps public IP addresses"}] if {
+	some address, res in resource.by_type["AWS::EC2::Instance"]
+	not resource.set(res, "SubnetId")
+	not resource.set(res, "NetworkInterfaces")
+	not resource.set(res, "LaunchTemplate")
 }
 
 # An Elastic IP address associated with it.

@@ -62,10 +62,30 @@ test_not_reported if {
 	# public subnet; ports unknown.
 	subnet := mock.resource("aws_subnet", "public", {"map_public_ip_on_launch": true})
 	https := _instance({"associate_public_ip_address": true}, [mock.ref("vpc_security_group_ids.0", "aws_security_group.https")])
-	private := object.union(mock.resource("aws_instance", "private", {}), {"references": [mock.ref("vpc_security_group_ids.0", "aws_security_group.ssh")]})
+	private_subnet := mock.resource("aws_subnet", "private", {"map_public_ip_on_launch": false})
+	private := object.union(mock.resource("aws_instance", "private", {}), {"references": [
+		mock.ref("subnet_id", "aws_subnet.private"),
+		mock.ref("vpc_security_group_ids.0", "aws_security_group.ssh"),
+	]})
 	off := object.union(mock.resource("aws_instance", "off", {"associate_public_ip_address": false}), {"references": [
 		mock.ref("subnet_id", "aws_subnet.public"),
 		mock.ref("vpc_security_group_ids.0", "aws_security_group.ssh"),
 	]})
-	instance_admin_exposed.deny == set() with input as mock.doc([_sg("https", 443, "0.0.0.0/0"), _sg("ssh", 22, "0.0.0.0/0"), subnet, https, private, off])
+	instance_admin_exposed.deny == set() with input as mock.doc([_sg("https", 443, "0.0.0.0/0"), _sg("ssh", 22, "0.0.0.0/0"), subnet, private_subnet, https, private, off])
+}
+
+test_instance_without_subnet_lands_in_a_public_default_subnet if {
+	instance_admin_exposed.deny == {{
+		"resource": "aws_instance.bastion",
+		"attribute": "",
+		"message": "Instance aws_instance.bastion has a public IP address (it names no subnet, so AWS launches it in a default subnet, which maps public IP addresses) and its security group aws_security_group.ssh (attached through vpc_security_group_ids.0) aws_security_group.ssh ingress.0 admits 0.0.0.0/0 to TCP port 22 (SSH): every scanner on the internet can reach its administration port",
+	}} with input as mock.doc([
+		_sg("ssh", 22, "0.0.0.0/0"),
+		_instance({}, [mock.ref("vpc_security_group_ids.0", "aws_security_group.ssh")]),
+	])
+	cfn := object.union(mock.cfn("Web", "AWS::EC2::Instance", {"ImageId": "ami-1"}), {"references": [{"attribute": "SecurityGroups.0", "target": "SSH", "target_attribute": "Ref"}]})
+	sg := mock.cfn("SSH", "AWS::EC2::SecurityGroup", {"GroupDescription": "ssh", "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]})
+	count(instance_admin_exposed.deny) == 1 with input as mock.doc([cfn, sg])
+	with_template := object.union(cfn, {"values": {"LaunchTemplate": {"LaunchTemplateId": "lt-1"}}})
+	count(instance_admin_exposed.deny) == 0 with input as mock.doc([with_template, sg])
 }
