@@ -79,6 +79,14 @@ suppressed(types) if {
 	t in unjoinable
 }
 
+# referrers_typed(res) are the edges pointing at res from managed resources,
+# as {source, attribute, type} (type: the source's type).
+referrers_typed(res) := {{"source": ref.source, "attribute": ref.attribute, "type": src.type} |
+	some ref in resource.referrers(res)
+	src := input.resources[ref.source]
+	object.get(src, "mode", "managed") == "managed"
+}
+
 # passes(states) is true when a state is ok or unknown.
 passes(states) if {
 	some s in states
