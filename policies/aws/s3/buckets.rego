@@ -188,6 +188,52 @@ else := sprintf("%v", [x]) if {
 
 else := ""
 
+# log_target(res): the bucket receives the server access logs of S3: a
+# target_bucket (aws_s3_bucket_logging, legacy logging block) or
+# DestinationBucketName (CloudFormation) references it, it has the
+# log-delivery-write canned ACL (acl, aws_s3_bucket_acl, AccessControl
+# LogDeliveryWrite) or a grant to the log delivery group, or its bucket policy
+# allows the logging.s3.amazonaws.com service.
+log_target(res) if {
+	some ref in referrers_typed(res)
+	_target_edge(ref.type, ref.attribute)
+}
+
+log_target(res) if lower_string(resource.value(res, ["acl"])) == "log-delivery-write"
+
+log_target(res) if resource.value(res, ["AccessControl"]) == "LogDeliveryWrite"
+
+log_target(res) if {
+	some address in configs(res, "aws_s3_bucket_acl")
+	_log_delivery_acl(input.resources[address])
+}
+
+log_target(res) if {
+	some p in policies(res)
+	some s in p.statements
+	s.effect == "allow"
+	"service:logging.s3.amazonaws.com" in s.principals
+}
+
+_target_edge("aws_s3_bucket_logging", "target_bucket")
+
+_target_edge("aws_s3_bucket", attribute) if resource.within(attribute, "logging")
+
+_target_edge("AWS::S3::Bucket", attribute) if resource.within(attribute, "LoggingConfiguration")
+
+_log_delivery_acl(acl) if lower_string(resource.value(acl, ["acl"])) == "log-delivery-write"
+
+# A grant to the S3 log delivery group in an explicit access control policy.
+_log_delivery_acl(acl) if {
+	some policy in as_list(resource.value(acl, ["access_control_policy"]))
+	is_object(policy)
+	some grant in as_list(object.get(policy, "grant", []))
+	is_object(grant)
+	some grantee in as_list(object.get(grant, "grantee", []))
+	is_object(grantee)
+	endswith(lower_string(object.get(grantee, "uri", "")), "/groups/s3/logdelivery")
+}
+
 # ---------------------------------------------------------------------------
 # Bucket policies
 #

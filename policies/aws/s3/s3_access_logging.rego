@@ -74,7 +74,7 @@ _split := "aws_s3_bucket_logging"
 deny contains finding if {
 	some res in buckets.buckets
 	not _logged(res)
-	not _log_target(res)
+	not buckets.log_target(res)
 	not buckets.suppressed({_split})
 	finding := {
 		"resource": res.address,
@@ -103,44 +103,3 @@ _logged(res) if {
 _present(res, attr) if not resource.value(res, [attr]) in {null, []}
 
 _present(res, attr) if buckets.uncertain(res, [attr])
-
-# _log_target(res): the bucket receives server access logs.
-_log_target(res) if {
-	some ref in buckets.referrers_typed(res)
-	_target_edge(ref.type, ref.attribute)
-}
-
-_log_target(res) if buckets.lower_string(resource.value(res, ["acl"])) == "log-delivery-write"
-
-_log_target(res) if resource.value(res, ["AccessControl"]) == "LogDeliveryWrite"
-
-_log_target(res) if {
-	some address in buckets.configs(res, "aws_s3_bucket_acl")
-	_log_delivery_acl(input.resources[address])
-}
-
-_log_target(res) if {
-	some p in buckets.policies(res)
-	some s in p.statements
-	s.effect == "allow"
-	"service:logging.s3.amazonaws.com" in s.principals
-}
-
-_target_edge("aws_s3_bucket_logging", "target_bucket")
-
-_target_edge("aws_s3_bucket", attribute) if resource.within(attribute, "logging")
-
-_target_edge("AWS::S3::Bucket", attribute) if resource.within(attribute, "LoggingConfiguration")
-
-_log_delivery_acl(acl) if buckets.lower_string(resource.value(acl, ["acl"])) == "log-delivery-write"
-
-# A grant to the S3 log delivery group in an explicit access control policy.
-_log_delivery_acl(acl) if {
-	some policy in buckets.as_list(resource.value(acl, ["access_control_policy"]))
-	is_object(policy)
-	some grant in buckets.as_list(object.get(policy, "grant", []))
-	is_object(grant)
-	some grantee in buckets.as_list(object.get(grant, "grantee", []))
-	is_object(grantee)
-	endswith(buckets.lower_string(object.get(grantee, "uri", "")), "/groups/s3/logdelivery")
-}

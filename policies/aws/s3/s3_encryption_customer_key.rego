@@ -28,6 +28,13 @@
 #   bucket without a reference to it (a plain string, a variable, each.value),
 #   it may configure any bucket: buckets are then not reported for missing
 #   encryption, while that configuration is still judged on its own.
+#
+#   A bucket that receives the server access logs of other buckets is not
+#   reported: S3 delivers access logs only to a bucket encrypted with SSE-S3
+#   (SSE-KMS is not supported there). Such a bucket is recognised as the rule
+#   s3-access-logging does: a target_bucket or DestinationBucketName that
+#   references it, the log-delivery-write ACL, or a bucket policy allowing
+#   logging.s3.amazonaws.com. Keep it apart from other data.
 # custom:
 #   id: PCS-AWS-020
 #   name: s3-encryption-customer-key
@@ -93,6 +100,7 @@ _cloudformation := {"default": "ServerSideEncryptionByDefault", "algorithm": "SS
 
 deny contains finding if {
 	some res in buckets.buckets
+	not buckets.log_target(res)
 	count(_states(res)) == 0
 	not buckets.suppressed({_split})
 	finding := {
@@ -104,6 +112,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some res in buckets.buckets
+	not buckets.log_target(res)
 	some finding in buckets.reportable(res, _states(res), {_split})
 }
 

@@ -193,3 +193,13 @@ test_configuration_of_a_bucket_data_source_does_not_suppress if {
 		"message": sprintf("S3 bucket aws_s3_bucket.data has no default encryption configuration, so S3 encrypts objects with S3-managed keys (SSE-S3); %s", [_use]),
 	}} with input as s3.doc([_data, mock.data_source("aws_s3_bucket", "existing", {}), cfg])
 }
+
+test_server_access_log_target_is_not_reported if {
+	# S3 delivers server access logs only to SSE-S3 buckets.
+	logs := s3.bucket("logs", {"server_side_encryption_configuration": [{"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}]}]})
+	logging := s3.refer(s3.config("aws_s3_bucket_logging", "data", "aws_s3_bucket.data", {}), "target_bucket", "aws_s3_bucket.logs")
+	data_encrypted := _inline("aws:kms", "alias/data")
+	count(encryption.deny) == 0 with input as s3.doc([data_encrypted, logs, logging])
+	acl_only := s3.bucket("acl", {"acl": "log-delivery-write"})
+	count(encryption.deny) == 0 with input as s3.doc([acl_only])
+}
