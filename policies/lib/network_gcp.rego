@@ -3,7 +3,9 @@
 # google_compute_firewall (VPC firewall rule).
 #
 # What GCP does that the element encodes:
-#   - direction: INGRESS when missing; priority: 1000 when missing (lower is
+#   - direction: INGRESS when missing (in a plan, where the provider shows an
+#     unset direction as unknown, also when it is unknown without a reference
+#     edge); priority: 1000 when missing (lower is
 #     evaluated first; a deny is evaluated before an allow of the same
 #     priority, which _precedes in network.rego knows).
 #   - protocol "all" is every protocol and port; tcp, udp and sctp without a
@@ -105,7 +107,9 @@ _gcp_rule(address, res, action, base, block) := object.union_n([
 # ---------------------------------------------------------------------------
 # Direction, state, priority, network, targets
 
-_gcp_direction(res) := "" if {
+_gcp_direction(res) := "ingress" if {
+	_gcp_plan_default(res, "direction")
+} else := "" if {
 	resource.unknown(res, ["direction"])
 } else := "ingress" if {
 	resource.value(res, ["direction"]) == null
@@ -114,6 +118,15 @@ _gcp_direction(res) := "" if {
 	is_string(v)
 	d := {"INGRESS": "ingress", "EGRESS": "egress"}[upper(trim_space(v))]
 } else := ""
+
+# _gcp_plan_default(res, attr): in a plan, the provider shows an attribute it
+# computes when the configuration leaves it unset (direction) as unknown;
+# unknown there, with no reference edge that could make it so, means unset.
+_gcp_plan_default(res, attr) if {
+	res.format == "terraform-plan"
+	resource.unknown(res, [attr])
+	count(resource.targets(res, attr)) == 0
+}
 
 _gcp_enabled(res, _, _) := false if resource.is_true(res, ["disabled"])
 

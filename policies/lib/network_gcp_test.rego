@@ -113,6 +113,19 @@ test_direction if {
 	}
 }
 
+test_unknown_direction_in_a_plan_is_the_default if {
+	plan := object.union(_fw("plan", {"allow": [{"protocol": "tcp"}]}), {"format": "terraform-plan", "unknown": {"direction": true}})
+	referenced := object.union(_fw("referenced", {"allow": [{"protocol": "tcp"}]}), {
+		"format": "terraform-plan",
+		"unknown": {"direction": true},
+		"references": [{"attribute": "direction", "target": "terraform_data.settings", "target_attribute": "output"}],
+	})
+	{[r.resource, r.direction] | some r in _rules([plan, referenced])} == {
+		["google_compute_firewall.plan", "ingress"],
+		["google_compute_firewall.referenced", ""],
+	}
+}
+
 test_priority_default_and_unknown if {
 	rules := _rules([
 		_fw("default", {"allow": [{"protocol": "tcp"}]}),

@@ -19,8 +19,10 @@
 #   Connect and Private NAT subnets hold no VM interfaces; they are not
 #   reported. A log_config, purpose or sampling rate that cannot be known
 #   statically (including a dynamic log_config block over an unknown
-#   collection) is not reported. Flow logs enabled by an organization policy
-#   outside the configuration are not seen.
+#   collection) is not reported; in a plan, where the provider shows an unset
+#   purpose as known after apply, an unknown purpose is read as unset. Flow
+#   logs enabled by an organization policy outside the configuration are not
+#   seen.
 # custom:
 #   id: PCS-GCP-004
 #   name: subnetwork-flow-logs
@@ -94,8 +96,18 @@ _log_configs(v) := {["log_config"]: v} if is_object(v)
 # VM purpose, known).
 _judged := {address: res |
 	some address, res in object.get(resource.by_type, "google_compute_subnetwork", {})
+	_vm_subnet(_purpose(res))
+}
+
+# _purpose(res) is the known purpose (null when missing). In a plan, the
+# provider shows an unset purpose as unknown: unknown there without a
+# reference edge is unset. Undefined when it cannot be known.
+_purpose(res) := null if {
+	res.format == "terraform-plan"
+	resource.unknown(res, ["purpose"])
+	count(resource.targets(res, "purpose")) == 0
+} else := resource.value(res, ["purpose"]) if {
 	not resource.unknown(res, ["purpose"])
-	_vm_subnet(resource.value(res, ["purpose"]))
 }
 
 _vm_subnet(null)

@@ -65,3 +65,13 @@ test_unknown_values_are_not_reported if {
 		object.union(_subnet("unknown_sampling", {"log_config": [{}]}), {"unknown": {"log_config": [{"flow_sampling": true}]}}),
 	])
 }
+
+test_unset_purpose_in_a_plan_is_judged if {
+	plan := object.union(_subnet("plan", {}), {"format": "terraform-plan", "unknown": {"purpose": true}})
+	referenced := object.union(_subnet("referenced", {}), {
+		"format": "terraform-plan",
+		"unknown": {"purpose": true},
+		"references": [{"attribute": "purpose", "target": "terraform_data.settings", "target_attribute": "output"}],
+	})
+	{f.resource | some f in subnetwork_flow_logs.deny} == {"google_compute_subnetwork.plan"} with input as mock.doc([plan, referenced])
+}
