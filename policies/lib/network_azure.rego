@@ -295,7 +295,12 @@ _azure_everywhere_value(a) if {
 
 _azure_target_value(v) := v if is_string(v)
 
-_azure_target_value(v) := "" if not is_string(v)
+_azure_target_value(v) := sprintf("%v", [v]) if is_number(v)
+
+_azure_target_value(v) := "" if {
+	not is_string(v)
+	not is_number(v)
+}
 
 _azure_every_port(v) if {
 	is_string(v)

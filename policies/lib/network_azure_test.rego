@@ -433,6 +433,7 @@ test_source_ports_are_targets if {
 	_targets(_inbound({"source_port_range": "1024-65535"})) == [{"value": "1024-65535", "path": "security_rule.0.source_port_range"}]
 	list := object.remove(_inbound({"source_port_ranges": ["53", "*"]}), ["source_port_range"])
 	_targets(list) == [{"value": "53", "path": "security_rule.0.source_port_ranges.0"}]
+	_targets(_inbound({"source_port_range": 443})) == [{"value": "443", "path": "security_rule.0.source_port_range"}]
 }
 
 test_unknown_local_side_is_a_target if {
