@@ -30,8 +30,12 @@
 #                       firewall's network; "" when not known
 #   protects_attribute  attribute naming it ("security_group_id", "GroupId",
 #                       "network_acl_id"); "" for inline blocks
-#   targets             [{value, path}]: GCP target tags and service accounts
-#                       (empty: every instance of the network)
+#   targets             [{value, path}]: what narrows the rule to part of what
+#                       it protects: GCP target tags and service accounts,
+#                       an Azure rule's local side when it is not every
+#                       address and its source ports when not "*" (empty: the
+#                       whole group, ACL, NSG or network). A deny with targets
+#                       never shadows an allow
 #   protocol            normalised lower-case protocol: "tcp", "udp", "icmp",
 #                       "icmpv6", "-1" (all protocols: AWS "-1"/"all", Azure "*",
 #                       GCP "all"), other protocols as written ("esp", "50");
@@ -44,8 +48,10 @@
 #   ranges              [{from, to, path}]: the destination port ranges, in the
 #                       order written (Azure "*", "22", "1000-2000" and lists;
 #                       GCP port lists; AWS from_port/to_port with -1 meaning the
-#                       edge of the port space). For protocol -1 one range
-#                       0-65535. Empty for port-less protocols and when unknown
+#                       edge of the port space). AWS protocol -1 and GCP "all"
+#                       give one range 0-65535; an Azure "*" rule keeps the
+#                       ports it names. Empty for port-less protocols and when
+#                       unknown
 #   all_ports           the ranges cover every TCP/UDP port 0-65535
 #   ipv4, ipv6          [{cidr, path}]: the known remote CIDRs: sources for
 #                       ingress, destinations for egress. path is the attribute
