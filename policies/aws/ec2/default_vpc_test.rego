@@ -684,3 +684,51 @@ test_opensearch_without_vpc_options_is_not_default_vpc if {
 	legacy := mock.resource("aws_elasticsearch_domain", "logs", {"domain_name": "logs"})
 	count(default_vpc.deny) == 0 with input as mock.doc([domain, legacy])
 }
+
+# Every type, with its placing attribute unknown (a module input, a value
+# computed at apply time): nothing is reported.
+test_every_placing_attribute_unknown_passes if {
+	placing := {
+		"aws_security_group": "vpc_id",
+		"aws_instance": "subnet_id",
+		"aws_autoscaling_group": "vpc_zone_identifier",
+		"aws_db_instance": "db_subnet_group_name",
+		"aws_rds_cluster": "db_subnet_group_name",
+		"aws_docdb_cluster": "db_subnet_group_name",
+		"aws_neptune_cluster": "neptune_subnet_group_name",
+		"aws_elasticache_cluster": "subnet_group_name",
+		"aws_elasticache_replication_group": "subnet_group_name",
+		"aws_elasticache_serverless_cache": "subnet_ids",
+		"aws_redshift_cluster": "cluster_subnet_group_name",
+		"aws_mq_broker": "subnet_ids",
+		"aws_lb": "subnets",
+		"aws_alb": "subnets",
+		"aws_elb": "subnets",
+		"AWS::EC2::SecurityGroup": "VpcId",
+		"AWS::EC2::Instance": "SubnetId",
+		"AWS::AutoScaling::AutoScalingGroup": "VPCZoneIdentifier",
+		"AWS::RDS::DBInstance": "DBSubnetGroupName",
+		"AWS::RDS::DBCluster": "DBSubnetGroupName",
+		"AWS::Neptune::DBCluster": "DBSubnetGroupName",
+		"AWS::DocDB::DBCluster": "DBSubnetGroupName",
+		"AWS::ElastiCache::CacheCluster": "CacheSubnetGroupName",
+		"AWS::ElastiCache::ReplicationGroup": "CacheSubnetGroupName",
+		"AWS::ElastiCache::ServerlessCache": "SubnetIds",
+		"AWS::Redshift::Cluster": "ClusterSubnetGroupName",
+		"AWS::AmazonMQ::Broker": "SubnetIds",
+		"AWS::ElasticLoadBalancingV2::LoadBalancer": "Subnets",
+		"AWS::ElasticLoadBalancing::LoadBalancer": "Subnets",
+	}
+	resources := [object.union(mock.resource(type, "x", {"engine_type": "ActiveMQ", "EngineType": "ACTIVEMQ"}), {
+		"address": sprintf("%s.x", [type]),
+		"unknown": {attribute: true},
+	}) |
+		some type, attribute in placing
+	]
+	count(resources) == 29
+	count(default_vpc.deny) == 0 with input as mock.doc(resources)
+
+	# The same resources with nothing set are all reported.
+	bare := [object.remove(r, {"unknown"}) | some r in resources]
+	count(default_vpc.deny) == 29 with input as mock.doc(bare)
+}
