@@ -108,7 +108,7 @@ type JSONRelated struct {
 
 // JSONDiagnostic is a problem met while loading the input.
 type JSONDiagnostic struct {
-	Severity string        `json:"severity"` // error | warning
+	Severity string        `json:"severity"` // error | warning | note
 	Summary  string        `json:"summary"`
 	Detail   string        `json:"detail"`
 	Location *JSONLocation `json:"location"`

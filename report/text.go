@@ -138,8 +138,11 @@ func severityStyle(s finding.Severity) string {
 }
 
 func diagnosticStyle(s graph.Severity) string {
-	if s == graph.SeverityError {
+	switch s {
+	case graph.SeverityError:
 		return styleRed
+	case graph.SeverityNote:
+		return styleCyan
 	}
 	return styleYellow
 }
@@ -592,7 +595,7 @@ func (t *textWriter) diagnostic(d graph.Diagnostic) {
 
 // summary writes the closing line, for example
 // "6 findings (1 critical, 1 high, 3 medium, 1 low) in 12 resources,
-// 2 diagnostics (1 error, 1 warning)".
+// 2 diagnostics (1 error, 1 warning)"; notes are counted apart.
 func (t *textWriter) summary(findings []finding.Finding, suppressed int, diags []graph.Diagnostic, resources int) {
 	counts := map[finding.Severity]int{}
 	other := 0
@@ -620,11 +623,14 @@ func (t *textWriter) summary(findings []finding.Finding, suppressed int, diags [
 	}
 	s += " in " + plural(resources, "resource") + ", " + plural(len(diags), "diagnostic")
 
-	errs, warns := 0, 0
+	errs, warns, notes := 0, 0, 0
 	for _, d := range diags {
-		if d.Severity == graph.SeverityError {
+		switch d.Severity {
+		case graph.SeverityError:
 			errs++
-		} else {
+		case graph.SeverityNote:
+			notes++
+		default:
 			warns++
 		}
 	}
@@ -634,6 +640,9 @@ func (t *textWriter) summary(findings []finding.Finding, suppressed int, diags [
 	}
 	if warns > 0 {
 		dparts = append(dparts, t.paint(styleYellow, plural(warns, "warning")))
+	}
+	if notes > 0 {
+		dparts = append(dparts, t.paint(styleCyan, plural(notes, "note")))
 	}
 	if len(dparts) > 0 {
 		s += " (" + strings.Join(dparts, ", ") + ")"

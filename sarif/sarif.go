@@ -324,8 +324,11 @@ func primaryRange(f finding.Finding) graph.Range {
 // notification builds the tool execution notification of a diagnostic.
 func notification(d graph.Diagnostic) *gosarif.Notification {
 	level := gosarif.LevelWarning
-	if d.Severity == graph.SeverityError {
+	switch d.Severity {
+	case graph.SeverityError:
 		level = gosarif.LevelError
+	case graph.SeverityNote:
+		level = gosarif.LevelNote
 	}
 	text := nonEmpty(strings.TrimSpace(d.Summary), "Problem while loading")
 	if detail := strings.TrimSpace(d.Detail); detail != "" {

@@ -155,6 +155,9 @@ type Severity string
 const (
 	SeverityError   Severity = "error"
 	SeverityWarning Severity = "warning"
+	// SeverityNote is information about how the input was read (a module
+	// understood without its code); it never fails a scan.
+	SeverityNote Severity = "note"
 )
 
 // Diagnostic is a problem met while loading: a syntax error, an expression

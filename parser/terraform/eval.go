@@ -1260,6 +1260,9 @@ func (e *evaluator) recordTraversal(t hcl.Traversal, dyn *dynIndex, at hcl.Range
 		if !hasOut {
 			return
 		}
+		if e.registryOutputRefs(name, key, out, at, path, rec) {
+			return // a module understood without its code (registry.go)
+		}
 		for _, child := range e.childrenOf(name) {
 			if key != cty.NilVal && key.IsKnown() && !key.IsNull() &&
 				child.modulePath != e.prefixed(instanceAddr("module."+name, instance{key: key})) &&

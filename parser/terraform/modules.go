@@ -109,6 +109,10 @@ type loadState struct {
 
 	manifest       map[string]string // modules.json: call key → directory
 	manifestLoaded bool
+
+	// registry holds what the calls of modules understood without their
+	// code create, by module instance address (see registry.go).
+	registry map[string]*regPlan
 }
 
 // functions returns the function table of this module tree, built once:
@@ -235,14 +239,21 @@ func (e *evaluator) resolveSourceSeverity(call *moduleCall) (dir string, remote 
 		}
 		return d, e.remote(), "", false
 	}
+	if d, ok := e.installed(call); ok {
+		return d, true, "", false
+	}
+	return "", true, fmt.Sprintf("module %q (source %q) is not installed; run terraform init to install it and scan again. Its outputs are unknown", call.name, call.source), false
+}
+
+// installed returns the directory where terraform init installed the
+// module of a remote call, from modules.json.
+func (e *evaluator) installed(call *moduleCall) (string, bool) {
 	key := call.name
 	if e.callPath != "" {
 		key = e.callPath + "." + call.name
 	}
-	if d, ok := e.st.modulesManifest()[key]; ok && fs.ValidPath(d) {
-		return d, true, "", false
-	}
-	return "", true, fmt.Sprintf("module %q (source %q) is not installed; run terraform init to install it and scan again. Its outputs are unknown", call.name, call.source), false
+	d, ok := e.st.modulesManifest()[key]
+	return d, ok && fs.ValidPath(d)
 }
 
 // remote reports whether this module instance's code was installed outside
@@ -268,6 +279,12 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 		return nil // past the instance budget, reported where it was reached
 	}
 	dir, remote, problem, incomplete := e.resolveSourceSeverity(call)
+	if problem != "" && remote {
+		if _, ok := e.understood(call); ok {
+			e.registryNote(call) // its resources are built from its arguments (registry.go)
+			return nil
+		}
+	}
 	if problem != "" {
 		sev := graph.SeverityWarning
 		if incomplete {
@@ -454,6 +471,7 @@ func (e *evaluator) collect() []*graph.Resource {
 		for _, c := range e.childrenOf(n) {
 			out = append(out, c.collect()...)
 		}
+		out = append(out, e.registryResources(n)...)
 	}
 	return out
 }
