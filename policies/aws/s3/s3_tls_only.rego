@@ -136,6 +136,12 @@ _state(p) := buckets.ok if {
 	_denies_insecure_transport(s)
 } else := buckets.unknown if {
 	p.unknown
+} else := buckets.unknown if {
+	# a statement that would deny insecure transport if its unknown parts
+	# allowed it
+	some s in p.statements
+	count(s.unknown) > 0
+	_may_deny(s)
 } else := {"state": "bad", "finding": {
 	"resource": p.resource,
 	"attribute": p.attribute,
@@ -151,11 +157,37 @@ _from(documents) := "" if count(documents) == 0
 else := sprintf(" (from %s)", [concat(", ", sort(documents))])
 
 _denies_insecure_transport(s) if {
-	s.effect == "deny"
+	_field("effect", s)
+	_field("actions", s)
+	_field("principals", s)
+	_field("conditions", s)
+}
+
+# _may_deny(s): every field of s is as required or not known statically.
+_may_deny(s) if {
+	every name in ["effect", "actions", "principals", "conditions"] {
+		_possible(name, s)
+	}
+}
+
+_possible(name, s) if name in s.unknown
+
+_possible(name, s) if _field(name, s)
+
+# _field(name, s): the field of the statement s is as required.
+_field("effect", s) if s.effect == "deny"
+
+_field("actions", s) if {
 	some a in s.actions
 	a in {"s3:*", "*"}
+}
+
+_field("principals", s) if {
 	some p in s.principals
 	p in {"*:*", "aws:*"}
+}
+
+_field("conditions", s) if {
 	some c in s.conditions
 	c.op in {"bool", "boolifexists"}
 	c.key == "aws:securetransport"

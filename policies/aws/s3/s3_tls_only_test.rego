@@ -236,13 +236,39 @@ test_unknown_policy_is_not_reported if {
 }
 
 test_document_with_unknown_statement_parts_is_not_reported if {
+	# the effect and the condition value come from variables
+	tls := object.union(object.remove(_hcl_tls, ["effect", "condition"]), {"condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": [null]}]})
+	doc := s3.unknown(_document("data", [tls]), {"statement": [{"effect": true, "condition": [{"values": [true]}], "resources": [true]}]})
+	count(s3_tls_only.deny) == 0 with input as s3.doc([_data, doc, _document_policy("data", "data.aws_iam_policy_document.data")])
+	dynamic_condition := object.union(_document("data", [object.remove(_hcl_tls, ["condition"])]), {"meta": {"dynamic_unknown": ["statement.0.condition.0"]}})
+	count(s3_tls_only.deny) == 0 with input as s3.doc([_data, dynamic_condition, _document_policy("data", "data.aws_iam_policy_document.data")])
 	allow := {"effect": "Allow", "actions": ["s3:GetObject"]}
-	unknown_effect := s3.unknown(_document("data", [allow]), {"statement": [{"effect": true}]})
-	count(s3_tls_only.deny) == 0 with input as s3.doc([_data, unknown_effect, _document_policy("data", "data.aws_iam_policy_document.data")])
-	dynamic := object.union(_document("data", [allow]), {"meta": {"dynamic_unknown": ["statement.1"]}})
-	count(s3_tls_only.deny) == 0 with input as s3.doc([_data, dynamic, _document_policy("data", "data.aws_iam_policy_document.data")])
+	dynamic_statement := object.union(_document("data", [allow]), {"meta": {"dynamic_unknown": ["statement.1"]}})
+	count(s3_tls_only.deny) == 0 with input as s3.doc([_data, dynamic_statement, _document_policy("data", "data.aws_iam_policy_document.data")])
 	from_variable := s3.unknown(_document("data", [allow]), {"source_policy_documents": true})
 	count(s3_tls_only.deny) == 0 with input as s3.doc([_data, from_variable, _document_policy("data", "data.aws_iam_policy_document.data")])
+}
+
+test_unknown_parts_of_a_statement_that_cannot_deny_are_reported if {
+	# an Allow statement with an unknown principal can never be the TLS deny
+	allow := {"effect": "Allow", "actions": ["s3:GetObject"], "principals": [{"type": "AWS", "identifiers": [null]}]}
+	doc := s3.unknown(_document("data", [allow]), {"statement": [{"principals": [{"identifiers": [true]}], "resources": [true]}]})
+	s3_tls_only.deny == {{
+		"resource": "aws_s3_bucket_policy.data",
+		"attribute": "policy",
+		"message": sprintf("Bucket policy aws_s3_bucket_policy.data (from data.aws_iam_policy_document.data) does not deny requests made without TLS; add %s", [_expected]),
+	}} with input as s3.doc([_data, doc, _document_policy("data", "data.aws_iam_policy_document.data")])
+	bucket := mock.cfn("DataBucket", "AWS::S3::Bucket", {})
+	statement := object.union(_allow_read, {"Principal": {"AWS": null}})
+	policy := s3.unknown(
+		s3.refer(mock.cfn("DataPolicy", "AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": [statement]}}), "Bucket", "DataBucket"),
+		{"PolicyDocument": {"Statement": [{"Principal": {"AWS": true}}]}},
+	)
+	s3_tls_only.deny == {{
+		"resource": "DataPolicy",
+		"attribute": "PolicyDocument",
+		"message": sprintf("Bucket policy DataPolicy does not deny requests made without TLS; add %s", [_expected]),
+	}} with input as s3.doc([bucket, policy])
 }
 
 test_invalid_json_policy_is_not_reported if {
