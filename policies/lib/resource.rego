@@ -65,9 +65,16 @@ is_unknown(unknown, segments) if {
 	object.get(unknown, array.slice(segments, 0, n), false) == true
 } else := false
 
+# properties_unknown(res) is true for a CloudFormation resource whose
+# Properties cannot be known as a whole (meta.properties_unknown): every
+# attribute of it is unknown.
+properties_unknown(res) if object.get(res, ["meta", "properties_unknown"], false) == true
+
 # unknown(res, segments) is true when the resource's value at segments is
-# unknown (or an enclosing value is).
-unknown(res, segments) := is_unknown(object.get(res, "unknown", {}), segments)
+# unknown (or an enclosing value is, or its Properties as a whole are).
+unknown(res, segments) if {
+	properties_unknown(res)
+} else := is_unknown(object.get(res, "unknown", {}), segments)
 
 # value(res, segments) is the known value at segments, or null.
 value(res, segments) := object.get(object.get(res, "values", {}), segments, null)

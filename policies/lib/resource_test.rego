@@ -54,3 +54,12 @@ test_edges if {
 	resource.referrers_by(_logs, {"aws_s3_bucket"}, "logging") == {"aws_s3_bucket.b"} with input as mock.doc([_bucket, _logs])
 	resource.referrers_of_types(_logs, {"aws_vpc"}) == set() with input as mock.doc([_bucket, _logs])
 }
+
+test_properties_unknown_makes_every_attribute_unknown if {
+	res := object.union(mock.cfn("B", "AWS::S3::Bucket", {}), {"meta": {"properties_unknown": true}})
+	resource.properties_unknown(res)
+	resource.unknown(res, ["BucketEncryption"])
+	resource.set(res, "VersioningConfiguration")
+	not resource.missing(res, "VersioningConfiguration")
+	not resource.properties_unknown(_bucket)
+}

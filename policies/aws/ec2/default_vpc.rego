@@ -428,7 +428,7 @@ deny contains finding if {
 # the resource's properties are not unknown as a whole.
 _unplaced(res, spec) if {
 	not _any_set(res, spec.any)
-	not object.get(res, ["meta", "properties_unknown"], false)
+	not resource.properties_unknown(res)
 }
 
 _none_of(attrs) := sprintf("no %s", attrs) if count(attrs) == 1
@@ -507,7 +507,7 @@ _template_network := {address |
 	_names_network(lt, _template_forms[lt.type])
 }
 
-_names_network(lt, _) if object.get(lt, ["meta", "properties_unknown"], false)
+_names_network(lt, _) if resource.properties_unknown(lt)
 
 _names_network(lt, form) if resource.unknown(lt, form.interfaces)
 

@@ -125,7 +125,7 @@ _known_other_kind(fl) if {
 _unjoined contains type if {
 	some type, form in _forms
 	some _, fl in resource.of_types({type})
-	not object.get(fl, ["meta", "properties_unknown"], false) == true
+	not resource.properties_unknown(fl)
 	_vpc_flow_log(fl)
 	resource.set(fl, form.vpc)
 	not _joined(fl, form)
@@ -134,7 +134,7 @@ _unjoined contains type if {
 _unjoined contains type if {
 	some type, _ in _forms
 	some _, fl in resource.of_types({type})
-	object.get(fl, ["meta", "properties_unknown"], false) == true
+	resource.properties_unknown(fl)
 }
 
 _joined(fl, form) if {

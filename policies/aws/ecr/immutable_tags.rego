@@ -69,7 +69,7 @@ deny contains finding if {
 	some address, res in resource.of_types({t})
 	resource.missing(res, attr)
 	not attr in object.keys(object.get(res, "values", {}))
-	object.get(res, ["meta", "properties_unknown"], false) != true
+	not resource.properties_unknown(res)
 	finding := {
 		"resource": address,
 		"attribute": "",

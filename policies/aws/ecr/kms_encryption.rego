@@ -66,7 +66,7 @@ _expected := "KMS with a customer-managed key"
 _absent(res, attr) if {
 	resource.missing(res, attr)
 	not attr in object.keys(object.get(res, "values", {}))
-	object.get(res, ["meta", "properties_unknown"], false) != true
+	not resource.properties_unknown(res)
 }
 
 _kms(v) if startswith(upper(trim_space(v)), "KMS")

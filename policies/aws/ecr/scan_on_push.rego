@@ -96,7 +96,7 @@ _scans(res, form) if _upper(resource.value(res, [form.scan_type])) == "ENHANCED"
 
 _scans(res, form) if resource.unknown(res, [form.scan_type])
 
-_scans(res, _) if object.get(res, ["meta", "properties_unknown"], false) == true
+_scans(res, _) if resource.properties_unknown(res)
 
 _scans(res, form) if {
 	some rule in resource.value(res, [form.rules])
@@ -117,7 +117,7 @@ _upper(v) := upper(v) if is_string(v)
 _absent(res, attr) if {
 	resource.missing(res, attr)
 	not attr in object.keys(object.get(res, "values", {}))
-	object.get(res, ["meta", "properties_unknown"], false) != true
+	not resource.properties_unknown(res)
 }
 
 _fix := "set scan_on_push = true in image_scanning_configuration or configure registry scanning"

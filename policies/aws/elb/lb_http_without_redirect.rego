@@ -170,7 +170,7 @@ _may_be_internal_scheme(lb) if lower(_text(resource.value(lb, ["Scheme"]))) == "
 
 _may_be_internal_scheme(lb) if resource.unknown(lb, ["Scheme"])
 
-_may_be_internal_scheme(lb) if object.get(lb, ["meta", "properties_unknown"], false) == true
+_may_be_internal_scheme(lb) if resource.properties_unknown(lb)
 
 # _known_actions(res, spec) are the default actions when there is at least one
 # and everything the rule reads in them is known.

@@ -169,7 +169,7 @@ deny contains finding if {
 	spec := _listener[res.type]
 	protocol := _encrypted(res, spec.protocol)
 	resource.missing(res, spec.policy)
-	not object.get(res, ["meta", "properties_unknown"], false)
+	not resource.properties_unknown(res)
 	finding := {
 		"resource": address,
 		"attribute": "",

@@ -110,7 +110,7 @@ deny contains finding if {
 # _rotatable(res, form) is true when the key is known to be a symmetric
 # encryption key whose material AWS KMS generates and stores.
 _rotatable(res, form) if {
-	object.get(res, ["meta", "properties_unknown"], false) != true
+	not resource.properties_unknown(res)
 	_symmetric(res, form)
 	not _custom_store(res, form)
 	_generated(res, form)

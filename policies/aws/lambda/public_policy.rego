@@ -106,7 +106,7 @@ _narrowed(res, form) if {
 	resource.set(res, attr)
 }
 
-_narrowed(res, _) if object.get(res, ["meta", "properties_unknown"], false) == true
+_narrowed(res, _) if resource.properties_unknown(res)
 
 # _url_without_auth(res, form) is true for the lambda:InvokeFunctionUrl
 # statement of a function URL that does not authenticate callers.
