@@ -14,6 +14,7 @@ variable "team_description" {
 
 # PCS-AWS-002 (default VPC): an aws_default_vpc brings the account's default
 # VPC under management instead of a purpose-built one.
+# PCS-AWS-011 (VPC flow logs): no aws_flow_log records its traffic.
 resource "aws_default_vpc" "default" {
   tags = { Name = "default" }
 }
@@ -33,6 +34,7 @@ resource "aws_security_group" "bastion" {
   }
 
   # PCS-AWS-003 (missing description): this egress block has none.
+  # PCS-AWS-004 (unrestricted egress): every protocol to 0.0.0.0/0.
   egress {
     from_port   = 0
     to_port     = 0
@@ -41,6 +43,7 @@ resource "aws_security_group" "bastion" {
   }
 }
 
+# PCS-AWS-011 (VPC flow logs): no aws_flow_log records its traffic.
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
 }

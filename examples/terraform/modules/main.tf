@@ -23,6 +23,7 @@ module "disabled" {
   admin_cidrs = ["0.0.0.0/0"]
 }
 
+# PCS-AWS-011 (VPC flow logs): no aws_flow_log records its traffic.
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
 }
