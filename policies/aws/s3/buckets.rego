@@ -70,6 +70,24 @@ unjoinable := {t |
 	some t in config_types
 	some cfg in object.get(resource.by_type, t, {})
 	not joined(cfg)
+} | _module_kinds
+
+# A CloudFormation module (a registry type ending in ::MODULE, or a type that
+# is not a resource type at all, such as a Rain module) may declare bucket
+# policies that cannot be seen: bucket policies are then unjoinable. (Bucket
+# properties are inline in CloudFormation; the policy is the only separate
+# configuration.)
+_module_kinds := {"AWS::S3::BucketPolicy"} if {
+	some res in resource.managed
+	resource.is_cloudformation(res)
+	_module_type(res.type)
+} else := set()
+
+_module_type(type) if endswith(type, "::MODULE")
+
+_module_type(type) if {
+	not regex.match(`^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$`, type)
+	not startswith(type, "Custom::")
 }
 
 # suppressed(types) is true when a configuration resource of one of types
@@ -233,6 +251,25 @@ _log_delivery_acl(acl) if {
 	is_object(grantee)
 	endswith(lower_string(object.get(grantee, "uri", "")), "/groups/s3/logdelivery")
 }
+
+# load_balancer_log_target(res): a load balancer sends its access or
+# connection logs to the bucket (aws_lb, aws_alb, aws_elb access_logs or
+# connection_logs; CloudFormation AccessLoggingPolicy, or a
+# LoadBalancerAttributes value of an Elastic Load Balancing v2 load balancer).
+load_balancer_log_target(res) if {
+	some ref in referrers_typed(res)
+	_load_balancer_log_edge(ref.type, ref.attribute)
+}
+
+_load_balancer_log_edge(type, attribute) if {
+	type in {"aws_lb", "aws_alb", "aws_elb"}
+	some block in ["access_logs", "connection_logs"]
+	resource.within(attribute, block)
+}
+
+_load_balancer_log_edge("AWS::ElasticLoadBalancing::LoadBalancer", attribute) if resource.within(attribute, "AccessLoggingPolicy")
+
+_load_balancer_log_edge("AWS::ElasticLoadBalancingV2::LoadBalancer", attribute) if resource.within(attribute, "LoadBalancerAttributes")
 
 # ---------------------------------------------------------------------------
 # Bucket policies

@@ -29,12 +29,17 @@
 #   it may configure any bucket: buckets are then not reported for missing
 #   encryption, while that configuration is still judged on its own.
 #
-#   A bucket that receives the server access logs of other buckets is not
-#   reported: S3 delivers access logs only to a bucket encrypted with SSE-S3
-#   (SSE-KMS is not supported there). Such a bucket is recognised as the rule
-#   s3-access-logging does: a target_bucket or DestinationBucketName that
-#   references it, the log-delivery-write ACL, or a bucket policy allowing
-#   logging.s3.amazonaws.com. Keep it apart from other data.
+#   A bucket that receives the server access logs of other buckets, or the
+#   access logs of a load balancer, is not reported: AWS delivers those logs
+#   only to buckets encrypted with SSE-S3 (SSE-KMS is not supported there). A
+#   server access log bucket is recognised as the rule s3-access-logging does
+#   (a target_bucket or DestinationBucketName that references it, the
+#   log-delivery-write ACL, or a bucket policy allowing
+#   logging.s3.amazonaws.com); a load balancer log bucket by the reference of
+#   an aws_lb, aws_alb or aws_elb access_logs or connection_logs block, a
+#   CloudFormation AccessLoggingPolicy or a LoadBalancerAttributes value. (A
+#   Network Load Balancer accepts SSE-KMS; its log bucket is not reported
+#   either.) Keep such buckets apart from other data.
 # custom:
 #   id: PCS-AWS-020
 #   name: s3-encryption-customer-key
@@ -83,7 +88,17 @@
 #   resource_types:
 #     - aws_s3_bucket
 #     - aws_s3_bucket_server_side_encryption_configuration
+#     - aws_s3_bucket_logging
+#     - aws_s3_bucket_acl
+#     - aws_s3_bucket_policy
+#     - aws_iam_policy_document
+#     - aws_lb
+#     - aws_alb
+#     - aws_elb
 #     - AWS::S3::Bucket
+#     - AWS::S3::BucketPolicy
+#     - AWS::ElasticLoadBalancing::LoadBalancer
+#     - AWS::ElasticLoadBalancingV2::LoadBalancer
 package portcullis.aws.s3.s3_encryption_customer_key
 
 import data.portcullis.aws.s3.buckets
@@ -100,7 +115,7 @@ _cloudformation := {"default": "ServerSideEncryptionByDefault", "algorithm": "SS
 
 deny contains finding if {
 	some res in buckets.buckets
-	not buckets.log_target(res)
+	not _sse_s3_only(res)
 	count(_states(res)) == 0
 	not buckets.suppressed({_split})
 	finding := {
@@ -112,7 +127,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some res in buckets.buckets
-	not buckets.log_target(res)
+	not _sse_s3_only(res)
 	some finding in buckets.reportable(res, _states(res), {_split})
 }
 
@@ -124,6 +139,12 @@ deny contains finding if {
 	s.state == "bad"
 	finding := s.finding
 }
+
+# _sse_s3_only(res): the bucket receives logs that AWS delivers only to
+# buckets encrypted with S3-managed keys.
+_sse_s3_only(res) if buckets.log_target(res)
+
+_sse_s3_only(res) if buckets.load_balancer_log_target(res)
 
 # _states(res): the states of every default encryption rule that applies to
 # the bucket res: its own and those of its joined configurations.

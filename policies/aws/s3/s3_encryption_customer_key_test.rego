@@ -203,3 +203,19 @@ test_server_access_log_target_is_not_reported if {
 	acl_only := s3.bucket("acl", {"acl": "log-delivery-write"})
 	count(encryption.deny) == 0 with input as s3.doc([acl_only])
 }
+
+test_load_balancer_log_target_is_not_reported if {
+	# ALB and CLB access logs are delivered only to SSE-S3 buckets.
+	logs := s3.bucket("logs", {})
+	lb := object.union(mock.resource("aws_lb", "web", {"access_logs": [{"enabled": true}]}), {
+		"unknown": {"access_logs": [{"bucket": true}]},
+		"references": [mock.ref("access_logs.0.bucket", "aws_s3_bucket.logs")],
+	})
+	count(encryption.deny) == 0 with input as s3.doc([logs, lb])
+	cfn_logs := mock.cfn("LogsBucket", "AWS::S3::Bucket", {})
+	elb := s3.unknown(
+		object.union(mock.cfn("Elb", "AWS::ElasticLoadBalancing::LoadBalancer", {"AccessLoggingPolicy": {"Enabled": true}}), {"references": [mock.ref("AccessLoggingPolicy.S3BucketName", "LogsBucket")]}),
+		{"AccessLoggingPolicy": {"S3BucketName": true}},
+	)
+	count(encryption.deny) == 0 with input as s3.doc([cfn_logs, elb])
+}

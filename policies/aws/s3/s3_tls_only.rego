@@ -25,8 +25,9 @@
 #   other than its resources unknown) is not reported, and neither is any
 #   bucket without a policy when an aws_s3_bucket_policy of the root (or an
 #   AWS::S3::BucketPolicy of the template) names its bucket without a
-#   reference to it (a plain string, a variable, each.value): it may be that
-#   bucket's policy.
+#   reference to it (a plain string, a variable, each.value), or when the
+#   template uses a CloudFormation module (a ::MODULE type, a Rain module):
+#   it may be that bucket's policy.
 # custom:
 #   id: PCS-AWS-021
 #   name: s3-tls-only

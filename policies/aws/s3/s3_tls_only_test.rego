@@ -293,3 +293,17 @@ test_unjoinable_policy_suppresses_buckets_without_policy if {
 test_data_source_bucket_is_not_reported if {
 	count(s3_tls_only.deny) == 0 with input as s3.doc([mock.data_source("aws_s3_bucket", "existing", {"bucket": "existing"})])
 }
+
+test_cloudformation_module_suppresses_buckets_without_policy if {
+	bucket := mock.cfn("DataBucket", "AWS::S3::Bucket", {})
+	rain := s3.unknown(mock.cfn("DataAccess", "bucket-policy.yaml", {}), {"PolicyBucketName": true})
+	count(s3_tls_only.deny) == 0 with input as s3.doc([bucket, rain])
+	registry := mock.cfn("DataAccess", "Example::S3::BucketPolicy::MODULE", {})
+	count(s3_tls_only.deny) == 0 with input as s3.doc([bucket, registry])
+	custom := mock.cfn("Other", "Custom::Thing", {})
+	s3_tls_only.deny == {{
+		"resource": "DataBucket",
+		"attribute": "",
+		"message": sprintf("S3 bucket DataBucket has no bucket policy denying requests made without TLS; add %s", [_expected]),
+	}} with input as s3.doc([bucket, custom])
+}
