@@ -72,14 +72,13 @@ var registryAddresses = map[string]registryKind{
 // presets.
 func parseRegistrySource(source string) (registrySource, bool) {
 	s := strings.TrimSpace(source)
-	var out registrySource
+	ref := ""
 	if i := strings.IndexByte(s, '?'); i >= 0 {
 		q, err := url.ParseQuery(s[i+1:])
 		if err != nil {
-			return out, false
+			return registrySource{}, false
 		}
-		out.ref = q.Get("ref")
-		s = s[:i]
+		ref, s = q.Get("ref"), s[:i]
 	}
 	s = strings.ToLower(s)
 	git := false
@@ -89,7 +88,7 @@ func parseRegistrySource(source string) (registrySource, bool) {
 	for _, scheme := range []string{"https://", "ssh://git@", "ssh://"} {
 		if rest, ok := strings.CutPrefix(s, scheme); ok {
 			if !git {
-				return out, false // a plain URL is an archive, not a module we know
+				return registrySource{}, false // a plain URL is an archive
 			}
 			s = rest
 			break
@@ -98,34 +97,33 @@ func parseRegistrySource(source string) (registrySource, bool) {
 	if rest, ok := strings.CutPrefix(s, "git@github.com:"); ok {
 		s, git = "github.com/"+rest, true
 	}
+	if strings.HasPrefix(s, "github.com/") {
+		git = true // Terraform's GitHub shorthand is a git source
+	}
 	subdir := ""
 	if i := strings.Index(s, "//"); i >= 0 {
 		s, subdir = s[:i], strings.Trim(s[i+2:], "/")
 	}
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "/"), ".git")
-	if !git {
+	switch {
+	case git && !strings.HasPrefix(s, "github.com/"):
+		return registrySource{}, false
+	case !git && ref != "":
+		return registrySource{}, false // a registry address takes no query
+	case !git:
 		s = strings.TrimPrefix(s, "registry.terraform.io/")
-	}
-	if git && !strings.HasPrefix(s, "github.com/") {
-		return out, false
-	}
-	if !git && out.ref != "" {
-		return out, false // a query on a registry address is not Terraform's
 	}
 	kind, ok := registryAddresses[s]
 	if !ok {
-		return out, false
+		return registrySource{}, false
 	}
-	out.kind = kind
+	out := registrySource{kind: kind, ref: ref}
 	if subdir == "" {
 		return out, true
 	}
 	preset, ok := strings.CutPrefix(subdir, "modules/")
-	if kind != registrySecurityGroup || !ok {
-		return out, false
-	}
-	if _, known := sgPresets[preset]; !known {
-		return out, false
+	if _, known := sgPresets[preset]; !ok || kind != registrySecurityGroup || !known {
+		return registrySource{}, false
 	}
 	out.preset = preset
 	return out, true

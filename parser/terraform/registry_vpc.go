@@ -512,7 +512,6 @@ func (m *vpcModel) tier(t vpcTier, createVPC cty.Value) {
 			r.set("network_acl_id", cty.UnknownVal(cty.String), header)
 			r.ref("network_acl_id", "id", acls...)
 			r.set("egress", cty.BoolVal(dir == "outbound"), header)
-			r.from("", el.src)
 			for _, a := range []string{"rule_number", "rule_action", "protocol"} {
 				r.attrs[a] = m.entry(r, el, a, nil, a)
 			}
