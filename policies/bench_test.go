@@ -5,8 +5,12 @@ package policies
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
@@ -83,3 +87,110 @@ func BenchmarkEvaluate100kResources(b *testing.B) { benchmarkEvaluate(b, 100000,
 
 func BenchmarkEvaluate10kResourcesSensitive(b *testing.B)  { benchmarkEvaluate(b, 10000, true) }
 func BenchmarkEvaluate100kResourcesSensitive(b *testing.B) { benchmarkEvaluate(b, 100000, true) }
+
+// syntheticBuiltin is the built-in policy set grown to n rules (at least
+// its own): the library and the rules as they are, plus copies of the rules
+// each with its own package, id and name that read (and declare in
+// resource_types) types of their own ("awsx12_s3_bucket",
+// "AWSX12::S3::Bucket"). So it measures a rule library of n rules of which a
+// small scan needs the same few as with the real set.
+func syntheticBuiltin(tb testing.TB, n int) fs.FS {
+	tb.Helper()
+	out := fstest.MapFS{}
+	var rules []string
+	err := fs.WalkDir(Builtin, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+			return err
+		}
+		b, err := fs.ReadFile(Builtin, p)
+		if err != nil {
+			return err
+		}
+		out[p] = &fstest.MapFile{Data: b}
+		if lineStart(string(b), entrypoint) >= 0 {
+			rules = append(rules, string(b))
+		}
+		return nil
+	})
+	if err != nil || len(rules) == 0 {
+		tb.Fatal(err, len(rules))
+	}
+	pkg := regexp.MustCompile(`(?m)^package portcullis\.`)
+	id := regexp.MustCompile(`(?m)^(#\s+id:\s*)(\S+)`)
+	name := regexp.MustCompile(`(?m)^(#\s+name:\s*)(\S+)`)
+	listed := regexp.MustCompile(`(?m)^(#\s+-\s+)aws_`)
+	for k := range n - len(rules) {
+		s, c := rules[k%len(rules)], fmt.Sprint(k+1)
+		s = pkg.ReplaceAllString(s, "package synth.s"+c+".")
+		s = id.ReplaceAllString(s, "${1}SYN-"+c+"-${2}")
+		s = name.ReplaceAllString(s, "${1}${2}-"+c)
+		s = listed.ReplaceAllString(s, "${1}awsx"+c+"_")
+		s = strings.ReplaceAll(s, `"aws_`, `"awsx`+c+`_`)
+		s = strings.ReplaceAll(s, "AWS::", "AWSX"+c+"::")
+		out[fmt.Sprintf("synth/r%d.rego", k+1)] = &fstest.MapFile{Data: []byte(s)}
+	}
+	return out
+}
+
+// withBuiltin runs f with fsys as the built-in policy set.
+func withBuiltin(tb testing.TB, fsys fs.FS, f func()) {
+	tb.Helper()
+	saved := builtinFS
+	builtinFS = fsys
+	defer func() { builtinFS = saved }()
+	f()
+}
+
+// smallGraph is a pre-commit scan: one file, a security group, a rule, an
+// instance and a bucket.
+func smallGraph() *graph.Graph {
+	return syntheticGraph(4)
+}
+
+// benchmarkOneFile is what a one-file scan pays in this package: compiling
+// the rules and evaluating them over one small graph.
+func benchmarkOneFile(b *testing.B, fsys fs.FS) {
+	g := smallGraph()
+	withBuiltin(b, fsys, func() {
+		b.ReportAllocs()
+		for b.Loop() {
+			eng, err := New(context.Background(), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := eng.Evaluate(context.Background(), g); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkOneFileBuiltin is a one-file scan with the built-in rules.
+func BenchmarkOneFileBuiltin(b *testing.B) { benchmarkOneFile(b, Builtin) }
+
+// BenchmarkOneFile40Rules is a one-file scan with a 40-rule built-in set.
+func BenchmarkOneFile40Rules(b *testing.B) { benchmarkOneFile(b, syntheticBuiltin(b, 40)) }
+
+// BenchmarkOneFile40UserRules is a one-file scan with the same 40 rules
+// given as a policy directory: user rules are compiled whole by New.
+func BenchmarkOneFile40UserRules(b *testing.B) {
+	fsys := syntheticBuiltin(b, 40)
+	user := fstest.MapFS{}
+	_ = fs.WalkDir(fsys, "synth", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			user[p] = fsys.(fstest.MapFS)[p]
+		}
+		return err
+	})
+	g := smallGraph()
+	b.ReportAllocs()
+	for b.Loop() {
+		eng, err := New(context.Background(), Options{Sources: []Source{{Name: "user", FS: user}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := eng.Evaluate(context.Background(), g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

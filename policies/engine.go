@@ -23,8 +23,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -50,8 +53,9 @@ var Builtin embed.FS
 //go:embed input.schema.json
 var InputSchema []byte
 
-// schemaSet holds the input schema for the compiler.
-func schemaSet() (*ast.SchemaSet, error) {
+// schemaSet holds the input schema for the compiler (decoded once; read
+// only).
+var schemaSet = sync.OnceValues(func() (*ast.SchemaSet, error) {
 	var schema any
 	if err := json.Unmarshal(InputSchema, &schema); err != nil {
 		return nil, fmt.Errorf("input schema: %w", err)
@@ -59,7 +63,7 @@ func schemaSet() (*ast.SchemaSet, error) {
 	ss := ast.NewSchemaSet()
 	ss.Put(ast.SchemaRootRef, schema)
 	return ss, nil
-}
+})
 
 // Source is a set of policy files.
 type Source struct {
@@ -82,6 +86,11 @@ type Options struct {
 	// error diagnostic; the other rules still run.
 	Timeout     time.Duration
 	PerResource time.Duration
+	// Enable names opt-in rules (METADATA enabled: false) to run, by id or
+	// name; Disable names rules not to run. A name that is no rule's is an
+	// error, and so is a rule both enabled and disabled.
+	Enable  []string
+	Disable []string
 }
 
 // Defaults of Options.Timeout and Options.PerResource.
@@ -90,17 +99,69 @@ const (
 	DefaultPerResource = time.Millisecond
 )
 
-// Engine is a compiled set of rules, safe for concurrent use.
+// Engine is a set of rules, safe for concurrent use.
+//
+// A process pays for the rules it needs, not for the library: New reads
+// the built-in policies only as far as their METADATA and package lines, and
+// the policies a scan needs (the rules that run on the resource types its
+// graphs hold, and the modules they refer to) are parsed and compiled when
+// first needed (Prepare or Evaluate); each rule's queries are prepared on its
+// first evaluation. User policies are parsed and compiled by New, so that a
+// broken one stops the run before anything is scanned.
 type Engine struct {
-	rules []finding.Rule
-	// strict and lenient hold one prepared query per rule (same order as
-	// rules): strict stops a rule at its first builtin error, which is then
-	// reported; lenient collects builtin errors and goes on, for the passes
-	// over masked inputs that only compare messages (sensitive.go).
-	strict      []rego.PreparedEvalQuery
-	lenient     []rego.PreparedEvalQuery
+	// all is every loaded rule, sorted by ID (opt-in and disabled ones
+	// included); ruleMod is the index in mods of each rule's module.
+	all     []finding.Rule
+	ruleMod []int
+	// enabled says which rules run; types is the set of each rule's
+	// resource_types (nil: the rule runs on every graph).
+	enabled []bool
+	types   []map[string]bool
+	mods    []*module
+	// user are the indexes in mods of the user modules: every compilation
+	// holds them.
+	user []int
+	// everyGraph runs the enabled rules on every graph, whatever their
+	// types (TestSkipLosesNoFinding).
+	everyGraph  bool
 	timeout     time.Duration
 	perResource time.Duration
+
+	// mu serialises compilations (and the lazy parses of modules); state
+	// is the latest compilation, replaced by a larger one when a graph needs
+	// a rule it does not hold.
+	mu    sync.Mutex
+	state atomic.Pointer[compiled]
+}
+
+// module is one policy file. A built-in one is parsed up to its package line
+// when the engine is made, and whole when a compilation first needs it.
+type module struct {
+	name    string
+	pkg     ast.Ref // data.<package>
+	src     string  // the source, until parsed whole
+	header  *ast.Module
+	parsed  *ast.Module // the whole module; nil until needed (guarded by mu)
+	builtin bool
+	rule    bool // defines deny
+}
+
+// compiled is one compilation of a subset of the modules.
+type compiled struct {
+	compiler *ast.Compiler
+	has      []bool     // per module: compiled
+	queries  []*queries // per rule: nil when its module is not compiled
+}
+
+// queries are the two prepared queries of one rule, made on first use:
+// strict stops a rule at its first builtin error, which is then reported;
+// lenient collects builtin errors and goes on, for the passes over masked
+// inputs that only compare messages (sensitive.go).
+type queries struct {
+	once    sync.Once
+	strict  rego.PreparedEvalQuery
+	lenient rego.PreparedEvalQuery
+	err     error
 }
 
 // entrypoint is the rule every policy package defines.
@@ -123,6 +184,23 @@ type metadata struct {
 // ReadModules parses every non-test .rego file of src.
 func ReadModules(src Source) (map[string]*ast.Module, error) {
 	mods := map[string]*ast.Module{}
+	err := readSources(src, func(name, text string) error {
+		m, err := parseModule(name, text)
+		if err != nil {
+			return err
+		}
+		mods[name] = m
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return mods, nil
+}
+
+// readSources calls f with the name and text of every non-test .rego file
+// of src.
+func readSources(src Source, f func(name, text string) error) error {
 	err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -134,28 +212,106 @@ func ReadModules(src Source) (map[string]*ast.Module, error) {
 		if err != nil {
 			return err
 		}
-		name := path.Join(src.Name, p)
-		m, err := ast.ParseModuleWithOpts(name, string(b), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			return err
+		return f(path.Join(src.Name, p), string(b))
+	})
+	if err != nil {
+		return fmt.Errorf("loading policies from %s: %w", src.Name, err)
+	}
+	return nil
+}
+
+func parseModule(name, text string) (*ast.Module, error) {
+	return ast.ParseModuleWithOpts(name, text, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+}
+
+// readHeader reads a built-in module up to its package line: its METADATA
+// and package path, all New needs. The rest is parsed when a compilation
+// needs the module (Engine.whole).
+func readHeader(name, text string) (*module, error) {
+	head := text
+	if i := lineStart(text, "package"); i >= 0 {
+		end := strings.IndexByte(text[i:], '\n')
+		if end < 0 {
+			end = len(text) - i
 		}
-		mods[name] = m
+		head = text[:i+end]
+	}
+	h, err := parseModule(name, head)
+	if err != nil {
+		return nil, err
+	}
+	return &module{name: name, pkg: h.Package.Path, src: text, header: h, builtin: true, rule: lineStart(text, entrypoint) >= 0}, nil
+}
+
+// readHeaders reads the headers of the modules of src, on every processor.
+func readHeaders(src Source) (map[string]*module, error) {
+	type file struct{ name, text string }
+	var files []file
+	err := readSources(src, func(name, text string) error {
+		files = append(files, file{name, text})
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	mods := make([]*module, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
+				mods[i], errs[i] = readHeader(files[i].name, files[i].text)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("loading policies from %s: %w", src.Name, err)
 	}
-	return mods, nil
+	out := make(map[string]*module, len(mods))
+	for _, m := range mods {
+		out[m.name] = m
+	}
+	return out, nil
+}
+
+// lineStart returns the offset of the first line of text that starts with
+// the keyword word (followed by neither a letter, a digit nor _), or -1. A
+// built-in rule defines deny at the start of a line; TestBuiltinHeaders
+// checks that this tells every built-in rule from the library.
+func lineStart(text, word string) int {
+	for from := 0; ; {
+		i := strings.Index(text[from:], word)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		end := i + len(word)
+		if (i == 0 || text[i-1] == '\n') && (end == len(text) || !isWordByte(text[end])) {
+			return i
+		}
+		from = end
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // BuiltinSource is the embedded policy set.
 func BuiltinSource() Source {
-	return Source{Name: "builtin", FS: Builtin, Builtin: true}
+	return Source{Name: "builtin", FS: builtinFS, Builtin: true}
 }
+
+// builtinFS is what BuiltinSource reads: Builtin, or a larger set in a
+// benchmark.
+var builtinFS fs.FS = Builtin
 
 // capabilities are OPA's built-ins minus those that reach outside the
 // process: policies run without network, environment or file access.
-func capabilities() *ast.Capabilities {
+// Computed once (OPA decodes its capabilities from JSON); read only.
+var capabilities = sync.OnceValue(func() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()
 	denied := map[string]bool{
 		"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
@@ -169,14 +325,19 @@ func capabilities() *ast.Capabilities {
 	}
 	caps.Builtins = kept
 	return caps
-}
+})
 
-// New loads and compiles the built-in rules and the user sources.
+// New loads the built-in rules and the user sources, and compiles the user
+// sources (with the built-in modules they refer to): a broken policy is an
+// error here. The built-in rules are compiled when a graph needs them
+// (Prepare, Evaluate); the test suite compiles every one of them.
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	mods := map[string]*ast.Module{}
-	builtin := map[string]bool{}
-	for i, src := range append([]Source{BuiltinSource()}, opts.Sources...) {
-		if i > 0 && src.Builtin {
+	byName, err := readHeaders(BuiltinSource())
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range opts.Sources {
+		if src.Builtin {
 			continue
 		}
 		m, err := ReadModules(src)
@@ -184,8 +345,281 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, err
 		}
 		for name, mod := range m {
-			mods[name] = mod
-			builtin[name] = src.Builtin
+			byName[name] = &module{name: name, pkg: mod.Package.Path, header: mod, parsed: mod, rule: definesEntrypoint(mod)}
+		}
+	}
+	e := &Engine{timeout: opts.Timeout, perResource: opts.PerResource}
+	if e.timeout <= 0 {
+		e.timeout = DefaultTimeout
+	}
+	if e.perResource <= 0 {
+		e.perResource = DefaultPerResource
+	}
+	// Built-in modules first, so a user rule that reuses a built-in id is
+	// the one reported.
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if bi, bj := byName[names[i]].builtin, byName[names[j]].builtin; bi != bj {
+			return bi
+		}
+		return names[i] < names[j]
+	})
+	for _, n := range names {
+		if !byName[n].builtin {
+			e.user = append(e.user, len(e.mods))
+		}
+		e.mods = append(e.mods, byName[n])
+	}
+	if e.all, e.ruleMod, err = rulesOf(e.mods); err != nil {
+		return nil, err
+	}
+	if err := e.choose(opts.Enable, opts.Disable); err != nil {
+		return nil, err
+	}
+	if len(e.user) > 0 {
+		if _, err := e.compile(ctx, func(int) bool { return false }); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// choose decides which rules run: every rule but the opt-in ones, plus the
+// enabled ones, minus the disabled ones. A name that is not a rule's id (or
+// kebab-case name) is an error.
+func (e *Engine) choose(enable, disable []string) error {
+	e.enabled = make([]bool, len(e.all))
+	e.types = make([]map[string]bool, len(e.all))
+	for i, r := range e.all {
+		e.enabled[i] = !r.OptIn
+		if len(r.ResourceTypes) > 0 {
+			e.types[i] = map[string]bool{}
+			for _, t := range r.ResourceTypes {
+				e.types[i][t] = true
+			}
+		}
+	}
+	enabledBy := map[int]string{}
+	var errs []error
+	for _, id := range enable {
+		i, err := e.lookup(id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--enable-rule %s: %w", id, err))
+			continue
+		}
+		e.enabled[i] = true
+		enabledBy[i] = id
+	}
+	for _, id := range disable {
+		i, err := e.lookup(id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--disable-rule %s: %w", id, err))
+			continue
+		}
+		if by, ok := enabledBy[i]; ok {
+			errs = append(errs, fmt.Errorf("rule %s is both enabled (--enable-rule %s) and disabled (--disable-rule %s)", e.all[i].ID, by, id))
+			continue
+		}
+		e.enabled[i] = false
+	}
+	return errors.Join(errs...)
+}
+
+// Lookup returns the rule whose id or name is id (an exact match, or the
+// only one that matches ignoring case). Otherwise the error says so and
+// suggests the nearest ids.
+func (e *Engine) Lookup(id string) (finding.Rule, error) {
+	i, err := e.lookup(id)
+	if err != nil {
+		return finding.Rule{}, err
+	}
+	return e.all[i], nil
+}
+
+func (e *Engine) lookup(id string) (int, error) {
+	for i, r := range e.all {
+		if r.ID == id || r.Name == id {
+			return i, nil
+		}
+	}
+	folded := -1
+	for i, r := range e.all {
+		if strings.EqualFold(r.ID, id) || strings.EqualFold(r.Name, id) {
+			if folded >= 0 {
+				folded = -2
+				break
+			}
+			folded = i
+		}
+	}
+	if folded >= 0 {
+		return folded, nil
+	}
+	msg := fmt.Sprintf("no rule has the id or name %q", id)
+	if s := e.suggest(id); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return -1, fmt.Errorf("%s (portcullis rules lists them)", msg)
+}
+
+// suggest returns the ids of the rules whose id or name is nearest to id
+// (an edit distance of at most a third of its length), best first.
+func (e *Engine) suggest(id string) []string {
+	type near struct {
+		id   string
+		dist int
+	}
+	var found []near
+	limit := max(2, len(id)/3)
+	up := strings.ToUpper(id)
+	for _, r := range e.all {
+		d := min(distance(up, strings.ToUpper(r.ID)), distance(strings.ToLower(id), r.Name))
+		if d <= limit {
+			found = append(found, near{r.ID, d})
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].dist < found[j].dist })
+	var out []string
+	for i, n := range found {
+		if i == 3 || n.dist > found[0].dist {
+			break
+		}
+		out = append(out, n.id)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance of a and b (bytes).
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// Prepare compiles the rules that run on graphs holding the given resource
+// types, at once: evaluations running side by side then share one
+// compilation instead of each compiling what it lacks. Evaluate works
+// without it.
+func (e *Engine) Prepare(ctx context.Context, types []string) error {
+	set := make(map[string]bool, len(types))
+	for _, t := range types {
+		set[t] = true
+	}
+	_, err := e.ensure(ctx, e.selectFor(set))
+	return err
+}
+
+// selectFor returns the rules that run on a graph holding the given types:
+// the enabled rules that list one of them in resource_types, and those
+// that list none.
+func (e *Engine) selectFor(types map[string]bool) []int {
+	var sel []int
+	for i := range e.all {
+		if !e.enabled[i] {
+			continue
+		}
+		run := e.types[i] == nil || e.everyGraph
+		for t := range e.types[i] {
+			if types[t] {
+				run = true
+				break
+			}
+		}
+		if run {
+			sel = append(sel, i)
+		}
+	}
+	return sel
+}
+
+// ensure returns a compilation holding the rules sel.
+func (e *Engine) ensure(ctx context.Context, sel []int) (*compiled, error) {
+	holds := func(st *compiled) bool {
+		if st == nil {
+			return false
+		}
+		for _, i := range sel {
+			if st.queries[i] == nil {
+				return false
+			}
+		}
+		return true
+	}
+	if st := e.state.Load(); len(sel) == 0 || holds(st) {
+		return st, nil
+	}
+	want := map[int]bool{}
+	for _, i := range sel {
+		want[i] = true
+	}
+	return e.compile(ctx, func(i int) bool { return want[i] })
+}
+
+// compile compiles the modules of the latest compilation, the user
+// modules, the modules of the rules for which need holds, and every module
+// these refer to; it becomes the latest compilation.
+func (e *Engine) compile(_ context.Context, need func(rule int) bool) (*compiled, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	prev := e.state.Load()
+	has := make([]bool, len(e.mods))
+	var queue []int
+	add := func(m int) {
+		if !has[m] {
+			has[m] = true
+			queue = append(queue, m)
+		}
+	}
+	if prev != nil {
+		for m, ok := range prev.has {
+			if ok {
+				add(m)
+			}
+		}
+	}
+	for _, m := range e.user {
+		add(m)
+	}
+	for i := range e.all {
+		if need(i) {
+			add(e.ruleMod[i])
+		}
+	}
+	if prev != nil && len(queue) == countTrue(prev.has) {
+		return prev, nil // another evaluation compiled them meanwhile
+	}
+	mods := map[string]*ast.Module{}
+	for len(queue) > 0 {
+		m := queue[0]
+		queue = queue[1:]
+		parsed, err := e.whole(e.mods[m])
+		if err != nil {
+			return nil, err
+		}
+		mods[e.mods[m].name] = parsed
+		for _, ref := range dataRefs(parsed) {
+			for j, other := range e.mods {
+				if !has[j] && overlaps(ref, other.pkg) {
+					add(j)
+				}
+			}
 		}
 	}
 	ss, err := schemaSet()
@@ -197,97 +631,172 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
 	}
-	rules, err := rulesOf(mods, builtin)
-	if err != nil {
-		return nil, err
-	}
-	e := &Engine{rules: rules, timeout: opts.Timeout, perResource: opts.PerResource}
-	if e.timeout <= 0 {
-		e.timeout = DefaultTimeout
-	}
-	if e.perResource <= 0 {
-		e.perResource = DefaultPerResource
-	}
-	for _, r := range rules {
-		ref := ast.MustParseRef("data." + r.Package).Append(ast.StringTerm(entrypoint))
-		// deny is a partial set: always defined (empty when nothing matches).
-		q := resultVar + " := " + ref.String()
-		for _, strict := range []bool{true, false} {
-			pq, err := rego.New(
-				rego.Query(q),
-				rego.Compiler(compiler),
-				rego.Capabilities(capabilities()),
-				rego.StrictBuiltinErrors(strict),
-			).PrepareForEval(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("preparing the query of rule %s: %w", r.ID, err)
-			}
-			if strict {
-				e.strict = append(e.strict, pq)
-			} else {
-				e.lenient = append(e.lenient, pq)
-			}
+	st := &compiled{compiler: compiler, has: has, queries: make([]*queries, len(e.all))}
+	for i := range e.all {
+		if has[e.ruleMod[i]] {
+			st.queries[i] = &queries{}
 		}
 	}
-	return e, nil
+	e.state.Store(st)
+	return st, nil
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// whole returns the module parsed whole (e.mu held).
+func (e *Engine) whole(m *module) (*ast.Module, error) {
+	if m.parsed != nil {
+		return m.parsed, nil
+	}
+	p, err := parseModule(m.name, m.src)
+	if err != nil {
+		return nil, fmt.Errorf("loading policies from builtin: %w", err)
+	}
+	if !p.Package.Path.Equal(m.pkg) || definesEntrypoint(p) != m.rule {
+		return nil, fmt.Errorf("%s: the module's header does not match its text (package %s, deny %t)", m.name, p.Package.Path, definesEntrypoint(p))
+	}
+	if m.rule {
+		if err := checkEntrypoint(m.name, p); err != nil {
+			return nil, err
+		}
+	}
+	m.parsed, m.src = p, ""
+	return p, nil
+}
+
+// dataRefs are the references of a module to data (its imports and the
+// data.* references of its rules), which name the modules it needs.
+func dataRefs(m *ast.Module) []ast.Ref {
+	var refs []ast.Ref
+	seen := map[string]bool{}
+	add := func(r ast.Ref) {
+		if len(r) == 0 || !r[0].Equal(ast.DefaultRootDocument) {
+			return
+		}
+		if k := r.String(); !seen[k] {
+			seen[k] = true
+			refs = append(refs, r)
+		}
+	}
+	for _, imp := range m.Imports {
+		if r, ok := imp.Path.Value.(ast.Ref); ok {
+			add(r)
+		}
+	}
+	for _, r := range m.Rules {
+		ast.WalkRefs(r, func(x ast.Ref) bool {
+			add(x)
+			return false
+		})
+	}
+	return refs
+}
+
+// overlaps reports whether ref may refer to something in the package pkg:
+// one is a prefix of the other, a variable part matching anything.
+func overlaps(ref, pkg ast.Ref) bool {
+	// Both start with data (a variable term).
+	for k := 1; k < len(ref) && k < len(pkg); k++ {
+		if !ref[k].IsGround() {
+			return true
+		}
+		if !ref[k].Equal(pkg[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // resultVar is the variable each rule query binds deny to.
 const resultVar = "x"
 
-// rulesOf finds the rule packages (those defining deny) and decodes and
-// validates their metadata.
-func rulesOf(mods map[string]*ast.Module, builtin map[string]bool) ([]finding.Rule, error) {
-	names := make([]string, 0, len(mods))
-	for n := range mods {
-		names = append(names, n)
-	}
-	// Built-in rules first, so a user rule that reuses a built-in id is the
-	// one reported.
-	sort.Slice(names, func(i, j int) bool {
-		if builtin[names[i]] != builtin[names[j]] {
-			return builtin[names[i]]
+// prepare returns the rule's prepared queries, made on first use.
+func (q *queries) prepare(ctx context.Context, compiler *ast.Compiler, r finding.Rule) error {
+	q.once.Do(func() {
+		ref := ast.MustParseRef("data." + r.Package).Append(ast.StringTerm(entrypoint))
+		// deny is a partial set: always defined (empty when nothing matches).
+		text := resultVar + " := " + ref.String()
+		for _, strict := range []bool{true, false} {
+			pq, err := rego.New(
+				rego.Query(text),
+				rego.Compiler(compiler),
+				rego.Capabilities(capabilities()),
+				rego.StrictBuiltinErrors(strict),
+			).PrepareForEval(context.WithoutCancel(ctx))
+			if err != nil {
+				q.err = fmt.Errorf("preparing the query of rule %s: %w", r.ID, err)
+				return
+			}
+			if strict {
+				q.strict = pq
+			} else {
+				q.lenient = pq
+			}
 		}
-		return names[i] < names[j]
 	})
+	return q.err
+}
+
+// rulesOf finds the rule modules and decodes and validates their metadata.
+// The rules are sorted by ID; ruleMod[i] is the index in mods of rule i's
+// module.
+func rulesOf(mods []*module) (rules []finding.Rule, ruleMod []int, err error) {
 	byID := map[string]string{}
 	byPkg := map[string]string{}
-	var rules []finding.Rule
 	var errs []error
-	for _, name := range names {
-		m := mods[name]
-		if !definesEntrypoint(m) {
+	for mi, m := range mods {
+		if !m.rule {
 			continue
 		}
-		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		pkg := strings.TrimPrefix(m.pkg.String(), "data.")
 		if prev, ok := byPkg[pkg]; ok {
-			errs = append(errs, fmt.Errorf("%s: package %s already defines a rule in %s; put one rule in one package", name, pkg, prev))
+			errs = append(errs, fmt.Errorf("%s: package %s already defines a rule in %s; put one rule in one package", m.name, pkg, prev))
 			continue
 		}
-		byPkg[pkg] = name
-		if err := checkEntrypoint(name, m); err != nil {
-			errs = append(errs, err)
-			continue
+		byPkg[pkg] = m.name
+		if m.parsed != nil {
+			if err := checkEntrypoint(m.name, m.parsed); err != nil {
+				errs = append(errs, err)
+				continue
+			}
 		}
-		r, err := ruleOf(name, m)
+		r, err := ruleOf(m.name, m.header)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if prev, ok := byID[r.ID]; ok {
-			errs = append(errs, fmt.Errorf("%s: duplicate rule id %s (already used in %s)", name, r.ID, prev))
+			errs = append(errs, fmt.Errorf("%s: duplicate rule id %s (already used in %s)", m.name, r.ID, prev))
 			continue
 		}
-		byID[r.ID] = name
+		byID[r.ID] = m.name
 		r.Package = pkg
-		r.Builtin = builtin[name]
+		r.Builtin = m.builtin
 		rules = append(rules, r)
+		ruleMod = append(ruleMod, mi)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, nil, errors.Join(errs...)
 	}
-	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
-	return rules, nil
+	idx := make([]int, len(rules))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return rules[idx[a]].ID < rules[idx[b]].ID })
+	sortedRules := make([]finding.Rule, len(rules))
+	sortedMods := make([]int, len(rules))
+	for k, i := range idx {
+		sortedRules[k], sortedMods[k] = rules[i], ruleMod[i]
+	}
+	return sortedRules, sortedMods, nil
 }
 
 // checkEntrypoint requires deny to be a partial set rule (deny contains

@@ -3,7 +3,10 @@ package policies
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -53,12 +56,9 @@ func TestUserRuleFindingsResolveToRanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	rules := eng.Rules()
-	var ids []string
-	for _, r := range rules {
-		ids = append(ids, r.ID)
-	}
-	if diff := cmp.Diff([]string{"ACME-001", "PCS-AWS-001", "PCS-AWS-002", "PCS-AWS-003"}, ids); diff != "" {
-		t.Fatalf("rule ids (-want +got):\n%s", diff)
+	// The user rule sorts first, before the built-in ones (PCS-...).
+	if len(rules) < 2 || rules[0].ID != "ACME-001" || !strings.HasPrefix(rules[1].ID, "PCS-") || !rules[1].Builtin {
+		t.Fatalf("rules = %v", rules)
 	}
 	if r := rules[0]; r.Title != "Buckets must be named" || r.Severity != finding.Low || r.Package != "acme.bucket_named" ||
 		r.File != "acme/bucket.rego" || r.Builtin || r.Precision != "high" || r.Name != "bucket-named" {
@@ -75,10 +75,11 @@ func TestUserRuleFindingsResolveToRanges(t *testing.T) {
 		{Address: "aws_s3_bucket.b", Type: "aws_s3_bucket", Mode: "managed", Range: block, Unknown: map[string]any{"bucket": true}},
 	}}
 	g.Link()
-	fs, diags, err := eng.Evaluate(context.Background(), g)
+	all, diags, err := eng.Evaluate(context.Background(), g)
 	if err != nil || len(diags) != 0 {
 		t.Fatalf("err %v diags %v", err, diags)
 	}
+	fs := ofRule(all, "ACME-001") // the built-in S3 rules report these buckets too
 	want := []finding.Finding{
 		{RuleID: "ACME-001", Severity: finding.Low, Message: "aws_s3_bucket.a has no bucket name", Resource: "aws_s3_bucket.a",
 			Type: "aws_s3_bucket", Root: ".", Location: finding.Location{Range: block}},
@@ -207,4 +208,265 @@ deny contains {"resource": r.address, "attribute": "cidr_blocks.0", "message": s
 	if want := "x_a.a allows (sensitive) from (sensitive)"; fs[0].Message != want {
 		t.Errorf("message = %q, want %q", fs[0].Message, want)
 	}
+}
+
+// ofRule returns the findings of one rule.
+func ofRule(fs []finding.Finding, id string) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if f.RuleID == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// testRule is a rule of id reporting every resource of type typ, with the
+// given resource_types (none: the rule runs on every graph) and extra
+// custom METADATA lines.
+func testRule(id, pkg, typ string, types []string, extra string) string {
+	meta := fmt.Sprintf("# METADATA\n# title: Rule %s\n# custom:\n#   id: %s\n#   name: rule-%s\n#   severity: high\n", id, id, strings.ToLower(id))
+	if len(types) > 0 {
+		meta += "#   resource_types: [" + strings.Join(types, ", ") + "]\n"
+	}
+	meta += extra
+	return meta + "package " + pkg + `
+
+import data.portcullis.lib.helper
+
+deny contains {"resource": r.address, "attribute": "", "message": helper.message(r)} if {
+	some r in input.resources
+	r.type == "` + typ + `"
+}
+`
+}
+
+// testBuiltin is a small built-in policy set: a library used by every rule,
+// one used by none, and rules on t_a, t_b, and t_c (the last listing no
+// types, so it runs on every graph).
+func testBuiltin(extra map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{
+		"lib/helper.rego": {Data: []byte("package portcullis.lib.helper\n\nmessage(r) := sprintf(\"%s is here\", [r.address])\n")},
+		"lib/unused.rego": {Data: []byte("package portcullis.lib.unused\n\nanswer := 42\n")},
+		"p/a.rego":        {Data: []byte(testRule("PCS-T-001", "portcullis.p.a", "t_a", []string{"t_a"}, ""))},
+		"p/b.rego":        {Data: []byte(testRule("PCS-T-002", "portcullis.p.b", "t_b", []string{"t_b", "t_b2"}, ""))},
+		"p/c.rego":        {Data: []byte(testRule("PCS-T-003", "portcullis.p.c", "t_c", nil, ""))},
+	}
+	for n, s := range extra {
+		fsys[n] = &fstest.MapFile{Data: []byte(s)}
+	}
+	return fsys
+}
+
+func graphOf(types ...string) *graph.Graph {
+	g := &graph.Graph{Root: "r"}
+	for i, typ := range types {
+		g.Resources = append(g.Resources, &graph.Resource{Address: fmt.Sprintf("%s.r%d", typ, i), Type: typ, Mode: "managed"})
+	}
+	g.Link()
+	return g
+}
+
+func ruleIDs(fs []finding.Finding) []string {
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.RuleID+" "+f.Resource)
+	}
+	return ids
+}
+
+// compiledModules lists the modules of the engine's latest compilation.
+func compiledModules(e *Engine) []string {
+	var out []string
+	if st := e.state.Load(); st != nil {
+		for m, ok := range st.has {
+			if ok {
+				out = append(out, e.mods[m].name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestRulesRunAndCompileOnlyForTheirTypes(t *testing.T) {
+	ctx := context.Background()
+	withBuiltin(t, testBuiltin(nil), func() {
+		eng, err := New(ctx, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := compiledModules(eng); len(got) != 0 {
+			t.Errorf("New compiled %v, want nothing", got)
+		}
+		fs, ds, err := eng.Evaluate(ctx, graphOf("t_a", "t_c", "t_x"))
+		if err != nil || len(ds) != 0 {
+			t.Fatal(err, ds)
+		}
+		if diff := cmp.Diff([]string{"PCS-T-001 t_a.r0", "PCS-T-003 t_c.r1"}, ruleIDs(fs)); diff != "" {
+			t.Errorf("findings (-want +got):\n%s", diff)
+		}
+		want := []string{"builtin/lib/helper.rego", "builtin/p/a.rego", "builtin/p/c.rego"}
+		if diff := cmp.Diff(want, compiledModules(eng)); diff != "" {
+			t.Errorf("compiled (-want +got):\n%s", diff)
+		}
+		// A graph of none of the types runs the rule that lists none, and
+		// compiles nothing more.
+		fs, _, _ = eng.Evaluate(ctx, graphOf("t_x"))
+		if len(fs) != 0 {
+			t.Errorf("findings %v on t_x", fs)
+		}
+		if diff := cmp.Diff(want, compiledModules(eng)); diff != "" {
+			t.Errorf("compiled (-want +got):\n%s", diff)
+		}
+		// Any one of a rule's types makes it run (t_b2 is PCS-T-002's second
+		// type: the rule runs, and finds no t_b).
+		if err := eng.Prepare(ctx, []string{"t_b2"}); err != nil {
+			t.Fatal(err)
+		}
+		want = []string{"builtin/lib/helper.rego", "builtin/p/a.rego", "builtin/p/b.rego", "builtin/p/c.rego"}
+		if diff := cmp.Diff(want, compiledModules(eng)); diff != "" {
+			t.Errorf("compiled after Prepare (-want +got):\n%s", diff)
+		}
+		fs, _, _ = eng.Evaluate(ctx, graphOf("t_b", "t_a"))
+		if diff := cmp.Diff([]string{"PCS-T-001 t_a.r1", "PCS-T-002 t_b.r0"}, ruleIDs(fs)); diff != "" {
+			t.Errorf("findings (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestEvaluationsSideBySideShareCompilations(t *testing.T) {
+	ctx := context.Background()
+	withBuiltin(t, testBuiltin(nil), func() {
+		eng, err := New(ctx, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		graphs := []*graph.Graph{graphOf("t_a"), graphOf("t_b"), graphOf("t_c"), graphOf("t_a", "t_b")}
+		var wg sync.WaitGroup
+		got := make([][]string, len(graphs)*4)
+		for i := range got {
+			wg.Go(func() {
+				fs, _, err := eng.Evaluate(ctx, graphs[i%len(graphs)])
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = ruleIDs(fs)
+			})
+		}
+		wg.Wait()
+		want := [][]string{{"PCS-T-001 t_a.r0"}, {"PCS-T-002 t_b.r0"}, {"PCS-T-003 t_c.r0"}, {"PCS-T-001 t_a.r0", "PCS-T-002 t_b.r1"}}
+		for i := range got {
+			if diff := cmp.Diff(want[i%len(graphs)], got[i]); diff != "" {
+				t.Errorf("evaluation %d (-want +got):\n%s", i, diff)
+			}
+		}
+	})
+}
+
+func TestBrokenBuiltinModuleFailsWhenNeeded(t *testing.T) {
+	ctx := context.Background()
+	broken := testRule("PCS-T-004", "portcullis.p.d", "t_d", []string{"t_d"}, "") + "\ndeny contains if {\n"
+	withBuiltin(t, testBuiltin(map[string]string{"p/d.rego": broken}), func() {
+		eng, err := New(ctx, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := eng.Evaluate(ctx, graphOf("t_a")); err != nil {
+			t.Errorf("t_a: %v", err)
+		}
+		_, _, err = eng.Evaluate(ctx, graphOf("t_d"))
+		if err == nil || !strings.Contains(err.Error(), "builtin/p/d.rego:") {
+			t.Errorf("t_d: err = %v, want the parse error", err)
+		}
+		if err := eng.Prepare(ctx, []string{"t_d"}); err == nil {
+			t.Error("Prepare t_d: no error")
+		}
+	})
+}
+
+func TestUserRulesUseBuiltinLibraries(t *testing.T) {
+	ctx := context.Background()
+	withBuiltin(t, testBuiltin(nil), func() {
+		user := userSource(map[string]string{"u.rego": testRule("ACME-1", "acme.u", "t_u", []string{"t_u"}, "")})
+		eng, err := New(ctx, Options{Sources: []Source{user}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// New compiles the user rule (a broken one stops the run) and the
+		// library it imports.
+		want := []string{"acme/u.rego", "builtin/lib/helper.rego"}
+		if diff := cmp.Diff(want, compiledModules(eng)); diff != "" {
+			t.Errorf("compiled (-want +got):\n%s", diff)
+		}
+		fs, _, err := eng.Evaluate(ctx, graphOf("t_u", "t_a"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"ACME-1 t_u.r0", "PCS-T-001 t_a.r1"}, ruleIDs(fs)); diff != "" {
+			t.Errorf("findings (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestOptInRules(t *testing.T) {
+	ctx := context.Background()
+	optIn := testRule("PCS-T-009", "portcullis.p.z", "t_a", []string{"t_a"}, "#   enabled: false\n")
+	withBuiltin(t, testBuiltin(map[string]string{"p/z.rego": optIn}), func() {
+		g := graphOf("t_a", "t_b")
+		tests := []struct {
+			name             string
+			enable, disable  []string
+			enabled, results []string
+		}{
+			{"default", nil, nil,
+				[]string{"PCS-T-001", "PCS-T-002", "PCS-T-003"}, []string{"PCS-T-001 t_a.r0", "PCS-T-002 t_b.r1"}},
+			{"enabled by id", []string{"PCS-T-009"}, nil,
+				[]string{"PCS-T-001", "PCS-T-002", "PCS-T-003", "PCS-T-009"}, []string{"PCS-T-001 t_a.r0", "PCS-T-002 t_b.r1", "PCS-T-009 t_a.r0"}},
+			{"enabled by name, another disabled", []string{"rule-pcs-t-009"}, []string{"PCS-T-001"},
+				[]string{"PCS-T-002", "PCS-T-003", "PCS-T-009"}, []string{"PCS-T-002 t_b.r1", "PCS-T-009 t_a.r0"}},
+			{"ids ignore case", []string{"pcs-t-009"}, []string{"Pcs-T-002"},
+				[]string{"PCS-T-001", "PCS-T-003", "PCS-T-009"}, []string{"PCS-T-001 t_a.r0", "PCS-T-009 t_a.r0"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				eng, err := New(ctx, Options{Enable: tt.enable, Disable: tt.disable})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, r := range eng.Enabled() {
+					ids = append(ids, r.ID)
+				}
+				if diff := cmp.Diff(tt.enabled, ids); diff != "" {
+					t.Errorf("enabled (-want +got):\n%s", diff)
+				}
+				if len(eng.Rules()) != 4 || !eng.Rules()[3].OptIn {
+					t.Errorf("Rules() = %v, want the four with PCS-T-009 opt-in", eng.Rules())
+				}
+				fs, _, err := eng.Evaluate(ctx, g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(tt.results, ruleIDs(fs)); diff != "" {
+					t.Errorf("findings (-want +got):\n%s", diff)
+				}
+			})
+		}
+		errs := []struct {
+			enable, disable []string
+			want            string
+		}{
+			{[]string{"PCS-T-01"}, nil, `--enable-rule PCS-T-01: no rule has the id or name "PCS-T-01"; did you mean PCS-T-001? (portcullis rules lists them)`},
+			{nil, []string{"rule-pcs-t-00"}, `--disable-rule rule-pcs-t-00: no rule has the id or name "rule-pcs-t-00"; did you mean PCS-T-001 or PCS-T-002 or PCS-T-003?`},
+			{nil, []string{"nothing-like-it"}, `--disable-rule nothing-like-it: no rule has the id or name "nothing-like-it" (portcullis rules lists them)`},
+			{[]string{"PCS-T-009"}, []string{"rule-pcs-t-009"}, `rule PCS-T-009 is both enabled (--enable-rule PCS-T-009) and disabled (--disable-rule rule-pcs-t-009)`},
+		}
+		for _, tt := range errs {
+			_, err := New(ctx, Options{Enable: tt.enable, Disable: tt.disable})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("enable %v disable %v: err = %v, want %q", tt.enable, tt.disable, err, tt.want)
+			}
+		}
+	})
 }

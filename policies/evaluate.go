@@ -19,8 +19,43 @@ import (
 	"github.com/portcullis-iac/portcullis/policies/finding"
 )
 
-// Rules returns the metadata of every rule, sorted by ID.
-func (e *Engine) Rules() []finding.Rule { return append([]finding.Rule(nil), e.rules...) }
+// Rules returns the metadata of every rule, sorted by ID: opt-in and
+// disabled rules too.
+func (e *Engine) Rules() []finding.Rule { return append([]finding.Rule(nil), e.all...) }
+
+// Enabled returns the metadata of the rules that run, sorted by ID: every
+// rule but the opt-in ones not enabled and the disabled ones. A rule runs
+// on the graphs that hold one of its resource types (every graph if it
+// lists none).
+func (e *Engine) Enabled() []finding.Rule {
+	var out []finding.Rule
+	for i, r := range e.all {
+		if e.enabled[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// evaluation is the evaluation of the rules that run on one graph, from one
+// compilation: rules and queries are those rules only (index i of one is
+// index i of the other).
+type evaluation struct {
+	*Engine
+	compiler *ast.Compiler
+	rules    []finding.Rule
+	queries  []*queries
+}
+
+// typesOf returns the set of the resource types of g (data sources
+// included).
+func typesOf(g *graph.Graph) map[string]bool {
+	types := map[string]bool{}
+	for _, r := range g.Resources {
+		types[r.Type] = true
+	}
+	return types
+}
 
 // result is one element of a rule's deny set.
 type result struct {
@@ -63,7 +98,8 @@ type outcome struct {
 	diags   []graph.Diagnostic
 }
 
-// Evaluate runs every rule over g. Findings point at the most precise
+// Evaluate runs the rules over g: the enabled rules that list one of the
+// resource types g holds, and those that list none. Findings point at the most precise
 // recorded range of the attribute each rule names. A rule that fails (a
 // runtime error, a builtin error, a timeout) or returns a malformed result
 // is an error diagnostic naming the rule; the findings of the other rules
@@ -76,9 +112,23 @@ func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Fin
 			fs, ds, err = nil, nil, fmt.Errorf("evaluating policies on %s: internal error: %v", g.Root, r)
 		}
 	}()
-	if len(e.rules) == 0 {
+	sel := e.selectFor(typesOf(g))
+	if len(sel) == 0 {
 		return nil, nil, nil
 	}
+	st, err := e.ensure(ctx, sel)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := &evaluation{Engine: e, compiler: st.compiler}
+	for _, i := range sel {
+		v.rules = append(v.rules, e.all[i])
+		v.queries = append(v.queries, st.queries[i])
+	}
+	return v.evaluate(ctx, g)
+}
+
+func (e *evaluation) evaluate(ctx context.Context, g *graph.Graph) ([]finding.Finding, []graph.Diagnostic, error) {
 	input, err := ast.InterfaceToValue(Input(g))
 	if err != nil {
 		return nil, nil, fmt.Errorf("building policy input for %s: %w", g.Root, err)
@@ -119,7 +169,7 @@ func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Fin
 // half-computed by the failure (the first output of a conflicting function)
 // is never used by the next rule. Each rule gets its own time budget.
 // strict selects the queries that stop at the first builtin error.
-func (e *Engine) pass(ctx context.Context, input ast.Value, limit time.Duration, which func(i int) bool, strict bool) []run {
+func (e *evaluation) pass(ctx context.Context, input ast.Value, limit time.Duration, which func(i int) bool, strict bool) []run {
 	runs := make([]run, len(e.rules))
 	cache := topdown.NewVirtualCache()
 	for i := range e.rules {
@@ -144,14 +194,17 @@ func (e *Engine) limit(g *graph.Graph) time.Duration {
 }
 
 // evalRule runs the query of rule i under its own deadline.
-func (e *Engine) evalRule(ctx context.Context, i int, input ast.Value, limit time.Duration, cache topdown.VirtualCache, strict bool) run {
+func (e *evaluation) evalRule(ctx context.Context, i int, input ast.Value, limit time.Duration, cache topdown.VirtualCache, strict bool) run {
 	rctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	if err := e.queries[i].prepare(ctx, e.compiler, e.rules[i]); err != nil {
+		return run{fail: &failure{kind: failError, message: oneLine(err.Error())}}
+	}
 	opts := []rego.EvalOption{rego.EvalParsedInput(input), rego.EvalVirtualCache(cache)}
-	q := e.strict[i]
+	q := e.queries[i].strict
 	var builtin []topdown.Error
 	if !strict {
-		q = e.lenient[i]
+		q = e.queries[i].lenient
 		opts = append(opts, rego.EvalBuiltinErrorList(&builtin))
 	}
 	rs, err := q.Eval(rctx, opts...)

@@ -217,7 +217,7 @@ func (c *canaries) replace(s string) string {
 // that makes a builtin fail costs only the expression). alone(i) rules run
 // each with a cache of their own, so that their runtime errors are
 // reproduced rather than served from the cache of another rule.
-func (e *Engine) maskedPass(ctx context.Context, g *graph.Graph, c *canaries, which, alone func(int) bool) ([]run, []outcome) {
+func (e *evaluation) maskedPass(ctx context.Context, g *graph.Graph, c *canaries, which, alone func(int) bool) ([]run, []outcome) {
 	runs := make([]run, len(e.rules))
 	outs := make([]outcome, len(e.rules))
 	needed := false
@@ -266,7 +266,7 @@ type verdict struct {
 
 // sanitize builds the findings and diagnostics of a graph holding sensitive
 // values from pass A's runs and outcomes (see the top of this file).
-func (e *Engine) sanitize(ctx context.Context, g *graph.Graph, runs []run, outs []outcome) ([]finding.Finding, []graph.Diagnostic) {
+func (e *evaluation) sanitize(ctx context.Context, g *graph.Graph, runs []run, outs []outcome) ([]finding.Finding, []graph.Diagnostic) {
 	failed := func(i int) bool { return runs[i].fail != nil && runs[i].fail.kind == failError }
 	returned := func(i int) bool { return len(outs[i].results) > 0 || len(outs[i].diags) > 0 || failed(i) }
 	cb := newCanaries(12, 15)
