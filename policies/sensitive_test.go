@@ -69,10 +69,10 @@ func TestSensitiveValuesNeverReachTheOutput(t *testing.T) {
 		"error.rego":     appRule("ACME-018", "acme.error", `{"resource": r.address, "attribute": "", "message": sprintf("%v", [to_number(r.values.token)])}`),
 		"malformed.rego": appRule("ACME-019", "acme.malformed", `{"resource": r.values.token, "attribute": "", "message": "m"}`),
 		// A finding on another resource that quotes the secret.
-		"other.rego": header("ACME-020", "acme.other") + `deny contains {"resource": "aws_s3_bucket.b", "attribute": "bucket", "message": sprintf("%s is not %s", [b.values.bucket, r.values.token])} if {
+		"other.rego": header("ACME-020", "acme.other") + `deny contains {"resource": "x_bucket.b", "attribute": "bucket", "message": sprintf("%s is not %s", [b.values.bucket, r.values.token])} if {
 	some r in input.resources
 	r.type == "x_app"
-	b := input.resources["aws_s3_bucket.b"]
+	b := input.resources["x_bucket.b"]
 }
 `,
 		"owner.rego": ownerRule,
@@ -97,7 +97,7 @@ func TestSensitiveValuesNeverReachTheOutput(t *testing.T) {
 		// structure ("tags"); the location is the one of the path it named.
 		app("ACME-017", "tags", withheld("ACME-017"), 4, 3, 20),
 		sshFinding,
-		{RuleID: "ACME-020", Severity: finding.High, Message: "abc is not (sensitive)", Resource: "aws_s3_bucket.b", Type: "aws_s3_bucket", Attribute: "bucket", Root: "net",
+		{RuleID: "ACME-020", Severity: finding.High, Message: "abc is not (sensitive)", Resource: "x_bucket.b", Type: "x_bucket", Attribute: "bucket", Root: "net",
 			Location: finding.Location{Range: graph.Range{File: "main.tf", Start: graph.Pos{Line: 11, Column: 3}, End: graph.Pos{Line: 11, Column: 20}}}},
 		ownerFinding,
 	}
