@@ -20,11 +20,14 @@
 #   through source_policy_documents and override_policy_documents), and the
 #   PolicyDocument of AWS::S3::BucketPolicy. A bucket without any policy is
 #   reported at the bucket; a policy that lacks the statement is reported at
-#   its policy attribute. A policy that cannot be known statically (built from
-#   a variable, from attributes of other resources, or with a statement part
-#   other than its resources unknown) is not reported, and neither is any
-#   bucket without a policy when an aws_s3_bucket_policy of the root (or an
-#   AWS::S3::BucketPolicy of the template) names its bucket without a
+#   its policy attribute. A policy that cannot be known statically is not
+#   reported: one built from a variable or from attributes of other resources
+#   (jsonencode over a bucket ARN is unknown as a whole), a statement list or
+#   statement block that is unknown, or a statement that would be the deny if
+#   its unknown effect, action, principal or condition allowed it (an Allow
+#   statement with an unknown principal does not stop the report). Neither is
+#   any bucket without a policy when an aws_s3_bucket_policy of the root (or
+#   an AWS::S3::BucketPolicy of the template) names its bucket without a
 #   reference to it (a plain string, a variable, each.value), or when the
 #   template uses a CloudFormation module (a ::MODULE type, a Rain module):
 #   it may be that bucket's policy.
