@@ -42,6 +42,10 @@ const JSONSchemaVersion = 1
 //	    "by_severity": {"critical": 1, "high": 1, "medium": 3, "low": 1},
 //	    "resources": 12,
 //	    "diagnostics": 2
+//	  },
+//	  "controls": {                         // every control of the rules that ran
+//	    "SOC2:CC6.1": [0, 2],                // indexes into findings (suppressed ones too)
+//	    "SOC2:CC7.2": []                     // checked, nothing found
 //	  }
 //	}
 //
@@ -56,6 +60,10 @@ type JSONReport struct {
 	Findings      []JSONFinding    `json:"findings"`
 	Diagnostics   []JSONDiagnostic `json:"diagnostics"`
 	Summary       JSONSummary      `json:"summary"`
+	// Controls maps every control that the rules of the scan list to the
+	// indexes in Findings of the findings of those rules (in order; [] when
+	// none). Findings of rules that list no control are under no key.
+	Controls map[string][]int `json:"controls"`
 }
 
 // JSONTool identifies the program that wrote the document.
@@ -196,6 +204,12 @@ func NewJSONReport(r *finding.Report) JSONReport {
 			out.Summary.BySeverity.Medium++
 		case finding.Low:
 			out.Summary.BySeverity.Low++
+		}
+	}
+	out.Controls = map[string][]int{}
+	for _, g := range byControl(rules, findings) {
+		if g.control != noControl {
+			out.Controls[g.control] = g.findings
 		}
 	}
 	for _, d := range diags {

@@ -366,7 +366,7 @@ func TestJSONShape(t *testing.T) {
 	for _, k := range keys {
 		got = append(got, k[1])
 	}
-	if diff := cmp.Diff([]string{"schema_version", "tool", "findings", "diagnostics", "summary"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"schema_version", "tool", "findings", "diagnostics", "summary", "controls"}, got); diff != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", diff)
 	}
 }

@@ -29,6 +29,9 @@ import (
 type TextOptions struct {
 	// Color adds ANSI colour and bold. Decide it with ColorEnabled.
 	Color bool
+	// ByControl lists the findings under each control their rules evidence
+	// (see WriteText) instead of one after the other.
+	ByControl bool
 }
 
 // ColorEnabled reports whether output to f should be coloured: f is a
@@ -72,6 +75,12 @@ var widths = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: tru
 //	  Remediation: Restrict `cidr_blocks` to the networks that need access.
 //	  See https://github.com/portcullis-iac/portcullis/blob/main/docs/rules/PCL-AWS-001.md
 //
+// With ByControl, the findings are listed under each control their rules
+// list, SOC 2 first ("SOC2:CC6.1 (2 findings)"), each by its first line and
+// message; a finding is under as many controls as its rule lists, and those
+// of rules that list none under "(no control)". Controls without findings
+// are left out (the JSON output lists them).
+//
 // Text that comes from the scanned files or from policies is stripped of
 // control characters, so a hostile file cannot drive the terminal.
 func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
@@ -89,11 +98,15 @@ func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
 		}
 		findings = append(findings, f)
 	}
-	for i, f := range findings {
-		if i > 0 {
-			t.line("")
+	if opts.ByControl {
+		t.byControl(findings)
+	} else {
+		for i, f := range findings {
+			if i > 0 {
+				t.line("")
+			}
+			t.finding(f)
 		}
-		t.finding(f)
 	}
 	if len(diags) > 0 {
 		if len(findings) > 0 {
@@ -169,23 +182,47 @@ func (t *textWriter) line(s string) {
 	_ = t.w.WriteByte('\n')
 }
 
-func (t *textWriter) finding(f finding.Finding) {
-	rule, known := t.rules[f.RuleID]
-	rg := f.Location.Range
+// byControl writes the findings under each control (see WriteText).
+func (t *textWriter) byControl(findings []finding.Finding) {
+	n := 0
+	for _, g := range byControl(t.rules, findings) {
+		if len(g.findings) == 0 {
+			continue
+		}
+		if n > 0 {
+			t.line("")
+		}
+		n++
+		t.line(t.paint(styleBold, oneLine(g.control)) + " (" + plural(len(g.findings), "finding") + ")")
+		for _, i := range g.findings {
+			t.head(findings[i], "  ")
+		}
+	}
+}
 
-	head := t.paint(styleBold, position(rg)+":") + " " +
+// head writes a finding's first line (position, severity, rule) and its
+// message, indented.
+func (t *textWriter) head(f finding.Finding, indent string) {
+	rule, known := t.rules[f.RuleID]
+	head := t.paint(styleBold, position(f.Location.Range)+":") + " " +
 		t.paint(severityStyle(f.Severity), severityName(string(f.Severity))+":") + " " +
 		t.paint(styleBold, clean(f.RuleID))
 	if known && rule.Title != "" {
 		head += " " + t.paint(styleBold, oneLine(rule.Title))
 	}
-	t.line(head)
+	t.line(indent + head)
 
 	if msg := strings.TrimSpace(f.Message); msg != "" {
 		for _, l := range strings.Split(clean(msg), "\n") {
-			t.line(strings.TrimRight("  "+l, " "))
+			t.line(strings.TrimRight(indent+"  "+l, " "))
 		}
 	}
+}
+
+func (t *textWriter) finding(f finding.Finding) {
+	rule, known := t.rules[f.RuleID]
+	rg := f.Location.Range
+	t.head(f, "")
 	if f.Resource != "" {
 		s := "  resource " + oneLine(f.Resource)
 		if f.Attribute != "" {
