@@ -192,6 +192,12 @@ module "off" {
   ingress_rules = ["ssh-tcp"]
   ingress_cidr_blocks = ["0.0.0.0/0"]
 }
+module "custom" {
+  source              = "terraform-aws-modules/security-group/aws"
+  rules               = { app = [8080, 8081, "tcp", "App"], odd = [1] }
+  ingress_rules       = ["app", "odd"]
+  ingress_cidr_blocks = ["0.0.0.0/0"]
+}
 module "existing" {
   source            = "terraform-aws-modules/security-group/aws"
   create_sg         = false
@@ -229,6 +235,7 @@ module "each" {
 	manifest := `{"Modules":[{"Key":"","Source":"","Dir":"."},
  {"Key":"sg","Source":"registry.terraform.io/terraform-aws-modules/security-group/aws","Dir":".terraform/modules/sg"},
  {"Key":"off","Source":"registry.terraform.io/terraform-aws-modules/security-group/aws","Dir":".terraform/modules/sg"},
+ {"Key":"custom","Source":"registry.terraform.io/terraform-aws-modules/security-group/aws","Dir":".terraform/modules/sg"},
  {"Key":"existing","Source":"registry.terraform.io/terraform-aws-modules/security-group/aws","Dir":".terraform/modules/sg"},
  {"Key":"unknown","Source":"registry.terraform.io/terraform-aws-modules/security-group/aws","Dir":".terraform/modules/sg"},
  {"Key":"counted","Source":"registry.terraform.io/terraform-aws-modules/security-group/aws","Dir":".terraform/modules/sg"},
