@@ -165,6 +165,13 @@ module "sg" {
   egress_cidr_blocks      = ["10.0.0.0/8"]
   egress_with_self        = [{ rule = "all-all" }]
   egress_with_cidr_blocks = [{ from_port = 443, to_port = 443, protocol = "tcp", description = "https out" }]
+  number_of_computed_ingress_with_prefix_list_ids = 1
+  computed_egress_with_prefix_list_ids            = [{ rule = "https-443-tcp", prefix_list_ids = "pl-9", source_security_group_id = "sg-9" }]
+  number_of_computed_egress_with_prefix_list_ids  = 1
+  computed_egress_with_source_security_group_id   = [{ rule = "ssh-tcp", source_security_group_id = aws_security_group.lb.id }]
+  number_of_computed_egress_with_source_security_group_id = 1
+  egress_with_ipv6_cidr_blocks = [{ rule = "https-443-tcp" }]
+  egress_prefix_list_ids       = ["pl-e"]
 }
 `,
 		"presets": `
