@@ -3,6 +3,7 @@ package terraform
 import (
 	"os"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -526,20 +527,11 @@ module "sg" {
 	}
 	sort.Strings(details)
 	for _, d := range details {
-		if contains(d, "hunter2") {
+		if strings.Contains(d, "hunter2") {
 			t.Errorf("diagnostic shows the secret: %s", d)
 		}
 	}
 	if len(details) != 3 {
 		t.Errorf("diagnostics %v", details)
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
