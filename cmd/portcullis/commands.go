@@ -50,7 +50,7 @@ own), and reports findings as text, JSON or SARIF for GitHub code scanning.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newScanCommand(stdout, stderr, state), newRulesCommand(stdout), newVersionCommand(stdout))
+	root.AddCommand(newScanCommand(stdout, stderr, state), newRulesCommand(stdout), newExplainCommand(stdout), newVersionCommand(stdout))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())
 	})
@@ -71,45 +71,112 @@ func newVersionCommand(stdout io.Writer) *cobra.Command {
 
 func newRulesCommand(stdout io.Writer) *cobra.Command {
 	var format string
-	var dirs []string
+	var sel ruleSelection
 	c := &cobra.Command{
 		Use:   "rules",
 		Short: "List every rule with its metadata",
-		Long:  "List the built-in rules, and those of --policy-dir directories, with their metadata.",
-		Args:  cobra.NoArgs,
+		Long: `List the built-in rules, and those of --policy-dir directories, with their
+metadata. ENABLED says whether a scan runs the rule: "yes", "opt-in" (a rule
+that runs only when named with --enable-rule) or "no" (--disable-rule). Give
+the same --enable-rule and --disable-rule as to scan to see what it runs.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eng, err := newEngine(cmd.Context(), dirs)
+			if format != "text" && format != "json" {
+				return fmt.Errorf("unknown format %q (want text or json)", format)
+			}
+			eng, err := newEngine(cmd.Context(), sel)
 			if err != nil {
 				return err
 			}
 			rules := eng.Rules()
-			switch format {
-			case "json":
+			if format == "json" {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
 				if rules == nil {
 					rules = []finding.Rule{}
 				}
 				return enc.Encode(rules)
-			case "text":
-				tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSEVERITY\tNAME\tTITLE")
-				for _, r := range rules {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Name, r.Title)
-				}
-				return tw.Flush()
 			}
-			return fmt.Errorf("unknown format %q (want text or json)", format)
+			enabled := map[string]bool{}
+			for _, r := range eng.Enabled() {
+				enabled[r.ID] = true
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tENABLED\tNAME\tTITLE")
+			for _, r := range rules {
+				state := "yes"
+				switch {
+				case enabled[r.ID]:
+				case r.OptIn:
+					state = "opt-in"
+				default:
+					state = "no"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, state, r.Name, r.Title)
+			}
+			return tw.Flush()
 		},
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	sel.flags(c, "list")
+	return c
+}
+
+func newExplainCommand(stdout io.Writer) *cobra.Command {
+	var format string
+	var dirs []string
+	c := &cobra.Command{
+		Use:   "explain RULE-ID",
+		Short: "Print a rule's documentation",
+		Long: `Print the documentation of one rule, built-in or from a --policy-dir
+directory: its title, id, severity, controls, resource types, why it matters
+and how to fix what it reports. RULE-ID is the rule's id (PCS-AWS-001) or
+name (ingress-open-to-internet). --format markdown prints the rule's page of
+the catalogue (docs/rules/).`,
+		Example: `  portcullis explain PCS-AWS-001
+  portcullis explain --policy-dir policies/ ACME-NET-001`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "markdown" {
+				return fmt.Errorf("unknown format %q (want text or markdown)", format)
+			}
+			eng, err := newEngine(cmd.Context(), ruleSelection{dirs: dirs})
+			if err != nil {
+				return err
+			}
+			r, err := eng.Lookup(args[0])
+			if err != nil {
+				return err
+			}
+			out := ruleDoc(r)
+			if format == "text" {
+				out = explainText(r, tool().RulesURI)
+			}
+			_, err = io.WriteString(stdout, out)
+			return err
+		},
+	}
+	c.Flags().StringVar(&format, "format", "text", "output format: text or markdown")
 	c.Flags().StringArrayVar(&dirs, "policy-dir", nil, "also load the Rego policies of `DIR` (repeatable)")
 	return c
 }
 
-func newEngine(ctx context.Context, dirs []string) (*policies.Engine, error) {
+// ruleSelection is the policy directories and rule choices of a command.
+type ruleSelection struct {
+	dirs            []string
+	enable, disable []string
+}
+
+func (s *ruleSelection) flags(c *cobra.Command, verb string) {
+	f := c.Flags()
+	f.StringArrayVar(&s.dirs, "policy-dir", nil, "also load the Rego policies of `DIR` (repeatable)")
+	f.StringArrayVar(&s.enable, "enable-rule", nil, "also "+verb+" the opt-in rule `ID` (its id or name; repeatable)")
+	f.StringArrayVar(&s.disable, "disable-rule", nil, "do not "+verb+" the rule `ID` (its id or name; repeatable)")
+}
+
+func newEngine(ctx context.Context, sel ruleSelection) (*policies.Engine, error) {
 	var srcs []policies.Source
-	for _, d := range dirs {
+	for _, d := range sel.dirs {
 		info, err := os.Stat(d)
 		if err != nil {
 			return nil, fmt.Errorf("--policy-dir: %w", err)
@@ -119,7 +186,7 @@ func newEngine(ctx context.Context, dirs []string) (*policies.Engine, error) {
 		}
 		srcs = append(srcs, policies.Source{Name: filepath.ToSlash(d), FS: os.DirFS(d)})
 	}
-	return policies.New(ctx, policies.Options{Sources: srcs})
+	return policies.New(ctx, policies.Options{Sources: srcs, Enable: sel.enable, Disable: sel.disable})
 }
 
 // output is one --format: a writer and where it goes ("" for --output or stdout).
@@ -162,7 +229,8 @@ func newScanCommand(stdout, stderr io.Writer, state *exitState) *cobra.Command {
 		outPath   string
 		threshold string
 		rootDir   string
-		dirs      []string
+		sel       ruleSelection
+		groupBy   string
 		noColor   bool
 		sourceDir string
 		cfnFiles  []string
@@ -209,6 +277,11 @@ Exit codes:
 			if err != nil {
 				return fmt.Errorf("--severity-threshold: %w", err)
 			}
+			switch groupBy {
+			case "", "none", "control":
+			default:
+				return fmt.Errorf("--group-by: unknown grouping %q (want control or none)", groupBy)
+			}
 			outs, err := parseFormats(formats, outPath)
 			if err != nil {
 				return err
@@ -224,7 +297,7 @@ Exit codes:
 			if err != nil {
 				return err
 			}
-			eng, err := newEngine(cmd.Context(), dirs)
+			eng, err := newEngine(cmd.Context(), sel)
 			if err != nil {
 				return err
 			}
@@ -255,7 +328,7 @@ Exit codes:
 				return err
 			}
 			for _, o := range outs {
-				if err := writeOutput(o, rep, stdout, noColor, roots); err != nil {
+				if err := writeOutput(o, rep, stdout, noColor, groupBy == "control", roots); err != nil {
 					return err
 				}
 			}
@@ -275,7 +348,8 @@ Exit codes:
 	f.StringVarP(&outPath, "output", "o", "", "write the format given without a file to `FILE` instead of standard output")
 	f.StringVar(&threshold, "severity-threshold", "low", "exit 1 when a finding is at or above `SEVERITY` (critical, high, medium, low)")
 	f.StringVar(&rootDir, "root", "", "the scan root `DIR`: nothing outside it is read, and output paths are relative to it (default: the repository holding each PATH, else PATH itself)")
-	f.StringArrayVar(&dirs, "policy-dir", nil, "also load the Rego policies of `DIR` (repeatable)")
+	sel.flags(c, "run")
+	f.StringVar(&groupBy, "group-by", "none", "text output: list the findings under each control their rules evidence (`control`), or in file order (none)")
 	f.StringVar(&sourceDir, "source-dir", "", "the Terraform configuration `DIR` a plan JSON file was made from, for exact locations (default: the plan file's directory when it holds .tf files)")
 	f.StringArrayVar(&cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`: the [{\"ParameterKey\", \"ParameterValue\"}] form of aws cloudformation, or {\"Key\": \"Value\"} (repeatable; later files win)")
 	f.StringArrayVar(&cfnParams, "cfn-parameter", nil, "set a CloudFormation parameter: `KEY=VALUE` (repeatable; wins over --cfn-parameters)")
@@ -312,7 +386,22 @@ func scan(ctx context.Context, eng *policies.Engine, roots *scanRoots, opts pars
 		}
 		return nil, err
 	}
-	rep := &finding.Report{Tool: tool(), Rules: eng.Rules(), Sources: map[string][]byte{}}
+	// Compile at once the rules that run on the types loaded, so that the
+	// evaluations below share one compilation.
+	types := map[string]bool{}
+	for _, g := range graphs {
+		for _, r := range g.Resources {
+			types[r.Type] = true
+		}
+	}
+	list := make([]string, 0, len(types))
+	for t := range types {
+		list = append(list, t)
+	}
+	if err := eng.Prepare(ctx, list); err != nil {
+		return nil, err
+	}
+	rep := &finding.Report{Tool: tool(), Rules: eng.Enabled(), Sources: map[string][]byte{}}
 	rep.Diagnostics = append(rep.Diagnostics, walkDiags...)
 	type evalResult struct {
 		findings []finding.Finding
@@ -372,7 +461,7 @@ func countErrors(ds []graph.Diagnostic) int {
 	return n
 }
 
-func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor bool, roots *scanRoots) error {
+func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor, byControl bool, roots *scanRoots) error {
 	w := stdout
 	color := false
 	var out io.WriteCloser
@@ -392,7 +481,7 @@ func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor bool, 
 	case "json":
 		err = report.WriteJSON(w, rep)
 	default:
-		err = report.WriteText(w, rep, report.TextOptions{Color: color})
+		err = report.WriteText(w, rep, report.TextOptions{Color: color, ByControl: byControl})
 	}
 	if out == nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/portcullis-iac/portcullis/policies/finding"
 )
@@ -48,4 +49,82 @@ func rulesIndex(rules []finding.Rule) string {
 		fmt.Fprintf(&b, "| [%s](%s.md) | `%s` | %s | %s | %s |\n", r.ID, r.ID, r.Name, r.Severity, r.Title, strings.Join(r.Controls, ", "))
 	}
 	return b.String()
+}
+
+// explainText renders a rule's documentation for a terminal (portcullis
+// explain): the facts of its catalogue page as aligned fields, then why it
+// matters and how to fix what it reports, as written in its METADATA. Text
+// from a policy is stripped of control characters, so that a policy cannot
+// drive the terminal.
+func explainText(r finding.Rule, rulesURI string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n\n", r.ID, printable(r.Title))
+	field := func(name, value string) {
+		fmt.Fprintf(&b, "  %-16s%s\n", name, value)
+	}
+	field("Name", printable(r.Name))
+	field("Severity", string(r.Severity))
+	field("Precision", r.Precision)
+	if r.OptIn {
+		field("Enabled", "opt-in: runs only with --enable-rule "+r.ID)
+	} else {
+		field("Enabled", "by default (--disable-rule "+r.ID+" turns it off)")
+	}
+	field("Controls", wrapList(r.Controls, 80-18))
+	field("Resource types", wrapList(r.ResourceTypes, 80-18))
+	field("Policy", fmt.Sprintf("%s (package %s)", printable(r.File), printable(r.Package)))
+	if r.Builtin && rulesURI != "" {
+		field("Documentation", rulesURI+r.DocPath())
+	}
+	fmt.Fprintf(&b, "\nWhy\n\n%s\n", printable(nonEmpty(r.Description, r.Title)))
+	fmt.Fprintf(&b, "\nHow to fix\n\n%s\n", printable(nonEmpty(r.Remediation, "-")))
+	return b.String()
+}
+
+// wrapList joins items with ", " in lines of at most width bytes, the
+// lines after the first indented to the value column of explainText.
+func wrapList(items []string, width int) string {
+	if len(items) == 0 {
+		return "-"
+	}
+	var b strings.Builder
+	n := 0
+	for i, it := range items {
+		it = printable(it)
+		if i > 0 {
+			b.WriteString(",")
+			n++
+			if n+1+len(it) > width {
+				b.WriteString("\n" + strings.Repeat(" ", 18))
+				n = 0
+			} else {
+				b.WriteString(" ")
+				n++
+			}
+		}
+		b.WriteString(it)
+		n += len(it)
+	}
+	return b.String()
+}
+
+// printable drops control characters but newlines and tabs, and the
+// bidirectional overrides that can disguise text.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r), r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
+
+func nonEmpty(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
 }
