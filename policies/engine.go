@@ -103,18 +103,20 @@ const (
 //
 // A process pays for the rules it needs, not for the library: New reads
 // the built-in policies only as far as their METADATA and package lines, and
-// the policies a scan needs (the rules that run on the resource types its
+// the policies a scan needs (the built-in rules that list a resource type its
 // graphs hold, and the modules they refer to) are parsed and compiled when
 // first needed (Prepare or Evaluate); each rule's queries are prepared on its
 // first evaluation. User policies are parsed and compiled by New, so that a
-// broken one stops the run before anything is scanned.
+// broken one stops the run before anything is scanned, and their rules run
+// on every graph.
 type Engine struct {
 	// all is every loaded rule, sorted by ID (opt-in and disabled ones
 	// included); ruleMod is the index in mods of each rule's module.
 	all     []finding.Rule
 	ruleMod []int
-	// enabled says which rules run; types is the set of each rule's
-	// resource_types (nil: the rule runs on every graph).
+	// enabled says which rules run; types is the set of each built-in
+	// rule's resource_types (nil: the rule runs on every graph, as user
+	// rules do).
 	enabled []bool
 	types   []map[string]bool
 	mods    []*module
@@ -395,7 +397,12 @@ func (e *Engine) choose(enable, disable []string) error {
 	e.types = make([]map[string]bool, len(e.all))
 	for i, r := range e.all {
 		e.enabled[i] = !r.OptIn
-		if len(r.ResourceTypes) > 0 {
+		// Only built-in rules are skipped by type: the tests check their
+		// resource_types (contract_test.go). A user rule runs on every
+		// graph, whatever it lists: its resource_types were documentation
+		// before they decided anything, and a type left out would silently
+		// lose findings. User rules are compiled by New anyway.
+		if r.Builtin && len(r.ResourceTypes) > 0 {
 			e.types[i] = map[string]bool{}
 			for _, t := range r.ResourceTypes {
 				e.types[i][t] = true
@@ -527,8 +534,8 @@ func (e *Engine) Prepare(ctx context.Context, types []string) error {
 }
 
 // selectFor returns the rules that run on a graph holding the given types:
-// the enabled rules that list one of them in resource_types, and those
-// that list none.
+// the enabled built-in rules that list one of them in resource_types, and
+// the others (built-in rules that list none, user rules).
 func (e *Engine) selectFor(types map[string]bool) []int {
 	var sel []int
 	for i := range e.all {

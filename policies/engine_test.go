@@ -385,17 +385,22 @@ func TestBrokenBuiltinModuleFailsWhenNeeded(t *testing.T) {
 	})
 }
 
-func TestUserRulesUseBuiltinLibraries(t *testing.T) {
+func TestUserRulesRunEverywhereAndUseBuiltinLibraries(t *testing.T) {
 	ctx := context.Background()
 	withBuiltin(t, testBuiltin(nil), func() {
-		user := userSource(map[string]string{"u.rego": testRule("ACME-1", "acme.u", "t_u", []string{"t_u"}, "")})
+		// ACME-1 reports t_u and lists t_u; ACME-2 reports t_a but lists
+		// t_u only: a user rule runs on every graph, whatever it lists.
+		user := userSource(map[string]string{
+			"u.rego": testRule("ACME-1", "acme.u", "t_u", []string{"t_u"}, ""),
+			"v.rego": testRule("ACME-2", "acme.v", "t_a", []string{"t_u"}, ""),
+		})
 		eng, err := New(ctx, Options{Sources: []Source{user}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// New compiles the user rule (a broken one stops the run) and the
 		// library it imports.
-		want := []string{"acme/u.rego", "builtin/lib/helper.rego"}
+		want := []string{"acme/u.rego", "acme/v.rego", "builtin/lib/helper.rego"}
 		if diff := cmp.Diff(want, compiledModules(eng)); diff != "" {
 			t.Errorf("compiled (-want +got):\n%s", diff)
 		}
@@ -403,8 +408,12 @@ func TestUserRulesUseBuiltinLibraries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]string{"ACME-1 t_u.r0", "PCS-T-001 t_a.r1"}, ruleIDs(fs)); diff != "" {
+		if diff := cmp.Diff([]string{"ACME-1 t_u.r0", "ACME-2 t_a.r1", "PCS-T-001 t_a.r1"}, ruleIDs(fs)); diff != "" {
 			t.Errorf("findings (-want +got):\n%s", diff)
+		}
+		fs, _, _ = eng.Evaluate(ctx, graphOf("t_a"))
+		if diff := cmp.Diff([]string{"ACME-2 t_a.r0", "PCS-T-001 t_a.r0"}, ruleIDs(fs)); diff != "" {
+			t.Errorf("findings on t_a (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -24,9 +24,9 @@ import (
 func (e *Engine) Rules() []finding.Rule { return append([]finding.Rule(nil), e.all...) }
 
 // Enabled returns the metadata of the rules that run, sorted by ID: every
-// rule but the opt-in ones not enabled and the disabled ones. A rule runs
-// on the graphs that hold one of its resource types (every graph if it
-// lists none).
+// rule but the opt-in ones not enabled and the disabled ones. A built-in
+// rule runs on the graphs that hold one of its resource types (every graph
+// if it lists none); a user rule on every graph.
 func (e *Engine) Enabled() []finding.Rule {
 	var out []finding.Rule
 	for i, r := range e.all {
@@ -98,8 +98,9 @@ type outcome struct {
 	diags   []graph.Diagnostic
 }
 
-// Evaluate runs the rules over g: the enabled rules that list one of the
-// resource types g holds, and those that list none. Findings point at the most precise
+// Evaluate runs the rules over g: the enabled built-in rules that list one
+// of the resource types g holds or none, and the enabled user rules.
+// Findings point at the most precise
 // recorded range of the attribute each rule names. A rule that fails (a
 // runtime error, a builtin error, a timeout) or returns a malformed result
 // is an error diagnostic naming the rule; the findings of the other rules

@@ -2,6 +2,7 @@
 //
 //	portcullis scan [flags] [PATH...]
 //	portcullis rules [--format json]
+//	portcullis explain RULE-ID
 //	portcullis version
 package main
 

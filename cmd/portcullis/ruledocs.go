@@ -19,6 +19,9 @@ func ruleDoc(r finding.Rule) string {
 	fmt.Fprintf(&b, "| Name | `%s` |\n", r.Name)
 	fmt.Fprintf(&b, "| Default severity | %s |\n", r.Severity)
 	fmt.Fprintf(&b, "| Precision | %s |\n", r.Precision)
+	if r.OptIn {
+		fmt.Fprintf(&b, "| Enabled | opt-in: runs only with `--enable-rule %s` |\n", r.ID)
+	}
 	fmt.Fprintf(&b, "| Controls | %s |\n", codeList(r.Controls))
 	fmt.Fprintf(&b, "| Resource types | %s |\n", codeList(r.ResourceTypes))
 	fmt.Fprintf(&b, "| Policy | [`%s`](../../policies/%s) (package `%s`) |\n\n", strings.TrimPrefix(r.File, "builtin/"), strings.TrimPrefix(r.File, "builtin/"), r.Package)
@@ -46,7 +49,11 @@ func rulesIndex(rules []finding.Rule) string {
 	fmt.Fprintf(&b, "Every built-in rule, generated from its METADATA. `portcullis rules` lists the same, with the rules of your `--policy-dir` directories.\n\n")
 	fmt.Fprintf(&b, "| ID | Name | Severity | Title | Controls |\n| --- | --- | --- | --- | --- |\n")
 	for _, r := range rules {
-		fmt.Fprintf(&b, "| [%s](%s.md) | `%s` | %s | %s | %s |\n", r.ID, r.ID, r.Name, r.Severity, r.Title, strings.Join(r.Controls, ", "))
+		title := r.Title
+		if r.OptIn {
+			title += " (opt-in)"
+		}
+		fmt.Fprintf(&b, "| [%s](%s.md) | `%s` | %s | %s | %s |\n", r.ID, r.ID, r.Name, r.Severity, title, strings.Join(r.Controls, ", "))
 	}
 	return b.String()
 }
