@@ -228,8 +228,16 @@ func helpMarkdown(rule finding.Rule, uri string) string {
 	return b.String()
 }
 
-// tags are "security" then the rule's controls, without duplicates (SARIF
-// requires tags to be unique).
+// MaxTags is the most tags a rule descriptor carries: GitHub code scanning
+// rejects a SARIF file with more than 20 tags on a rule (and shows the
+// first 10).
+const MaxTags = 20
+
+// tags are "security" (code scanning reads security-severity only from
+// rules tagged so) then the rule's controls in the order it lists them
+// (SOC 2 first, by convention, so that they are among the 10 code scanning
+// shows), without duplicates (SARIF requires tags to be unique), at most
+// MaxTags.
 func tags(rule finding.Rule) []string {
 	out := []string{"security"}
 	seen := map[string]bool{"security": true}
@@ -237,6 +245,9 @@ func tags(rule finding.Rule) []string {
 		c = strings.TrimSpace(c)
 		if c == "" || seen[c] {
 			continue
+		}
+		if len(out) == MaxTags {
+			break
 		}
 		seen[c] = true
 		out = append(out, c)

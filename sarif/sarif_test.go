@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -591,5 +592,20 @@ func TestMultitool(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTagsAreCapped(t *testing.T) {
+	rule := finding.Rule{ID: "PCL-T-001", Controls: []string{"SOC2:CC6.1", " ", "SOC2:CC6.1"}}
+	for i := range 30 {
+		rule.Controls = append(rule.Controls, fmt.Sprintf("CIS-X:%d", i))
+	}
+	got := tags(rule)
+	want := []string{"security", "SOC2:CC6.1"}
+	for i := range MaxTags - 2 {
+		want = append(want, fmt.Sprintf("CIS-X:%d", i))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
 	}
 }
