@@ -511,7 +511,9 @@ _action(values, unknown, spec) := "allow" if {
 	not spec.action_key
 } else := a if {
 	not _field_unknown(unknown, spec.action_key)
-	a := lower(trim_space(_get(values, spec.action_key)))
+	raw := _get(values, spec.action_key)
+	is_string(raw)
+	a := lower(trim_space(raw))
 	a in {"allow", "deny"}
 } else := ""
 

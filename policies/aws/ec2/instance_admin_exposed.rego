@@ -111,6 +111,7 @@ _public contains [address, {"attribute": "associate_public_ip_address", "text": 
 _public contains [address, {"attribute": attr, "text": "associate_public_ip_address = true"}] if {
 	some address, res in resource.by_type.aws_launch_template
 	some i, ni in object.get(res, ["values", "network_interfaces"], [])
+	is_object(ni)
 	resource.truthy(object.get(ni, "associate_public_ip_address", null))
 	attr := sprintf("network_interfaces.%d.associate_public_ip_address", [i])
 }
@@ -118,6 +119,7 @@ _public contains [address, {"attribute": attr, "text": "associate_public_ip_addr
 _public contains [address, {"attribute": attr, "text": "AssociatePublicIpAddress: true"}] if {
 	some address, res in resource.by_type["AWS::EC2::Instance"]
 	some i, ni in object.get(res, ["values", "NetworkInterfaces"], [])
+	is_object(ni)
 	resource.truthy(object.get(ni, "AssociatePublicIpAddress", null))
 	attr := sprintf("NetworkInterfaces.%d.AssociatePublicIpAddress", [i])
 }
@@ -125,6 +127,7 @@ _public contains [address, {"attribute": attr, "text": "AssociatePublicIpAddress
 _public contains [address, {"attribute": attr, "text": "AssociatePublicIpAddress: true"}] if {
 	some address, res in resource.by_type["AWS::EC2::LaunchTemplate"]
 	some i, ni in object.get(res, ["values", "LaunchTemplateData", "NetworkInterfaces"], [])
+	is_object(ni)
 	resource.truthy(object.get(ni, "AssociatePublicIpAddress", null))
 	attr := sprintf("LaunchTemplateData.NetworkInterfaces.%d.AssociatePublicIpAddress", [i])
 }
