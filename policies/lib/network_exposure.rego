@@ -9,13 +9,24 @@ import data.portcullis.lib.ports
 _severity_rank := {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 # exposure_severity(e) is the severity of exposure e (an element of
-# open_ingress), at most high for a network ACL (a second layer: the security
-# group still decides what reaches an instance, and AWS's default ACL allows
-# everything), else _severity(e).
-exposure_severity(e) := "high" if {
+# open_ingress), else _severity(e), except for network ACLs, which are a
+# second layer behind security groups: an ACL that admits every port from the
+# internet filters nothing (AWS's default ACL does exactly that, and the
+# security groups alone decide) and is medium; one that admits chosen
+# critical ports, as if to expose them, is high.
+exposure_severity(e) := "medium" if {
+	e.rule.kind == "network_acl"
+	_every_port(e)
+} else := "high" if {
 	e.rule.kind == "network_acl"
 	_severity(e) == "critical"
 } else := _severity(e)
+
+_every_port(e) if {
+	e.rule.port_based
+	e.rule.ports_known
+	count(subtract([{"from": ports.min_port, "to": ports.max_port}], e.ranges)) == 0
+}
 
 # _severity(e) is critical for every port (of every protocol, or of TCP or
 # UDP; an Azure "*" rule on some ports is judged on those ports); for port ranges

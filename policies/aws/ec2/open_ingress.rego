@@ -33,9 +33,11 @@
 #   administration, a database, cache, search engine, message queue, file
 #   share or container control plane; high for web and monitoring ports, other
 #   ports and port-less protocols, because a public web port is sometimes
-#   intended but still deserves a review. A network ACL finding is at most
-#   high: an ACL is the second layer (the security group still decides what
-#   reaches an instance), and AWS's default ACL allows everything. Rules whose peers are only other
+#   intended but still deserves a review. A network ACL is the second layer
+#   (the security group still decides what reaches an instance): an ACL entry
+#   that admits every port from the internet filters nothing, as AWS's
+#   default ACL does, and is medium; one that admits chosen critical ports is
+#   high. Rules whose peers are only other
 #   security groups, prefix lists or the group itself are not open, a CIDR that
 #   cannot be known statically is not reported, and egress is never reported.
 # custom:

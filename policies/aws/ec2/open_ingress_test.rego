@@ -406,7 +406,7 @@ test_cfn_nacl_entry_all_traffic if {
 		"resource": "InAll",
 		"attribute": "CidrBlock",
 		"message": "Network ACL rule InAll allows 0.0.0.0/0 to all traffic (protocol -1: every protocol, ports 0-65535)",
-		"severity": "high",
+		"severity": "medium",
 	}} with input as mock.doc([entry])
 }
 
