@@ -20,9 +20,11 @@
 #   public access block with all four settings true: no
 #   aws_s3_bucket_public_access_block joined to it through its bucket
 #   reference and no CloudFormation PublicAccessBlockConfiguration (reported at
-#   the bucket), or one whose settings are false or missing (a missing
-#   setting is false; reported at the first false setting, else at the public
-#   access block). Nothing is reported in a root that has an
+#   the bucket; medium, because AWS turns Block Public Access on for new
+#   buckets by default), or one whose settings are false or missing (a
+#   missing setting is false; reported at the first false setting, else at
+#   the public access block; high: the configuration turns the guard rail
+#   off). Nothing is reported in a root that has an
 #   aws_s3_account_public_access_block with all four settings true, which
 #   covers every bucket of the account. A setting that is not known statically
 #   counts as true. When an aws_s3_bucket_public_access_block of the root names
@@ -99,7 +101,8 @@ deny contains finding if {
 	finding := {
 		"resource": res.address,
 		"attribute": "",
-		"message": sprintf("S3 bucket %s has no public access block, so a public ACL or bucket policy would expose its data; %s", [res.address, _advice(res)]),
+		"message": sprintf("S3 bucket %s has no public access block, so it relies on the account's settings and AWS's default for new buckets, and a public ACL or bucket policy could expose its data; %s", [res.address, _advice(res)]),
+		"severity": "medium",
 	}
 }
 

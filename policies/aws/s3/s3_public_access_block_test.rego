@@ -21,7 +21,8 @@ test_bucket_without_block_is_reported if {
 	pab.deny == {{
 		"resource": "aws_s3_bucket.data",
 		"attribute": "",
-		"message": sprintf("S3 bucket aws_s3_bucket.data has no public access block, so a public ACL or bucket policy would expose its data; %s", [_add]),
+		"message": sprintf("S3 bucket aws_s3_bucket.data has no public access block, so it relies on the account's settings and AWS's default for new buckets, and a public ACL or bucket policy could expose its data; %s", [_add]),
+		"severity": "medium",
 	}} with input as s3.doc([_data])
 }
 
@@ -56,7 +57,8 @@ test_incomplete_account_block_does_not_cover_buckets if {
 	pab.deny == {{
 		"resource": "aws_s3_bucket.data",
 		"attribute": "",
-		"message": sprintf("S3 bucket aws_s3_bucket.data has no public access block, so a public ACL or bucket policy would expose its data; %s", [_add]),
+		"message": sprintf("S3 bucket aws_s3_bucket.data has no public access block, so it relies on the account's settings and AWS's default for new buckets, and a public ACL or bucket policy could expose its data; %s", [_add]),
+		"severity": "medium",
 	}} with input as s3.doc([_data, account])
 }
 
@@ -68,7 +70,8 @@ test_cloudformation_forms if {
 		{
 			"resource": "Plain",
 			"attribute": "",
-			"message": "S3 bucket Plain has no public access block, so a public ACL or bucket policy would expose its data; set PublicAccessBlockConfiguration with BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls and RestrictPublicBuckets true",
+			"message": "S3 bucket Plain has no public access block, so it relies on the account's settings and AWS's default for new buckets, and a public ACL or bucket policy could expose its data; set PublicAccessBlockConfiguration with BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls and RestrictPublicBuckets true",
+			"severity": "medium",
 		},
 		{
 			"resource": "Partial",
