@@ -119,7 +119,7 @@ the same --enable-rule and --disable-rule as to scan to see what it runs.`,
 		},
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	sel.flags(c, "list")
+	sel.flags(c, "show the opt-in rule `ID` as enabled, as scan --enable-rule runs it", "show the rule `ID` as disabled, as scan --disable-rule")
 	return c
 }
 
@@ -168,11 +168,13 @@ type ruleSelection struct {
 	enable, disable []string
 }
 
-func (s *ruleSelection) flags(c *cobra.Command, verb string) {
+// flags adds --policy-dir, --enable-rule and --disable-rule, the last two
+// described by enable and disable.
+func (s *ruleSelection) flags(c *cobra.Command, enable, disable string) {
 	f := c.Flags()
 	f.StringArrayVar(&s.dirs, "policy-dir", nil, "also load the Rego policies of `DIR` (repeatable)")
-	f.StringArrayVar(&s.enable, "enable-rule", nil, "also "+verb+" the opt-in rule `ID` (its id or name; repeatable)")
-	f.StringArrayVar(&s.disable, "disable-rule", nil, "do not "+verb+" the rule `ID` (its id or name; repeatable)")
+	f.StringArrayVar(&s.enable, "enable-rule", nil, enable+" (its id or name; repeatable)")
+	f.StringArrayVar(&s.disable, "disable-rule", nil, disable+" (its id or name; repeatable)")
 }
 
 func newEngine(ctx context.Context, sel ruleSelection) (*policies.Engine, error) {
@@ -369,7 +371,7 @@ Exit codes:
 	f.StringVarP(&outPath, "output", "o", "", "write the format given without a file to `FILE` instead of standard output")
 	f.StringVar(&threshold, "severity-threshold", "low", "exit 1 when a finding is at or above `SEVERITY` (critical, high, medium, low)")
 	f.StringVar(&rootDir, "root", "", "the scan root `DIR`: nothing outside it is read, and output paths are relative to it (default: the repository holding each PATH, else PATH itself)")
-	sel.flags(c, "run")
+	sel.flags(c, "also run the opt-in rule `ID`", "do not run the rule `ID`")
 	f.StringVar(&groupBy, "group-by", "none", "text output: list the findings under each control their rules evidence (`control`), or in file order (none)")
 	f.StringVar(&sourceDir, "source-dir", "", "the Terraform configuration `DIR` a plan JSON file was made from, for exact locations (default: the plan file's directory when it holds .tf files)")
 	f.StringArrayVar(&cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`: the [{\"ParameterKey\", \"ParameterValue\"}] form of aws cloudformation, or {\"Key\": \"Value\"} (repeatable; later files win)")
