@@ -16,7 +16,7 @@ resource "aws_cloudtrail" "regional" {
 resource "aws_cloudtrail" "data_events" {
   name           = "data-events"
   s3_bucket_name = "example-cloudtrail-logs"
-  # The key below is a reference: PCS-AWS-037 counts it as set.
+  # The key below is a reference, which the CloudTrail KMS rule counts as set.
   kms_key_id = aws_kms_key.trail_unrotated.arn
 }
 

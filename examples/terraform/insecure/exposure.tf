@@ -1,8 +1,7 @@
 # Exposure through network ACLs, classic groups and the graph: which data
 # stores and instances the internet can actually reach.
 
-# PCS-AWS-011 needs a flow log on every VPC: this one has it, so the
-# findings below are about exposure only.
+# This VPC has a flow log, so the findings below are about exposure only.
 resource "aws_vpc" "edge" {
   cidr_block = "10.1.0.0/16"
 }

@@ -21,6 +21,7 @@ resource "aws_default_vpc" "default" {
 
 # PCS-AWS-002 (default VPC): no vpc_id, so the group lands in the default VPC.
 # PCS-AWS-003 (missing description): no description on the group.
+# PCS-AWS-014 (unused security group, opt-in): nothing attaches it.
 resource "aws_security_group" "bastion" {
   name = "bastion"
 
@@ -79,9 +80,9 @@ resource "aws_vpc_security_group_ingress_rule" "web_db" {
 resource "aws_vpc_security_group_ingress_rule" "web_all" {
   security_group_id = aws_security_group.web.id
   description       = var.team_description
+  ip_protocol       = "-1"
   # PCS-AWS-001 (open ingress, critical): every protocol and port.
-  ip_protocol = "-1"
-  cidr_ipv4   = "0.0.0.0/0"
+  cidr_ipv4 = "0.0.0.0/0"
 }
 
 # PCS-AWS-002 (default VPC): the default security group keeps rules.
@@ -102,6 +103,7 @@ data "aws_vpc" "default" {
 }
 
 # PCS-AWS-002 (default VPC): placed in the default VPC through data.aws_vpc.
+# PCS-AWS-014 (unused security group, opt-in): nothing attaches it.
 resource "aws_security_group" "legacy" {
   name        = "legacy"
   description = "Legacy services"

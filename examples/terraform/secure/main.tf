@@ -7,15 +7,9 @@ variable "office_cidr" {
   default     = "203.0.113.0/24"
 }
 
-# An explicit VPC instead of the default one, with its traffic recorded.
+# An explicit VPC instead of the default one (its flow log is in network.tf).
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
-}
-
-resource "aws_flow_log" "main" {
-  vpc_id          = aws_vpc.main.id
-  traffic_type    = "ALL"
-  log_destination = "arn:aws:s3:::example-flow-logs"
 }
 
 resource "aws_subnet" "app" {
