@@ -124,7 +124,7 @@ func TestSensitiveCIDRStillOpensIngress(t *testing.T) {
 	g.Resource("aws_security_group.a").Sensitive = map[string]any{"ingress": []any{map[string]any{"cidr_blocks": true}}}
 	fs, ds := evaluate(t, Options{}, g, nil)
 	want := sshFinding
-	want.Message = "Security group ingress open to the internet (the message is withheld: it is computed from a sensitive value)"
+	want.Message = "Network ingress open to the internet (the message is withheld: it is computed from a sensitive value)"
 	if diff := cmp.Diff([]finding.Finding{want}, fs); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}

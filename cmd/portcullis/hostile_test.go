@@ -125,7 +125,8 @@ func hostileCases() []hostileCase {
 		},
 		{
 			// A modules.json Dir that leaves the root is not followed: the
-			// module is as if not installed (a warning).
+			// module is as if not installed (a warning, or a note for a
+			// registry module understood from its inputs).
 			name:     "modules-json-out",
 			code:     exitFindings,
 			findings: []string{"PCS-AWS-001 main.tf:9"},

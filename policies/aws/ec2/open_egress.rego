@@ -1,5 +1,5 @@
 # METADATA
-# title: Security group or network ACL egress unrestricted
+# title: Network egress unrestricted
 # description: |
 #   A rule that lets every protocol and port leave to 0.0.0.0/0 or ::/0 puts no
 #   boundary on outbound traffic: a compromised workload can send data anywhere,

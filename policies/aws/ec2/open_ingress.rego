@@ -1,5 +1,5 @@
 # METADATA
-# title: Security group, network ACL or classic group ingress open to the internet
+# title: Network ingress open to the internet
 # description: |
 #   A security group rule that accepts traffic from a CIDR with a prefix length of
 #   0 (0.0.0.0/0 for IPv4, ::/0 for IPv6) lets every address on the internet reach
