@@ -84,7 +84,7 @@ func TestOutputIsDeterministic(t *testing.T) {
 type exampleFinding struct {
 	RuleID     string `json:"rule_id"`
 	Suppressed any    `json:"suppressed"`
-	Location struct {
+	Location   struct {
 		File      string `json:"file"`
 		StartLine int    `json:"start_line"`
 	} `json:"location"`
