@@ -262,11 +262,6 @@ func TestSecureExamplesTripNoRule(t *testing.T) {
 	}
 }
 
-func itoa(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
-}
-
 func TestExitCodes(t *testing.T) {
 	insecure := filepath.Join(repo, "examples", "terraform", "insecure")
 	secure := filepath.Join(repo, "examples", "terraform", "secure")
