@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"runtime"
 	"sort"
@@ -146,13 +147,18 @@ type module struct {
 	parsed  *ast.Module // the whole module; nil until needed (guarded by mu)
 	builtin bool
 	rule    bool // defines deny
+	// types gates a built-in library module: compiled only for graphs
+	// holding one of them (its package METADATA resource_types); nil:
+	// whenever its package is needed.
+	types map[string]bool
 }
 
 // compiled is one compilation of a subset of the modules.
 type compiled struct {
 	compiler *ast.Compiler
-	has      []bool     // per module: compiled
-	queries  []*queries // per rule: nil when its module is not compiled
+	has      []bool          // per module: compiled
+	packages map[string]bool // the packages of the compiled modules
+	queries  []*queries      // per rule: nil when its module is not compiled
 }
 
 // queries are the two prepared queries of one rule, made on first use:
@@ -242,7 +248,56 @@ func readHeader(name, text string) (*module, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &module{name: name, pkg: h.Package.Path, src: text, header: h, builtin: true, rule: lineStart(text, entrypoint) >= 0}, nil
+	m := &module{name: name, pkg: h.Package.Path, src: text, header: h, builtin: true, rule: lineStart(text, entrypoint) >= 0}
+	if !m.rule {
+		m.types = libraryTypes(head)
+	}
+	return m, nil
+}
+
+// builtinSkippedStages are the compiler stages that only check (they
+// rewrite nothing evaluation needs), skipped for built-in modules.
+var builtinSkippedStages = []ast.StageID{
+	ast.StageCheckTypes, ast.StageCheckUnusedImports, ast.StageCheckDuplicateImports,
+	ast.StageCheckKeywordOverrides, ast.StageCheckRecursion, ast.StageCheckUnsafeBuiltins,
+	ast.StageCheckDeprecatedBuiltins, ast.StageBuildRequiredCapabilities,
+}
+
+// typesDirective marks the header line of a built-in library file that only
+// normalises some resource types.
+const typesDirective = "# portcullis:resource_types "
+
+// libraryTypes reads the types of a built-in library file's
+// "# portcullis:resource_types TYPE..." line above its package line: a file
+// of a library package that only normalises those types (the Azure and GCP
+// parts of portcullis.lib.network) is compiled only for graphs that hold one
+// of them, so an AWS scan does not pay for them. (A package has one
+// METADATA annotation, so the list cannot live there.) nil: no such line.
+func libraryTypes(head string) map[string]bool {
+	for line := range strings.SplitSeq(head, "\n") {
+		if rest, ok := strings.CutPrefix(line, typesDirective); ok {
+			types := map[string]bool{}
+			for _, t := range strings.Fields(rest) {
+				types[t] = true
+			}
+			return types
+		}
+	}
+	return nil
+}
+
+// applies tells whether module m is to be compiled for a graph holding
+// types.
+func (m *module) applies(types map[string]bool) bool {
+	if m.types == nil {
+		return true
+	}
+	for t := range m.types {
+		if types[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // readHeaders reads the headers of the modules of src, on every processor.
@@ -382,7 +437,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	if len(e.user) > 0 {
-		if _, err := e.compile(ctx, func(int) bool { return false }); err != nil {
+		if _, err := e.compile(ctx, func(int) bool { return false }, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -529,7 +584,7 @@ func (e *Engine) Prepare(ctx context.Context, types []string) error {
 	for _, t := range types {
 		set[t] = true
 	}
-	_, err := e.ensure(ctx, e.selectFor(set))
+	_, err := e.ensure(ctx, e.selectFor(set), set)
 	return err
 }
 
@@ -556,14 +611,22 @@ func (e *Engine) selectFor(types map[string]bool) []int {
 	return sel
 }
 
-// ensure returns a compilation holding the rules sel.
-func (e *Engine) ensure(ctx context.Context, sel []int) (*compiled, error) {
+// ensure returns a compilation holding the rules sel and the library
+// modules that apply to types.
+func (e *Engine) ensure(ctx context.Context, sel []int, types map[string]bool) (*compiled, error) {
 	holds := func(st *compiled) bool {
 		if st == nil {
 			return false
 		}
 		for _, i := range sel {
 			if st.queries[i] == nil {
+				return false
+			}
+		}
+		// A gated library module of a compiled package that applies now
+		// (the same package, another provider's types).
+		for j, m := range e.mods {
+			if m.types != nil && !st.has[j] && m.applies(types) && st.packages[m.pkg.String()] {
 				return false
 			}
 		}
@@ -576,13 +639,13 @@ func (e *Engine) ensure(ctx context.Context, sel []int) (*compiled, error) {
 	for _, i := range sel {
 		want[i] = true
 	}
-	return e.compile(ctx, func(i int) bool { return want[i] })
+	return e.compile(ctx, func(i int) bool { return want[i] }, types)
 }
 
 // compile compiles the modules of the latest compilation, the user
 // modules, the modules of the rules for which need holds, and every module
 // these refer to; it becomes the latest compilation.
-func (e *Engine) compile(_ context.Context, need func(rule int) bool) (*compiled, error) {
+func (e *Engine) compile(_ context.Context, need func(rule int) bool, types map[string]bool) (*compiled, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	prev := e.state.Load()
@@ -604,9 +667,20 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool) (*compiled
 	for _, m := range e.user {
 		add(m)
 	}
+	// Gated library modules apply to the graph's types and to those the
+	// compiled rules declare: a rule that calls a function of a gated file
+	// (network.gcp_implied_peer) lists one of its types, so the file is
+	// there even when the rule is forced to run on another graph.
+	gate := maps.Clone(types)
+	if gate == nil {
+		gate = map[string]bool{}
+	}
 	for i := range e.all {
 		if need(i) {
 			add(e.ruleMod[i])
+			for t := range e.types[i] {
+				gate[t] = true
+			}
 		}
 	}
 	if prev != nil && len(queue) == countTrue(prev.has) {
@@ -623,7 +697,7 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool) (*compiled
 		mods[e.mods[m].name] = parsed
 		for _, ref := range dataRefs(parsed) {
 			for j, other := range e.mods {
-				if !has[j] && overlaps(ref, other.pkg) {
+				if !has[j] && overlaps(ref, other.pkg) && other.applies(gate) {
 					add(j)
 				}
 			}
@@ -634,11 +708,25 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool) (*compiled
 		return nil, err
 	}
 	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(capabilities()).WithSchemas(ss)
+	if len(e.user) == 0 {
+		// Only built-in modules: the checks that only reject a policy
+		// (types against the input schema, unused or duplicate imports,
+		// recursion, deprecated or unsafe builtins) passed when the
+		// built-in set was tested (TestRego compiles it with every stage),
+		// so a scan does not pay for them again: they are a third of a
+		// one-file scan's compilation. User policies get every check.
+		compiler = compiler.WithSkipStages(builtinSkippedStages...)
+	}
 	compiler.Compile(mods)
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
 	}
-	st := &compiled{compiler: compiler, has: has, queries: make([]*queries, len(e.all))}
+	st := &compiled{compiler: compiler, has: has, queries: make([]*queries, len(e.all)), packages: map[string]bool{}}
+	for j, ok := range has {
+		if ok {
+			st.packages[e.mods[j].pkg.String()] = true
+		}
+	}
 	for i := range e.all {
 		if has[e.ruleMod[i]] {
 			st.queries[i] = &queries{}

@@ -479,3 +479,51 @@ func TestOptInRules(t *testing.T) {
 		}
 	})
 }
+
+// TestGatedLibraryFiles: the Azure and GCP files of the network library
+// declare their types, so an AWS graph compiles without them; a graph that
+// holds an Azure type then compiles the Azure file and gets its findings
+// from the same engine.
+func TestGatedLibraryFiles(t *testing.T) {
+	eng, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled := func(name string) bool {
+		st := eng.state.Load()
+		for j, m := range eng.mods {
+			if m.name == name {
+				return st != nil && st.has[j]
+			}
+		}
+		t.Fatalf("no module %s", name)
+		return false
+	}
+	fs, _, err := eng.Evaluate(context.Background(), openGroup())
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("AWS graph: %d findings, %v", len(fs), err)
+	}
+	if !compiled("builtin/lib/network.rego") || compiled("builtin/lib/network_azure.rego") || compiled("builtin/lib/network_gcp.rego") {
+		t.Fatal("an AWS graph compiled the Azure or GCP network files, or not the core")
+	}
+	nsg := &graph.Graph{Format: graph.FormatTerraform, Root: "az", Resources: []*graph.Resource{{
+		Address: "azurerm_network_security_group.n", Mode: "managed", Type: "azurerm_network_security_group", Name: "n",
+		Format: graph.FormatTerraform,
+		Values: map[string]any{"security_rule": []any{map[string]any{
+			"name": "ssh", "priority": json.Number("100"), "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+			"source_port_range": "*", "destination_port_range": "22", "source_address_prefix": "*",
+			"destination_address_prefix": "*", "description": "SSH",
+		}}},
+	}}}
+	nsg.Link()
+	fs, _, err = eng.Evaluate(context.Background(), nsg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].RuleID != "PCS-AZURE-001" {
+		t.Fatalf("Azure graph: %+v", fs)
+	}
+	if !compiled("builtin/lib/network_azure.rego") || compiled("builtin/lib/network_gcp.rego") {
+		t.Fatal("an Azure graph did not compile the Azure file, or compiled the GCP one")
+	}
+}

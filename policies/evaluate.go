@@ -113,11 +113,12 @@ func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Fin
 			fs, ds, err = nil, nil, fmt.Errorf("evaluating policies on %s: internal error: %v", g.Root, r)
 		}
 	}()
-	sel := e.selectFor(typesOf(g))
+	types := typesOf(g)
+	sel := e.selectFor(types)
 	if len(sel) == 0 {
 		return nil, nil, nil
 	}
-	st, err := e.ensure(ctx, sel)
+	st, err := e.ensure(ctx, sel, types)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,6 +24,8 @@
 #   never shadows an allow (see _earlier_denies).
 # - the plan of an inline security_rule block holds every attribute, unset
 #   ones as "" or []: empty strings are not values.
+# This file is compiled only for graphs that hold one of these types:
+# portcullis:resource_types azurerm_network_security_group azurerm_network_security_rule
 package portcullis.lib.network
 
 import data.portcullis.lib.cidr

@@ -38,6 +38,8 @@
 # direction gives "", an unknown protocol "", unknown ports ports_known
 # false, an unknown source or destination list cidrs_unknown (and no implied
 # peer).
+# This file is compiled only for graphs that hold one of these types:
+# portcullis:resource_types google_compute_firewall
 package portcullis.lib.network
 
 import data.portcullis.lib.cidr
