@@ -92,19 +92,22 @@ type exampleFinding struct {
 
 // scanExamples scans paths under examples/ with every opt-in rule enabled
 // and returns the findings and the ids of every built-in rule.
-func scanExamples(t *testing.T, paths ...string) (findings []exampleFinding, ruleIDs []string) {
+// exampleRule is what the example tests read of a rule.
+type exampleRule struct {
+	ID            string   `json:"id"`
+	OptIn         bool     `json:"opt_in"`
+	ResourceTypes []string `json:"resource_types"`
+	Remediation   string   `json:"remediation"`
+}
+
+func scanExamples(t *testing.T, paths ...string) (findings []exampleFinding, rules []exampleRule) {
 	t.Helper()
 	_, out, _ := runCLI(t, "rules", "--format", "json")
-	var rules []struct {
-		ID    string `json:"id"`
-		OptIn bool   `json:"opt_in"`
-	}
 	if err := json.Unmarshal([]byte(out), &rules); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"scan", "--root", repo, "--format", "json"}
 	for _, r := range rules {
-		ruleIDs = append(ruleIDs, r.ID)
 		if r.OptIn {
 			args = append(args, "--enable-rule", r.ID)
 		}
@@ -123,7 +126,7 @@ func scanExamples(t *testing.T, paths ...string) (findings []exampleFinding, rul
 	if len(doc.Diagnostics) > 0 {
 		t.Errorf("diagnostics: %v", doc.Diagnostics)
 	}
-	return doc.Findings, ruleIDs
+	return doc.Findings, rules
 }
 
 // examplePaths lists the insecure or secure examples: the Terraform
@@ -141,14 +144,16 @@ func examplePaths(t *testing.T, kind string) []string {
 	return paths
 }
 
-// TestInsecureExamplesTripEveryRule: the insecure examples (Terraform and
-// CloudFormation) trip every built-in rule, opt-in ones included, and each
+// TestInsecureExamplesTripEveryRule: the insecure examples trip every
+// built-in rule, opt-in ones included, in Terraform and in CloudFormation
+// when the rule reads types of both; every rule's remediation shows its fix
+// in a fenced code block (so it renders as code); and each
 // finding sits under a comment that names its rule, in the comment block
 // directly above the line it points at (JSON templates cannot hold
 // comments and are checked for rules only). Every rule a comment names
 // fires on the line below that comment block.
 func TestInsecureExamplesTripEveryRule(t *testing.T) {
-	findings, ruleIDs := scanExamples(t, examplePaths(t, "insecure")...)
+	findings, rules := scanExamples(t, examplePaths(t, "insecure")...)
 	fired := map[string]bool{}
 	at := map[string]bool{} // "file:line rule"
 	kept := findings[:0]
@@ -162,9 +167,30 @@ func TestInsecureExamplesTripEveryRule(t *testing.T) {
 		fired[f.RuleID] = true
 		at[fmt.Sprintf("%s:%d %s", f.Location.File, f.Location.StartLine, f.RuleID)] = true
 	}
-	for _, id := range ruleIDs {
-		if !fired[id] {
-			t.Errorf("no insecure example trips %s", id)
+	inFormat := map[string]bool{} // "rule tf", "rule cfn"
+	for _, f := range findings {
+		format := "cfn"
+		if strings.HasSuffix(f.Location.File, ".tf") {
+			format = "tf"
+		}
+		inFormat[f.RuleID+" "+format] = true
+	}
+	for _, r := range rules {
+		if !fired[r.ID] {
+			t.Errorf("no insecure example trips %s", r.ID)
+		}
+		for _, typ := range r.ResourceTypes {
+			format := "tf"
+			if strings.Contains(typ, "::") {
+				format = "cfn"
+			}
+			if !inFormat[r.ID+" "+format] {
+				t.Errorf("%s reads %s, but no insecure %s example trips it", r.ID, typ, format)
+				inFormat[r.ID+" "+format] = true // once per format
+			}
+		}
+		if !strings.Contains(r.Remediation, "```") {
+			t.Errorf("%s: the remediation has no fenced code block", r.ID)
 		}
 	}
 	files := map[string][]string{}

@@ -31,3 +31,12 @@ attached_groups(res, attrs) := sort({{"group": ref.target, "attribute": ref.attr
 # exposure_text(e) names an exposure in a message: "aws_security_group.db
 # ingress.0 admits 0.0.0.0/0 to TCP port 5432 (PostgreSQL)".
 exposure_text(e) := sprintf("%s admits %s to %s", [label(e.rule), e.peer.value, describe_exposure(e)])
+
+# first_exposure(exposures) is the first of a collection of exposures in a
+# stable order (rule address, rule path, peer path), so that a message naming
+# one does not depend on evaluation order.
+first_exposure(exposures) := e if {
+	keys := sort({[x.rule.resource, x.rule.path, x.peer.path] | some x in exposures})
+	some e in exposures
+	[e.rule.resource, e.rule.path, e.peer.path] == keys[0]
+}

@@ -180,17 +180,9 @@ deny contains finding if {
 		"resource": address,
 		"attribute": g.attribute,
 		"message": sprintf("%s %s is attached to security group %s, which %s%s: only the systems that use the data store should reach it", [
-			spec[0], address, g.group, network.exposure_text(_first(exposures)), _more(exposures),
+			spec[0], address, g.group, network.exposure_text(network.first_exposure(exposures)), _more(exposures),
 		]),
 	}
-}
-
-# _first(exposures) is the first exposure in a stable order (by rule path and
-# peer path), so messages do not depend on evaluation order.
-_first(exposures) := e if {
-	keys := sort({[x.rule.resource, x.rule.path, x.peer.path] | some x in exposures})
-	some e in exposures
-	[e.rule.resource, e.rule.path, e.peer.path] == keys[0]
 }
 
 _more(exposures) := "" if count(exposures) == 1

@@ -207,7 +207,7 @@ deny contains finding if {
 	some g in network.attached_groups(res, _groups[res.type])
 	exposures := [e | some e in object.get(network.group_exposures, g.group, []); _admin(e)]
 	count(exposures) > 0
-	e := _first(exposures)
+	e := network.first_exposure(exposures)
 	finding := {
 		"resource": address,
 		"attribute": reason.attribute,
@@ -221,10 +221,4 @@ _first_reason(reasons) := r if {
 	keys := sort({[x.attribute, x.text] | some x in reasons})
 	some r in reasons
 	[r.attribute, r.text] == keys[0]
-}
-
-_first(exposures) := e if {
-	keys := sort({[x.rule.resource, x.rule.path, x.peer.path] | some x in exposures})
-	some e in exposures
-	[e.rule.resource, e.rule.path, e.peer.path] == keys[0]
 }
