@@ -21,7 +21,7 @@ type controlGroup struct {
 // finding is in as many groups as its rule has controls. Every control of
 // the report's rules has a group, possibly empty (the rule ran and found
 // nothing); findings of rules without controls are under noControl, which
-// exists only when it has some. Groups are in controlLess order.
+// exists only when it has some. Groups are in ControlLess order.
 func byControl(rules map[string]finding.Rule, findings []finding.Finding) []controlGroup {
 	index := map[string][]int{}
 	for _, r := range rules {
@@ -49,14 +49,14 @@ func byControl(rules map[string]finding.Rule, findings []finding.Finding) []cont
 	for c, fs := range index {
 		groups = append(groups, controlGroup{c, fs})
 	}
-	sort.Slice(groups, func(i, j int) bool { return controlLess(groups[i].control, groups[j].control) })
+	sort.Slice(groups, func(i, j int) bool { return ControlLess(groups[i].control, groups[j].control) })
 	return groups
 }
 
-// controlLess orders controls: SOC 2 first (the baseline the built-in
+// ControlLess orders controls: SOC 2 first (the baseline the built-in
 // rules evidence), then the other frameworks by name, each in natural
 // order (CC6.2 before CC6.10); noControl last.
-func controlLess(a, b string) bool {
+func ControlLess(a, b string) bool {
 	if (a == noControl) != (b == noControl) {
 		return b == noControl
 	}

@@ -16,7 +16,7 @@ import (
 func TestControlOrder(t *testing.T) {
 	got := []string{noControl, "CIS-AWS-3.0:2.10", "SOC2:CC6.10", "AWS-FSBP:S3.5", "SOC2:CC6.6", "CIS-AWS-3.0:2.1.1",
 		"SOC2:CC6.1", "CIS-AWS-3.0:2.9", "SOC2:A1.2", "CC6.1", "SOC2:CC06.1"}
-	sort.Slice(got, func(i, j int) bool { return controlLess(got[i], got[j]) })
+	sort.Slice(got, func(i, j int) bool { return ControlLess(got[i], got[j]) })
 	want := []string{"SOC2:A1.2", "SOC2:CC06.1", "SOC2:CC6.1", "SOC2:CC6.6", "SOC2:CC6.10",
 		"AWS-FSBP:S3.5", "CC6.1", "CIS-AWS-3.0:2.1.1", "CIS-AWS-3.0:2.9", "CIS-AWS-3.0:2.10", noControl}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/portcullis-iac/portcullis/policies/finding"
+	"github.com/portcullis-iac/portcullis/report"
 )
 
 // ruleDoc renders a rule's catalogue page (docs/rules/<id>.md) from its
@@ -54,6 +56,23 @@ func rulesIndex(rules []finding.Rule) string {
 			title += " (opt-in)"
 		}
 		fmt.Fprintf(&b, "| [%s](%s.md) | `%s` | %s | %s | %s |\n", r.ID, r.ID, r.Name, r.Severity, title, strings.Join(r.Controls, ", "))
+	}
+	// The same rules by control, for an auditor who samples one criterion.
+	byControl := map[string][]string{}
+	var controls []string
+	for _, r := range rules {
+		for _, c := range r.Controls {
+			if byControl[c] == nil {
+				controls = append(controls, c)
+			}
+			byControl[c] = append(byControl[c], fmt.Sprintf("[%s](%s.md)", r.ID, r.ID))
+		}
+	}
+	sort.Slice(controls, func(i, j int) bool { return report.ControlLess(controls[i], controls[j]) })
+	fmt.Fprintf(&b, "\n## By control\n\nThe rules that evidence each control (`--group-by control` groups findings the same way).\n\n")
+	fmt.Fprintf(&b, "| Control | Rules |\n| --- | --- |\n")
+	for _, c := range controls {
+		fmt.Fprintf(&b, "| %s | %s |\n", c, strings.Join(byControl[c], ", "))
 	}
 	return b.String()
 }

@@ -21,6 +21,7 @@
 #     high (without a public address the store is reachable from every network
 #     routed to the VPC, and one change of subnet or flag away from the
 #     internet).
+#
 #   Types: aws_db_instance, aws_rds_cluster, aws_docdb_cluster,
 #   aws_neptune_cluster, aws_elasticache_cluster,
 #   aws_elasticache_replication_group, aws_opensearch_domain,
