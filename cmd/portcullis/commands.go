@@ -79,7 +79,9 @@ func newRulesCommand(stdout io.Writer) *cobra.Command {
 		Long: `List the built-in rules, and those of --policy-dir directories, with their
 metadata. ENABLED says whether a scan runs the rule: "yes", "opt-in" (a rule
 that runs only when named with --enable-rule) or "no" (--disable-rule). Give
-the same --enable-rule and --disable-rule as to scan to see what it runs.`,
+the same --enable-rule and --disable-rule as to scan to see what it runs.
+SOC2 lists the trust services criteria a rule evidences; --format json and
+explain give every control (CIS, AWS Foundational Security Best Practices).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
@@ -103,7 +105,7 @@ the same --enable-rule and --disable-rule as to scan to see what it runs.`,
 				enabled[r.ID] = true
 			}
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tENABLED\tNAME\tTITLE")
+			fmt.Fprintln(tw, "ID\tSEVERITY\tENABLED\tSOC2\tNAME\tTITLE")
 			for _, r := range rules {
 				state := "yes"
 				switch {
@@ -113,7 +115,7 @@ the same --enable-rule and --disable-rule as to scan to see what it runs.`,
 				default:
 					state = "no"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, state, r.Name, r.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, state, soc2(r.Controls), r.Name, r.Title)
 			}
 			return tw.Flush()
 		},
@@ -121,6 +123,21 @@ the same --enable-rule and --disable-rule as to scan to see what it runs.`,
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	sel.flags(c, "show the opt-in rule `ID` as enabled, as scan --enable-rule runs it", "show the rule `ID` as disabled, as scan --disable-rule")
 	return c
+}
+
+// soc2 lists the SOC 2 criteria among controls, without the prefix
+// ("CC6.1,CC6.6"), or "-".
+func soc2(controls []string) string {
+	var out []string
+	for _, c := range controls {
+		if rest, ok := strings.CutPrefix(c, "SOC2:"); ok {
+			out = append(out, rest)
+		}
+	}
+	if len(out) == 0 {
+		return "-"
+	}
+	return strings.Join(out, ",")
 }
 
 func newExplainCommand(stdout io.Writer) *cobra.Command {

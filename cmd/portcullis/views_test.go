@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -140,7 +141,7 @@ func TestRulesShowsWhatRuns(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if f := strings.Fields(lines[0]); strings.Join(f, " ") != "ID SEVERITY ENABLED NAME TITLE" {
+		if f := strings.Fields(lines[0]); strings.Join(f, " ") != "ID SEVERITY ENABLED SOC2 NAME TITLE" {
 			t.Fatalf("header %q", lines[0])
 		}
 		m := map[string]string{}
@@ -150,13 +151,17 @@ func TestRulesShowsWhatRuns(t *testing.T) {
 		}
 		return m
 	}
+	code, out, _ := runCLI(t, "rules")
+	if code != 0 || !regexp.MustCompile(`(?m)^PCS-AWS-001 +critical +yes +CC6\.1,CC6\.6 +ingress-open-to-internet `).MatchString(out) {
+		t.Errorf("rules does not show PCS-AWS-001 with its SOC 2 criteria:\n%s", out)
+	}
 	if s := state(); s["ACME-OPT-1"] != "opt-in" || s["PCS-AWS-001"] != "yes" {
 		t.Errorf("default: %v", s)
 	}
 	if s := state("--enable-rule", "ACME-OPT-1", "--disable-rule", "PCS-AWS-001"); s["ACME-OPT-1"] != "yes" || s["PCS-AWS-001"] != "no" {
 		t.Errorf("enabled and disabled: %v", s)
 	}
-	code, out, _ := runCLI(t, "rules", "--format", "json", "--policy-dir", policyDir)
+	code, out, _ = runCLI(t, "rules", "--format", "json", "--policy-dir", policyDir)
 	if code != 0 || !strings.Contains(out, `"opt_in": true`) {
 		t.Errorf("rules --format json: %d, opt_in missing", code)
 	}
