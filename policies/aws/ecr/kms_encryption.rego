@@ -62,11 +62,19 @@ import data.portcullis.lib.resource
 _expected := "KMS with a customer-managed key"
 
 # _absent(res, attr) is true when the top-level attribute attr is not written
-# at all and cannot be set by an unknown value or a reference.
+# at all (not even empty) and cannot be set by an unknown value or a
+# reference. An empty list is how a Terraform plan gives a block that is not
+# written (and a dynamic block whose for_each is empty gives no block).
 _absent(res, attr) if {
 	resource.missing(res, attr)
-	not attr in object.keys(object.get(res, "values", {}))
+	not _written(res, attr)
 	not resource.properties_unknown(res)
+}
+
+# _written(res, attr): attr is written, if empty (a CloudFormation {}).
+_written(res, attr) if {
+	attr in object.keys(object.get(res, "values", {}))
+	resource.value(res, [attr]) != []
 }
 
 _kms(v) if startswith(upper(trim_space(v)), "KMS")
@@ -80,7 +88,7 @@ deny contains finding if {
 	finding := {
 		"resource": address,
 		"attribute": "",
-		"message": sprintf("ECR repository %s has no encryption_configuration, so its images are encrypted with AES256 and keys managed by Amazon; set encryption_type = \"KMS\" with %s", [address, _expected]),
+		"message": sprintf("ECR repository %s has no encryption_configuration, so its images are encrypted with AES256 and keys managed by Amazon; set encryption_type = \"KMS\" and kms_key to a customer-managed key", [address]),
 	}
 }
 
@@ -106,7 +114,7 @@ deny contains finding if {
 	finding := {
 		"resource": address,
 		"attribute": resource.path(["encryption_configuration", i]),
-		"message": sprintf("ECR repository %s has no encryption_type in encryption_configuration, so its images are encrypted with AES256 (the default); set encryption_type = \"KMS\" with %s", [address, _expected]),
+		"message": sprintf("ECR repository %s has no encryption_type in encryption_configuration, so its images are encrypted with AES256 (the default); set encryption_type = \"KMS\" and kms_key to a customer-managed key", [address]),
 	}
 }
 
@@ -119,7 +127,7 @@ deny contains finding if {
 	finding := {
 		"resource": address,
 		"attribute": "",
-		"message": sprintf("ECR repository %s has no EncryptionConfiguration, so its images are encrypted with AES256 and keys managed by Amazon; set EncryptionType to KMS with %s", [address, _expected]),
+		"message": sprintf("ECR repository %s has no EncryptionConfiguration, so its images are encrypted with AES256 and keys managed by Amazon; set EncryptionType to KMS and KmsKey to a customer-managed key", [address]),
 	}
 }
 
@@ -144,6 +152,6 @@ deny contains finding if {
 	finding := {
 		"resource": address,
 		"attribute": "EncryptionConfiguration",
-		"message": sprintf("ECR repository %s has no EncryptionType in EncryptionConfiguration, so its images are encrypted with AES256 (the default); set EncryptionType to KMS with %s", [address, _expected]),
+		"message": sprintf("ECR repository %s has no EncryptionType in EncryptionConfiguration, so its images are encrypted with AES256 (the default); set EncryptionType to KMS and KmsKey to a customer-managed key", [address]),
 	}
 }

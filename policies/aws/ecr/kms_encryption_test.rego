@@ -11,7 +11,7 @@ test_missing_encryption_configuration_is_reported_at_the_resource if {
 	kms_encryption.deny == {{
 		"resource": "aws_ecr_repository.app",
 		"attribute": "",
-		"message": sprintf("ECR repository aws_ecr_repository.app has no encryption_configuration, so its images are encrypted with AES256 and keys managed by Amazon; set encryption_type = \"KMS\" with %s", [_expected]),
+		"message": "ECR repository aws_ecr_repository.app has no encryption_configuration, so its images are encrypted with AES256 and keys managed by Amazon; set encryption_type = \"KMS\" and kms_key to a customer-managed key",
 	}} with input as mock.doc([_repo({})])
 }
 
@@ -27,7 +27,7 @@ test_block_without_type_is_reported_at_the_block if {
 	kms_encryption.deny == {{
 		"resource": "aws_ecr_repository.app",
 		"attribute": "encryption_configuration.0",
-		"message": sprintf("ECR repository aws_ecr_repository.app has no encryption_type in encryption_configuration, so its images are encrypted with AES256 (the default); set encryption_type = \"KMS\" with %s", [_expected]),
+		"message": "ECR repository aws_ecr_repository.app has no encryption_type in encryption_configuration, so its images are encrypted with AES256 (the default); set encryption_type = \"KMS\" and kms_key to a customer-managed key",
 	}} with input as mock.doc([_repo({"encryption_configuration": [{}]})])
 }
 
@@ -62,7 +62,7 @@ test_cloudformation_forms if {
 		{
 			"resource": "Missing",
 			"attribute": "",
-			"message": sprintf("ECR repository Missing has no EncryptionConfiguration, so its images are encrypted with AES256 and keys managed by Amazon; set EncryptionType to KMS with %s", [_expected]),
+			"message": "ECR repository Missing has no EncryptionConfiguration, so its images are encrypted with AES256 and keys managed by Amazon; set EncryptionType to KMS and KmsKey to a customer-managed key",
 		},
 		{
 			"resource": "Aes",
@@ -72,7 +72,20 @@ test_cloudformation_forms if {
 		{
 			"resource": "NoType",
 			"attribute": "EncryptionConfiguration",
-			"message": sprintf("ECR repository NoType has no EncryptionType in EncryptionConfiguration, so its images are encrypted with AES256 (the default); set EncryptionType to KMS with %s", [_expected]),
+			"message": "ECR repository NoType has no EncryptionType in EncryptionConfiguration, so its images are encrypted with AES256 (the default); set EncryptionType to KMS and KmsKey to a customer-managed key",
 		},
 	} with input as mock.doc([missing, aes, no_type, kms, unknown, opaque])
+}
+
+# A Terraform plan gives a block that is not written as an empty list.
+test_plan_without_encryption_configuration_is_reported_at_the_resource if {
+	repo := object.union(_repo({"encryption_configuration": [], "image_tag_mutability": "MUTABLE"}), {
+		"format": "terraform-plan",
+		"unknown": {"arn": true, "encryption_configuration": []},
+	})
+	kms_encryption.deny == {{
+		"resource": "aws_ecr_repository.app",
+		"attribute": "",
+		"message": "ECR repository aws_ecr_repository.app has no encryption_configuration, so its images are encrypted with AES256 and keys managed by Amazon; set encryption_type = \"KMS\" and kms_key to a customer-managed key",
+	}} with input as mock.doc([repo])
 }

@@ -113,11 +113,19 @@ _scans(res, form) if resource.unknown(res, [form.rules])
 _upper(v) := upper(v) if is_string(v)
 
 # _absent(res, attr) is true when the top-level attribute attr is not written
-# at all (not even empty) and cannot be set by an unknown value or reference.
+# at all (not even empty) and cannot be set by an unknown value or a
+# reference. An empty list is how a Terraform plan gives a block that is not
+# written (and a dynamic block whose for_each is empty gives no block).
 _absent(res, attr) if {
 	resource.missing(res, attr)
-	not attr in object.keys(object.get(res, "values", {}))
+	not _written(res, attr)
 	not resource.properties_unknown(res)
+}
+
+# _written(res, attr): attr is written, if empty (a CloudFormation {}).
+_written(res, attr) if {
+	attr in object.keys(object.get(res, "values", {}))
+	resource.value(res, [attr]) != []
 }
 
 _fix := "set scan_on_push = true in image_scanning_configuration or configure registry scanning"

@@ -140,3 +140,16 @@ test_cloudformation_registry_scanning_covers if {
 		"message": sprintf("ECR repository Repo has no ImageScanningConfiguration, so images are not scanned on push; %s", [_cfn_fix]),
 	}} with input as mock.doc([repo, manual])
 }
+
+# A Terraform plan gives a block that is not written as an empty list.
+test_plan_without_scanning_configuration_is_reported if {
+	repo := object.union(_repo({"image_scanning_configuration": [], "image_tag_mutability": "MUTABLE"}), {
+		"format": "terraform-plan",
+		"unknown": {"arn": true, "image_scanning_configuration": []},
+	})
+	scan_on_push.deny == {{
+		"resource": "aws_ecr_repository.app",
+		"attribute": "",
+		"message": sprintf("ECR repository aws_ecr_repository.app has no image_scanning_configuration, so images are not scanned on push; %s", [_fix]),
+	}} with input as mock.doc([repo])
+}
