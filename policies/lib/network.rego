@@ -52,7 +52,8 @@
 #                       give one range 0-65535; an Azure "*" rule keeps the
 #                       ports it names. Empty for port-less protocols and when
 #                       unknown
-#   all_ports           the ranges cover every TCP/UDP port 0-65535
+#   all_ports           the ranges cover every TCP/UDP port (1-65535 is enough:
+#                       port 0 is reserved, see ports.every_port)
 #   ipv4, ipv6          [{cidr, path}]: the known remote CIDRs: sources for
 #                       ingress, destinations for egress. path is the attribute
 #                       path of the element ("ingress.0.cidr_blocks.1")
@@ -561,11 +562,12 @@ _port_based(protocol) if ports.port_based(protocol)
 
 else := false
 
-# _covers_all(rule): the union of the ranges is 0-65535.
+# _covers_all(rule): the union of the ranges covers every port
+# (ports.every_port: port 0 may be left out).
 _covers_all(rule) if {
 	_port_based(rule.protocol)
 	rule.ports_known
-	count(subtract([{"from": ports.min_port, "to": ports.max_port}], rule.ranges)) == 0
+	count(subtract(ports.every_port, rule.ranges)) == 0
 } else := false
 
 _edge(n, default_value) := default_value if n < 0

@@ -25,7 +25,7 @@ exposure_severity(e) := "medium" if {
 _every_port(e) if {
 	e.rule.port_based
 	e.rule.ports_known
-	count(subtract([{"from": ports.min_port, "to": ports.max_port}], e.ranges)) == 0
+	count(subtract(ports.every_port, e.ranges)) == 0
 }
 
 # _severity(e) is critical for every port (of every protocol, or of TCP or
@@ -51,7 +51,7 @@ _severity(e) := "critical" if {
 _all_open(e) if {
 	e.rule.port_based
 	e.rule.ports_known
-	count(subtract([{"from": ports.min_port, "to": ports.max_port}], e.ranges)) == 0
+	count(subtract(ports.every_port, e.ranges)) == 0
 }
 
 _port_severity(p) := ports.categories[ports.catalogue[p].category]

@@ -112,6 +112,20 @@ test_tcp_full_range_is_all_ports if {
 	[r.protocol, r.all_ports, r.all_protocols] == ["tcp", true, false]
 }
 
+# Port 0 is reserved: no TCP or UDP service listens on it, so 1-65535 opens
+# every port as 0-65535 does (GCP rules often say "1-65535").
+test_range_from_port_one_is_all_ports if {
+	sg := mock.resource("aws_security_group", "a", {"ingress": [{"from_port": 1, "to_port": 65535, "protocol": "udp"}]})
+	some r in network.rules with input as mock.doc([sg])
+	[r.protocol, r.all_ports] == ["udp", true]
+}
+
+test_range_from_port_two_is_not_all_ports if {
+	sg := mock.resource("aws_security_group", "a", {"ingress": [{"from_port": 2, "to_port": 65535, "protocol": "tcp"}]})
+	some r in network.rules with input as mock.doc([sg])
+	r.all_ports == false
+}
+
 test_icmp_has_no_ports if {
 	sg := mock.resource("aws_security_group", "a", {"ingress": [{"from_port": 8, "to_port": 0, "protocol": "icmp"}]})
 	some r in network.rules with input as mock.doc([sg])

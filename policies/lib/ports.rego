@@ -96,6 +96,11 @@ min_port := 0
 
 max_port := 65535
 
+# every_port is the port range a rule must cover to open every TCP/UDP port:
+# 1-65535. Port 0 is reserved (no service listens on it), so a range from 1,
+# as GCP rules often write it ("1-65535"), opens as much as one from 0.
+every_port := [{"from": 1, "to": max_port}]
+
 # all_protocols is the normalised name of "every protocol" (AWS "-1", Terraform
 # also accepts "all").
 all_protocols := "-1"

@@ -29,6 +29,15 @@ test_every_tcp_port if {
 	}} with input as mock.doc([rule])
 }
 
+test_every_tcp_port_from_port_one if {
+	rule := mock.resource("aws_vpc_security_group_egress_rule", "all_tcp", {"ip_protocol": "tcp", "from_port": 1, "to_port": 65535, "cidr_ipv4": "0.0.0.0/0"})
+	open_egress.deny == {{
+		"resource": "aws_vpc_security_group_egress_rule.all_tcp",
+		"attribute": "cidr_ipv4",
+		"message": "Security group rule aws_vpc_security_group_egress_rule.all_tcp allows 0.0.0.0/0 to every TCP port, so anything running behind it can reach any host on any port: data can leave and malware can call home unhindered",
+	}} with input as mock.doc([rule])
+}
+
 test_cfn_egress if {
 	sg := mock.cfn("AppSG", "AWS::EC2::SecurityGroup", {"GroupDescription": "app", "SecurityGroupEgress": [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]})
 	open_egress.deny == {{

@@ -50,6 +50,12 @@ test_every_tcp_port_to_any_address if {
 	nsg_egress_unrestricted.deny == {_finding("security_rule.0", "security_rule.0.destination_address_prefix", "* to every TCP port")} with input as mock.doc([_nsg([rule])])
 }
 
+# Port 0 is reserved: 1-65535 is every port.
+test_every_udp_port_from_port_one if {
+	rule := _out({"protocol": "Udp", "destination_port_range": "1-65535"})
+	nsg_egress_unrestricted.deny == {_finding("security_rule.0", "security_rule.0.destination_address_prefix", "Internet to every UDP port")} with input as mock.doc([_nsg([rule])])
+}
+
 test_each_internet_destination if {
 	rule := object.remove(_out({"destination_address_prefixes": ["0.0.0.0/0", "Storage.WestEurope", "::/0"]}), ["destination_address_prefix"])
 	nsg_egress_unrestricted.deny == {
@@ -81,7 +87,7 @@ test_later_deny_does_not_restrict if {
 
 test_some_ports_pass if {
 	count(nsg_egress_unrestricted.deny) == 0 with input as mock.doc([_nsg([_out({"destination_port_range": "443"})])])
-	count(nsg_egress_unrestricted.deny) == 0 with input as mock.doc([_nsg([_out({"protocol": "Tcp", "destination_port_range": "1-65535"})])])
+	count(nsg_egress_unrestricted.deny) == 0 with input as mock.doc([_nsg([_out({"protocol": "Tcp", "destination_port_range": "1024-65535"})])])
 }
 
 test_narrow_destinations_pass if {

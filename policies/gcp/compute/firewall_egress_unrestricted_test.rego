@@ -24,6 +24,14 @@ test_every_tcp_port_to_the_internet if {
 	}} with input as mock.doc([_fw("out", {"destination_ranges": ["2001:db8::/32", "::/0"], "allow": [{"protocol": "tcp"}]})])
 }
 
+test_port_range_from_one_is_every_port if {
+	firewall_egress_unrestricted.deny == {{
+		"resource": "google_compute_firewall.out",
+		"attribute": "destination_ranges.0",
+		"message": "Firewall rule google_compute_firewall.out allow.0 allows 0.0.0.0/0 to every TCP port, so anything running behind it can reach any host on any port: data can leave and malware can call home unhindered",
+	}} with input as mock.doc([_fw("out", {"destination_ranges": ["0.0.0.0/0"], "allow": [{"protocol": "tcp", "ports": ["1-65535"]}]})])
+}
+
 test_no_destination_is_the_whole_internet if {
 	firewall_egress_unrestricted.deny == {{
 		"resource": "google_compute_firewall.out",
