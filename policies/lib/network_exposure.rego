@@ -10,22 +10,41 @@ _severity_rank := {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 # exposure_severity(e) is the severity of exposure e (an element of
 # open_ingress), else _severity(e), except for network ACLs, which are a
-# second layer behind security groups: an ACL that admits every port from the
-# internet filters nothing (AWS's default ACL does exactly that, and the
-# security groups alone decide) and is medium; one that admits chosen
-# critical ports, as if to expose them, is high.
-exposure_severity(e) := "medium" if {
+# second layer behind security groups. An ACL entry that admits every port
+# from the internet filters nothing (AWS's default ACL does exactly that, and
+# the security groups alone decide): medium. An entry that admits less is
+# never more severe, except one that picks critical ports, as if to expose
+# them: high. The replies to connections the subnet opens need an entry of
+# the ephemeral ports (AWS documents TCP 1024-65535 from 0.0.0.0/0); one
+# whose ranges start at 1024 or above and end at 65535 picks nothing: medium.
+exposure_severity(e) := "high" if {
 	e.rule.kind == "network_acl"
-	_every_port(e)
-} else := "high" if {
-	e.rule.kind == "network_acl"
+	not _every_port(e)
+	not _return_traffic(e)
 	_severity(e) == "critical"
+} else := "medium" if {
+	e.rule.kind == "network_acl"
 } else := _severity(e)
 
 _every_port(e) if {
 	e.rule.port_based
 	e.rule.ports_known
 	count(subtract(ports.every_port, e.ranges)) == 0
+}
+
+# _ephemeral_from is where the ports that operating systems pick for the
+# local end of outgoing connections begin, at the lowest (IANA's registered
+# ports end at 1023; Linux starts at 32768, Windows at 49152).
+_ephemeral_from := 1024
+
+_return_traffic(e) if {
+	e.rule.port_based
+	e.rule.ports_known
+	count(e.rule.ranges) > 0
+	every r in e.rule.ranges {
+		r.from >= _ephemeral_from
+		r.to == ports.max_port
+	}
 }
 
 # _severity(e) is critical for every port (of every protocol, or of TCP or

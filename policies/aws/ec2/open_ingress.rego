@@ -37,7 +37,8 @@
 #   (the security group still decides what reaches an instance): an ACL entry
 #   that admits every port from the internet filters nothing, as AWS's
 #   default ACL does, and is medium; one that admits chosen critical ports is
-#   high. Rules whose peers are only other
+#   high; any other (web ports, ICMP, the ephemeral ports 1024-65535 that a
+#   stateless ACL must open for replies) is medium. Rules whose peers are only other
 #   security groups, prefix lists or the group itself are not open, a CIDR that
 #   cannot be known statically is not reported, and egress is never reported.
 # custom:

@@ -378,6 +378,53 @@ test_nacl_allow_of_ssh_is_high_not_critical if {
 	}} with input as mock.doc([acl])
 }
 
+# An ACL is the second layer: an entry that opens less than every port is
+# never more severe than one that opens every port (medium), unless it picks
+# critical ports.
+test_nacl_entries_that_pick_no_critical_port_are_medium if {
+	acl := mock.resource("aws_network_acl", "public", {"ingress": [
+		{"rule_no": 100, "action": "allow", "protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_block": "0.0.0.0/0"},
+		{"rule_no": 110, "action": "allow", "protocol": "icmp", "from_port": 0, "to_port": 0, "icmp_type": 3, "icmp_code": 4, "cidr_block": "0.0.0.0/0"},
+		{"rule_no": 120, "action": "allow", "protocol": "udp", "from_port": 1, "to_port": 65535, "ipv6_cidr_block": "::/0"},
+	]})
+	open_ingress.deny == {
+		{
+			"resource": "aws_network_acl.public",
+			"attribute": "ingress.0.cidr_block",
+			"message": "Network ACL rule aws_network_acl.public ingress.0 allows 0.0.0.0/0 to TCP port 443 (HTTPS)",
+			"severity": "medium",
+		},
+		{
+			"resource": "aws_network_acl.public",
+			"attribute": "ingress.1.cidr_block",
+			"message": "Network ACL rule aws_network_acl.public ingress.1 allows 0.0.0.0/0 to ICMP",
+			"severity": "medium",
+		},
+		{
+			"resource": "aws_network_acl.public",
+			"attribute": "ingress.2.ipv6_cidr_block",
+			"message": "Network ACL rule aws_network_acl.public ingress.2 allows ::/0 to UDP ports 1-65535 including 20 (FTP-data), 21 (FTP), 22 (SSH), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name) and 37 more sensitive ports",
+			"severity": "medium",
+		},
+	} with input as mock.doc([acl])
+}
+
+# A stateless ACL must admit the replies to connections the subnet opens:
+# AWS documents an inbound allow of TCP 1024-65535 from 0.0.0.0/0 for them.
+# Such an entry ends at 65535 and starts at 1024 or above: medium.
+test_nacl_return_traffic_entries_are_medium if {
+	entries := [
+		mock.cfn("InEphemeral", "AWS::EC2::NetworkAclEntry", {"RuleNumber": 120, "Protocol": 6, "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 1024, "To": 65535}}),
+		mock.cfn("InLinuxEphemeral", "AWS::EC2::NetworkAclEntry", {"RuleNumber": 130, "Protocol": 6, "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 32768, "To": 65535}}),
+	]
+	{[f.resource, f.severity] | some f in open_ingress.deny} == {["InEphemeral", "medium"], ["InLinuxEphemeral", "medium"]} with input as mock.doc(entries)
+}
+
+test_nacl_range_below_the_ephemeral_ports_is_high if {
+	entry := mock.cfn("InLow", "AWS::EC2::NetworkAclEntry", {"RuleNumber": 120, "Protocol": 6, "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 1000, "To": 65535}})
+	{[f.resource, f.severity] | some f in open_ingress.deny} == {["InLow", "high"]} with input as mock.doc([entry])
+}
+
 test_nacl_allow_after_a_deny_of_admin_ports_reports_what_is_left if {
 	acl := mock.resource("aws_network_acl", "public", {"ingress": [
 		{"rule_no": 90, "action": "deny", "protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_block": "0.0.0.0/0"},
