@@ -255,10 +255,43 @@ _log_delivery_acl(acl) if {
 # load_balancer_log_target(res): a load balancer sends its access or
 # connection logs to the bucket (aws_lb, aws_alb, aws_elb access_logs or
 # connection_logs; CloudFormation AccessLoggingPolicy, or a
-# LoadBalancerAttributes value of an Elastic Load Balancing v2 load balancer).
+# LoadBalancerAttributes value of an Elastic Load Balancing v2 load balancer),
+# or the bucket's policy lets Elastic Load Balancing deliver them (a log
+# bucket shared with load balancers of other configurations): it allows the
+# logdelivery.elasticloadbalancing.amazonaws.com service (Regions opened since
+# August 2022), or it, or a policy document it is built from, references
+# data.aws_elb_service_account (the Elastic Load Balancing account of the
+# Region).
 load_balancer_log_target(res) if {
 	some ref in referrers_typed(res)
 	_load_balancer_log_edge(ref.type, ref.attribute)
+}
+
+load_balancer_log_target(res) if {
+	some p in policies(res)
+	some s in p.statements
+	s.effect == "allow"
+	"service:logdelivery.elasticloadbalancing.amazonaws.com" in s.principals
+}
+
+load_balancer_log_target(res) if {
+	some p in policies(res)
+	some ref in object.get(input.resources[p.resource], "references", [])
+	resource.within(ref.attribute, p.attribute)
+	_elb_service_account(ref.target)
+}
+
+load_balancer_log_target(res) if {
+	some p in policies(res)
+	some d in p.documents
+	some ref in object.get(input.resources[d], "references", [])
+	_elb_service_account(ref.target)
+}
+
+_elb_service_account(address) if {
+	account := input.resources[address]
+	account.type == "aws_elb_service_account"
+	account.mode == "data"
 }
 
 _load_balancer_log_edge(type, attribute) if {

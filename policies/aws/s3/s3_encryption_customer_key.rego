@@ -37,9 +37,13 @@
 #   log-delivery-write ACL, or a bucket policy allowing
 #   logging.s3.amazonaws.com); a load balancer log bucket by the reference of
 #   an aws_lb, aws_alb or aws_elb access_logs or connection_logs block, a
-#   CloudFormation AccessLoggingPolicy or a LoadBalancerAttributes value. (A
-#   Network Load Balancer accepts SSE-KMS; its log bucket is not reported
-#   either.) Keep such buckets apart from other data.
+#   CloudFormation AccessLoggingPolicy or a LoadBalancerAttributes value, or by
+#   a bucket policy that lets Elastic Load Balancing deliver the logs (the
+#   logdelivery.elasticloadbalancing.amazonaws.com service, or the account of
+#   data.aws_elb_service_account), as a log bucket shared with the load
+#   balancers of other configurations has. (A Network Load Balancer accepts
+#   SSE-KMS; its log bucket is not reported either.) Keep such buckets apart
+#   from other data.
 # custom:
 #   id: PCS-AWS-020
 #   name: s3-encryption-customer-key
@@ -92,6 +96,7 @@
 #     - aws_s3_bucket_acl
 #     - aws_s3_bucket_policy
 #     - aws_iam_policy_document
+#     - aws_elb_service_account
 #     - aws_lb
 #     - aws_alb
 #     - aws_elb

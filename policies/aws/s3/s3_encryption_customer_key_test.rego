@@ -219,3 +219,60 @@ test_load_balancer_log_target_is_not_reported if {
 	)
 	count(encryption.deny) == 0 with input as s3.doc([cfn_logs, elb])
 }
+
+# A log bucket shared with the load balancers of other configurations is
+# known by its policy, which lets Elastic Load Balancing deliver the logs.
+test_load_balancer_log_bucket_known_by_its_policy_is_not_reported if {
+	account := mock.data_source("aws_elb_service_account", "this", {})
+
+	# the Elastic Load Balancing account, in a policy document
+	logs := s3.bucket("logs", {})
+	document := object.union(
+		mock.data_source("aws_iam_policy_document", "logs", {"statement": [{
+			"actions": ["s3:PutObject"],
+			"principals": [{"type": "AWS", "identifiers": [null]}],
+		}]}),
+		{
+			"unknown": {"statement": [{"principals": [{"identifiers": [true]}]}]},
+			"references": [object.union(mock.ref("statement.0.principals.0.identifiers", "data.aws_elb_service_account.this"), {"target_attribute": "arn"})],
+		},
+	)
+	policy := s3.refer(
+		s3.config("aws_s3_bucket_policy", "logs", "aws_s3_bucket.logs", {}),
+		"policy", "data.aws_iam_policy_document.logs",
+	)
+	count(encryption.deny) == 0 with input as s3.doc([logs, document, policy, account])
+
+	# the Elastic Load Balancing account, in jsonencode (unknown as a whole)
+	jsonencoded := s3.refer(
+		s3.config("aws_s3_bucket_policy", "logs", "aws_s3_bucket.logs", {}),
+		"policy", "data.aws_elb_service_account.this",
+	)
+	count(encryption.deny) == 0 with input as s3.doc([logs, jsonencoded, account])
+
+	# the log delivery service of the Regions opened since August 2022
+	service := s3.config("aws_s3_bucket_policy", "logs", "aws_s3_bucket.logs", {"policy": json.marshal({"Statement": [{
+		"Effect": "Allow",
+		"Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+		"Action": "s3:PutObject",
+		"Resource": "arn:aws:s3:::logs/AWSLogs/*",
+	}]})})
+	count(encryption.deny) == 0 with input as s3.doc([logs, service])
+}
+
+# delivery.logs.amazonaws.com delivers Network Load Balancer and other
+# vended logs, which SSE-KMS buckets accept.
+test_vended_log_bucket_is_reported if {
+	logs := s3.bucket("logs", {})
+	policy := s3.config("aws_s3_bucket_policy", "logs", "aws_s3_bucket.logs", {"policy": json.marshal({"Statement": [{
+		"Effect": "Allow",
+		"Principal": {"Service": "delivery.logs.amazonaws.com"},
+		"Action": "s3:PutObject",
+		"Resource": "arn:aws:s3:::logs/AWSLogs/*",
+	}]})})
+	encryption.deny == {{
+		"resource": "aws_s3_bucket.logs",
+		"attribute": "",
+		"message": "S3 bucket aws_s3_bucket.logs has no default encryption configuration, so S3 encrypts objects with S3-managed keys (SSE-S3); configure aws:kms with a customer-managed KMS key",
+	}} with input as s3.doc([logs, policy])
+}
