@@ -194,16 +194,23 @@ _shadow_note(e) := "" if {
 # of an enabled allow egress rule that opens every port of every protocol or
 # of a port-based protocol (an Azure "*" rule on some ports is not
 # unrestricted), with nothing taken away by a deny evaluated before
-# it (any deny evaluated before it, of any protocol, port or address,
-# restricts it).
+# it: any deny evaluated before it whose destination is the whole internet
+# of the peer's family, of any protocol or port, restricts it; a deny of
+# other destinations (a private range, VirtualNetwork) takes nothing away
+# from the internet.
 open_egress contains exposure if {
 	some rule in egress
 	rule.enabled
 	rule.action == "allow"
 	_unrestricted(rule)
-	count(_earlier_denies(rule)) == 0
 	some peer in rule.internet
+	not _restricted(rule, peer)
 	exposure := {"rule": rule, "peer": peer, "ranges": [{"from": r.from, "to": r.to} | some r in rule.ranges]}
+}
+
+_restricted(rule, peer) if {
+	some d in _earlier_denies(rule)
+	_covers_family(d, _family(peer.value))
 }
 
 _unrestricted(rule) if rule.all_ports

@@ -15,7 +15,8 @@
 #   egress, aws_vpc_security_group_egress_rule, CloudFormation
 #   SecurityGroupEgress entries and AWS::EC2::SecurityGroupEgress, and network
 #   ACL egress rules (inline, aws_network_acl_rule, AWS::EC2::NetworkAclEntry)
-#   that no earlier deny restricts. One finding per open CIDR element. It does
+#   that no earlier deny of the internet restricts (a deny of private ranges
+#   does not). One finding per open CIDR element. It does
 #   not report the allow-all egress rule that AWS adds to a CloudFormation
 #   security group declared without SecurityGroupEgress (nothing in the
 #   template to point at), nor default security groups (PCS-AWS-002 reports

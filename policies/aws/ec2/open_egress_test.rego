@@ -78,6 +78,18 @@ test_nacl_egress_restricted_by_an_earlier_deny_is_not_reported if {
 	open_egress.deny == set() with input as mock.doc([acl])
 }
 
+test_nacl_egress_after_a_deny_of_internal_destinations_is_reported if {
+	acl := mock.resource("aws_network_acl", "private", {"egress": [
+		{"rule_no": 50, "action": "deny", "protocol": "-1", "cidr_block": "10.0.0.0/8"},
+		{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0"},
+	]})
+	open_egress.deny == {{
+		"resource": "aws_network_acl.private",
+		"attribute": "egress.1.cidr_block",
+		"message": "Network ACL rule aws_network_acl.private egress.1 allows 0.0.0.0/0 to all traffic (protocol -1: every protocol, ports 0-65535), so anything running behind it can reach any host on any port: data can leave and malware can call home unhindered",
+	}} with input as mock.doc([acl])
+}
+
 test_unknown_cidr_is_not_reported if {
 	sg := object.union(_sg([{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": [null]}]), {"unknown": {"egress": [{"cidr_blocks": [true]}]}})
 	open_egress.deny == set() with input as mock.doc([sg])

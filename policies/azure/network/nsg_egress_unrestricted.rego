@@ -15,8 +15,10 @@
 #   azurerm_network_security_rule, that open every port of every protocol
 #   ("*") or of TCP or UDP to the internet, when no Deny rule of the same
 #   group is evaluated before them (a lower priority): any earlier outbound
-#   deny that applies to the whole group (every source address and port) is
-#   taken as a restriction. One finding per internet destination. An
+#   deny of the internet ("Internet", "*" or a /0 prefix) that applies to the
+#   whole group (every source address and port) is taken as a restriction; a
+#   deny of other destinations (VirtualNetwork, private ranges) takes nothing
+#   away from the internet. One finding per internet destination. An
 #   allow of every protocol on some ports only ("*" on port 443) is not
 #   unrestricted. Azure adds the default rule AllowInternetOutBound (priority
 #   65001) to every group; it is not in the configuration and is not reported:

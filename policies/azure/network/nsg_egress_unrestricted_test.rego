@@ -82,6 +82,14 @@ test_later_deny_does_not_restrict if {
 	nsg_egress_unrestricted.deny == {_finding("security_rule.1", "security_rule.1.destination_address_prefix", "Internet to all traffic (every protocol and port)")} with input as mock.doc([_nsg([deny, _out({})])])
 }
 
+# A deny of internal destinations evaluated first takes nothing away from the
+# internet: it does not restrict the allow.
+test_earlier_deny_of_internal_destinations_does_not_restrict if {
+	deny := _out({"name": "no-lateral", "priority": 100, "access": "Deny", "destination_address_prefix": "VirtualNetwork"})
+	deny_private := object.remove(_out({"name": "no-rfc1918", "priority": 110, "access": "Deny", "destination_address_prefixes": ["10.0.0.0/8", "192.168.0.0/16"]}), ["destination_address_prefix"])
+	nsg_egress_unrestricted.deny == {_finding("security_rule.2", "security_rule.2.destination_address_prefix", "Internet to all traffic (every protocol and port)")} with input as mock.doc([_nsg([deny, deny_private, _out({})])])
+}
+
 # ---------------------------------------------------------------------------
 # Not firing
 

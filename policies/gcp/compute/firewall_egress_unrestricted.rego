@@ -15,12 +15,13 @@
 #   with an empty list) applies to every IPv4 destination, as GCP fills in
 #   0.0.0.0/0, and is reported at the resource (or at the empty list). A rule
 #   is not reported when an enabled deny egress rule on the same network, with
-#   a lower or equal priority number and applying to every instance, is
-#   evaluated before it: it restricts what the allow lets out. GCP's implied
-#   allow-egress rule (priority 65535, every destination) exists in every
-#   network but is not written in the configuration and is not reported: only
-#   rules written in the configuration are judged, so a network without any
-#   egress rule passes. Rules limited to some ports, destinations that cannot
+#   a lower or equal priority number, applying to every instance and to the
+#   whole internet of the destination's family, is evaluated before it: it
+#   restricts what the allow lets out (a deny of private ranges does not).
+#   GCP's implied allow-egress rule (priority 65535, every destination)
+#   exists in every network but is not written in the configuration and is
+#   not reported: only rules written in the configuration are judged, so a
+#   network without any egress rule passes. Rules limited to some ports, destinations that cannot
 #   be known statically, and deny rules are not reported.
 # custom:
 #   id: PCS-GCP-005

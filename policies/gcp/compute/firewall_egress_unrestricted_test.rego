@@ -64,6 +64,18 @@ test_earlier_deny_restricts_the_allow if {
 	])
 }
 
+test_earlier_deny_of_internal_destinations_does_not_restrict_the_allow if {
+	firewall_egress_unrestricted.deny == {{
+		"resource": "google_compute_firewall.out",
+		"attribute": "destination_ranges.0",
+		"message": "Firewall rule google_compute_firewall.out allow.0 allows 0.0.0.0/0 to all traffic (every protocol and port), so anything running behind it can reach any host on any port: data can leave and malware can call home unhindered",
+	}} with input as mock.doc([
+		_fw("out", {"priority": 1000, "destination_ranges": ["0.0.0.0/0"], "allow": [{"protocol": "all"}]}),
+		_fw("no_internal", {"priority": 900, "destination_ranges": ["10.0.0.0/8"], "deny": [{"protocol": "all"}]}),
+		_fw("no_v6", {"priority": 900, "destination_ranges": ["::/0"], "deny": [{"protocol": "all"}]}),
+	])
+}
+
 test_later_deny_does_not_restrict_the_allow if {
 	firewall_egress_unrestricted.deny == {{
 		"resource": "google_compute_firewall.out",
