@@ -15,7 +15,8 @@
 #     source_service_accounts (instances of the network, in source_groups) for
 #     ingress; destination_ranges for egress. An INGRESS rule that sets none
 #     of source_ranges, source_tags and source_service_accounts (or only empty
-#     lists) applies to every IPv4 source: the API fills in 0.0.0.0/0. An
+#     lists, or lists of empty strings) applies to every IPv4 source: the API
+#     fills in 0.0.0.0/0. An
 #     EGRESS rule without destination_ranges applies to every IPv4
 #     destination in the same way. That implied peer is an ipv4 element
 #     "0.0.0.0/0" whose path is "" (the resource header) when the list is
@@ -252,7 +253,7 @@ _gcp_peers(_, "") := {"cidrs_unknown": true}
 _gcp_cidrs(res, attr, others) := {"cidrs_unknown": true} if {
 	_gcp_uncertain(res, attr)
 } else := {"ipv4": [{"cidr": "0.0.0.0/0", "path": _gcp_implied_path(res, attr)}]} if {
-	not resource.set(res, attr)
+	_gcp_names_nothing(res, attr)
 	every other in others {
 		not resource.set(res, other)
 	}
@@ -265,6 +266,20 @@ _gcp_cidrs(res, attr, others) := {"cidrs_unknown": true} if {
 		some i, v in _list(resource.value(res, [attr]))
 		is_string(v)
 	]
+}
+
+# _gcp_names_nothing(res, attr): the list is missing, empty, or holds only
+# empty strings (a variable defaulting to [""]), which GCP does not keep: the
+# rule gets the implied range (hashicorp/terraform-provider-google#6789).
+_gcp_names_nothing(res, attr) if not resource.set(res, attr)
+
+_gcp_names_nothing(res, attr) if {
+	vs := resource.value(res, [attr])
+	is_array(vs)
+	every v in vs {
+		is_string(v)
+		trim_space(v) == ""
+	}
 }
 
 # _gcp_uncertain(res, attr): the list is unknown, or written as a reference

@@ -244,6 +244,17 @@ test_empty_source_lists_are_every_ipv4_source if {
 	]
 }
 
+test_source_ranges_of_empty_strings_are_every_ipv4_source if {
+	_peers({"source_ranges": ["", " "]}) == [
+		[{"cidr": "0.0.0.0/0", "path": "source_ranges"}], [],
+		[{"value": "0.0.0.0/0", "path": "source_ranges"}], false, [],
+	]
+
+	# An empty string beside a range, or beside source tags, implies nothing.
+	_peers({"source_ranges": ["", "10.0.0.0/8"]}) == [[{"cidr": "", "path": "source_ranges.0"}, {"cidr": "10.0.0.0/8", "path": "source_ranges.1"}], [], [], false, []]
+	_peers({"source_ranges": [""], "source_tags": ["bastion"]}) == [[{"cidr": "", "path": "source_ranges.0"}], [], [], false, [{"path": "source_tags.0", "id": "bastion"}]]
+}
+
 test_source_tags_alone_are_not_the_internet if {
 	_peers({"source_tags": ["bastion"]}) == [[], [], [], false, [{"path": "source_tags.0", "id": "bastion"}]]
 	_peers({"source_service_accounts": ["jump@p.iam.gserviceaccount.com"]}) == [[], [], [], false, [{"path": "source_service_accounts.0", "id": "jump@p.iam.gserviceaccount.com"}]]

@@ -16,9 +16,9 @@
 #   applied: a rule without direction is INGRESS (also in a plan, where the
 #   provider shows an unset direction as known after apply); a rule that sets
 #   none of source_ranges, source_tags and source_service_accounts (or only
-#   empty lists) applies to every IPv4 source, because the API fills in
-#   0.0.0.0/0, and is reported at the resource (or at the empty
-#   source_ranges); tcp, udp
+#   empty lists, or a source_ranges of empty strings such as a variable's
+#   [""]) applies to every IPv4 source, because the API fills in 0.0.0.0/0,
+#   and is reported at the resource (or at the empty source_ranges); tcp, udp
 #   and sctp without ports, and protocol "all", open every port. Rules are
 #   judged on what they actually admit: an enabled deny on the same network
 #   (the same google_compute_network through the reference edge of network,

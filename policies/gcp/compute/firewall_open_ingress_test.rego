@@ -60,6 +60,20 @@ test_empty_source_ranges_is_the_whole_internet if {
 	})])
 }
 
+# A list of empty strings (a variable defaulting to [""]) names no range:
+# GCP applies the rule to every IPv4 source (hashicorp/terraform-provider-google#6789).
+test_source_ranges_of_empty_strings_is_the_whole_internet if {
+	firewall_open_ingress.deny == {{
+		"resource": "google_compute_firewall.game",
+		"attribute": "source_ranges",
+		"message": "Firewall rule google_compute_firewall.game allow.0 allows 0.0.0.0/0 to UDP port 666 (source_ranges is empty and no source_tags or source_service_accounts is set, so GCP applies the rule to every IPv4 source)",
+		"severity": "high",
+	}} with input as mock.doc([_fw("game", {
+		"source_ranges": [""],
+		"allow": [{"protocol": "udp", "ports": ["666"]}],
+	})])
+}
+
 test_protocol_all_is_critical if {
 	firewall_open_ingress.deny == {{
 		"resource": "google_compute_firewall.any",
