@@ -232,6 +232,21 @@ _egress_reach(e) := "all traffic (protocol -1: every protocol, ports 0-65535)" i
 	e.rule.all_protocols
 } else := sprintf("every %s port", [protocol_name(e.rule.protocol)])
 
+# description_missing(rule) is true when the normalised rule has no
+# description: none is written and it is not unknown; or, in a plan, an
+# inline block's description is "" (a plan holds every attribute of an
+# inline block, and shows an unset string as "").
+description_missing(rule) if {
+	not rule.description_unknown
+	not "description" in object.keys(rule)
+}
+
+description_missing(rule) if {
+	rule.format == "terraform-plan"
+	rule.path != ""
+	rule.description == ""
+}
+
 # placeholder_descriptions are descriptions that say nothing, compared
 # without case and surrounding space: Terraform's default for security groups
 # and classic groups, the default of the terraform-aws-modules security group

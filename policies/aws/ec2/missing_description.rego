@@ -23,7 +23,9 @@
 #   and the CloudFormation forms), whose description is missing, empty, blank
 #   or one of those placeholders. Network ACL entries and classic group
 #   ingress entries have no description attribute and are not reported. A
-#   description that cannot be known statically is not reported. The severity
+#   description that cannot be known statically is not reported; in a plan,
+#   which shows an unset description of an inline block as "", that block is
+#   reported as having none. The severity
 #   is medium: a missing description opens nothing by itself, but it is an
 #   audit requirement for the documentation of network controls, and it makes
 #   every other finding on the group harder to triage.
@@ -159,8 +161,7 @@ _described_rules contains rule if {
 
 deny contains finding if {
 	some rule in _described_rules
-	not rule.description_unknown
-	not "description" in object.keys(rule)
+	network.description_missing(rule)
 	finding := {
 		"resource": rule.resource,
 		"attribute": rule.path,
@@ -171,6 +172,7 @@ deny contains finding if {
 deny contains finding if {
 	some rule in _described_rules
 	trim_space(rule.description) == ""
+	not network.description_missing(rule)
 	finding := {
 		"resource": rule.resource,
 		"attribute": rule.description_path,

@@ -92,6 +92,26 @@ test_inline_rules_without_description_are_reported if {
 	} with input as mock.doc([sg])
 }
 
+# A plan holds every attribute of an inline block, an unset description as
+# "": it is reported as missing, at the block. A standalone rule's "" was
+# written.
+test_plan_inline_rule_with_unset_description_is_missing if {
+	sg := object.union(_sg({"description": "Web servers", "ingress": [object.union(_https, {"description": ""})]}), {"format": "terraform-plan"})
+	rule := object.union(mock.resource("aws_security_group_rule", "blank", object.union(_https, {"type": "ingress", "description": ""})), {"format": "terraform-plan"})
+	missing_description.deny == {
+		{
+			"resource": "aws_security_group.web",
+			"attribute": "ingress.0",
+			"message": sprintf("Security group rule aws_security_group.web ingress.0 has no description; %s", [_why]),
+		},
+		{
+			"resource": "aws_security_group_rule.blank",
+			"attribute": "description",
+			"message": sprintf("Security group rule aws_security_group_rule.blank has an empty description; %s", [_why]),
+		},
+	} with input as mock.doc([sg, rule])
+}
+
 test_inline_rule_with_unknown_description_passes if {
 	sg := object.union(
 		_sg({"description": "Web servers", "ingress": [_https]}),

@@ -12,7 +12,9 @@
 #   of azurerm_network_security_group or as an azurerm_network_security_rule,
 #   whose description is missing, empty or blank, or a placeholder that says
 #   nothing ("TODO", "TBD", "n/a", "description", "Managed by Terraform"). A
-#   description that cannot be known statically is not reported. The network
+#   description that cannot be known statically is not reported; in a plan,
+#   which shows an unset description of an inline block as "", that block is
+#   reported as having none. The network
 #   security group itself has no description attribute in the azurerm
 #   provider, so only its rules are checked. The severity is medium: a missing
 #   description opens nothing by itself, but it is an audit requirement for
@@ -63,8 +65,7 @@ _nsg_rules contains rule if {
 
 deny contains finding if {
 	some rule in _nsg_rules
-	not rule.description_unknown
-	not "description" in object.keys(rule)
+	network.description_missing(rule)
 	finding := {
 		"resource": rule.resource,
 		"attribute": rule.path,
@@ -75,6 +76,7 @@ deny contains finding if {
 deny contains finding if {
 	some rule in _nsg_rules
 	trim_space(rule.description) == ""
+	not network.description_missing(rule)
 	finding := {
 		"resource": rule.resource,
 		"attribute": rule.description_path,

@@ -69,6 +69,17 @@ test_inline_rules_without_description_are_reported if {
 	} with input as mock.doc([nsg])
 }
 
+# A plan holds every attribute of an inline block, an unset description as
+# "": it is reported as missing, at the block.
+test_plan_inline_rule_with_unset_description_is_missing if {
+	nsg := object.union(_nsg([_rule({"description": ""})]), {"format": "terraform-plan"})
+	nsg_rule_missing_description.deny == {{
+		"resource": _web,
+		"attribute": "security_rule.0",
+		"message": sprintf("Network security group rule %s security_rule.0 has no description; %s", [_web, _why]),
+	}} with input as mock.doc([nsg])
+}
+
 test_inline_rule_with_unknown_description_passes if {
 	nsg := object.union(_nsg([_rule({})]), {"unknown": {"security_rule": [{"description": true}]}})
 	count(nsg_rule_missing_description.deny) == 0 with input as mock.doc([nsg])
