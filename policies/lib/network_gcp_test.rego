@@ -396,6 +396,31 @@ test_deny_with_target_tags_does_not_shadow if {
 	_exposures([_allow_ssh, _deny("deny_tagged", 100, {"target_tags": ["locked"]})]) == {["google_compute_firewall.ssh", "allow.0", "0.0.0.0/0", [{"from": 22, "to": 22}]]}
 }
 
+# A deny limited to some destinations of an ingress rule (destination_ranges,
+# provider 4.49 and later) or some sources of an egress rule (source_ranges)
+# covers part of the instances only: it does not shadow. Ranges of every
+# address limit nothing.
+test_deny_with_local_ranges_does_not_shadow if {
+	_exposures([_allow_ssh, _deny("deny_subnet", 100, {"destination_ranges": ["10.0.1.0/24"]})]) == {["google_compute_firewall.ssh", "allow.0", "0.0.0.0/0", [{"from": 22, "to": 22}]]}
+	_exposures([_allow_ssh, _deny("deny_everywhere", 100, {"destination_ranges": ["0.0.0.0/0"]})]) == set()
+}
+
+test_local_ranges_are_targets if {
+	rules := _rules([
+		_fw("in", {"destination_ranges": ["10.0.1.0/24", "0.0.0.0/0"], "deny": [{"protocol": "all"}]}),
+		_fw("out", {"direction": "EGRESS", "source_ranges": ["10.0.2.0/24"], "deny": [{"protocol": "all"}]}),
+		object.union(_fw("unknown", {"deny": [{"protocol": "all"}]}), {"unknown": {"destination_ranges": true}}),
+		object.union(_fw("plan", {"deny": [{"protocol": "all"}]}), {"format": "terraform-plan", "unknown": {"destination_ranges": true}}),
+	])
+	{[r.resource, r.targets] | some r in rules} == {
+		["google_compute_firewall.in", [{"value": "10.0.1.0/24", "path": "destination_ranges.0"}]],
+		["google_compute_firewall.out", [{"value": "10.0.2.0/24", "path": "source_ranges.0"}]],
+		["google_compute_firewall.unknown", [{"path": "destination_ranges"}]],
+		# In a plan the provider shows an unset destination_ranges as unknown.
+		["google_compute_firewall.plan", []],
+	}
+}
+
 test_deny_with_unknown_targets_does_not_shadow if {
 	deny := object.union(_deny("deny_maybe", 100, {}), {"unknown": {"network": true, "target_tags": true}})
 	_exposures([_allow_ssh, deny]) == {["google_compute_firewall.ssh", "allow.0", "0.0.0.0/0", [{"from": 22, "to": 22}]]}

@@ -23,8 +23,9 @@
 #   judged on what they actually admit: an enabled deny on the same network
 #   (the same google_compute_network through the reference edge of network,
 #   or the same network name), with a lower or equal priority number, that
-#   applies to every instance (no target_tags or target_service_accounts) and
-#   to the whole internet takes its ports away, and an allow that is denied
+#   applies to every instance (no target_tags, target_service_accounts or
+#   destination_ranges narrowing it) and to the whole internet takes its
+#   ports away, and an allow that is denied
 #   completely, or disabled, is not reported. Hierarchical and network
 #   firewall policies are not read, so a deny there does not hide a finding.
 #   There is one finding per open source range, pointing at that range. The
