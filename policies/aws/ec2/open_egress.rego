@@ -62,6 +62,7 @@
 #     ```
 #   resource_types:
 #     - aws_security_group
+#     - aws_default_security_group
 #     - aws_security_group_rule
 #     - aws_vpc_security_group_egress_rule
 #     - AWS::EC2::SecurityGroup
@@ -77,5 +78,11 @@ import data.portcullis.lib.network
 deny contains network.open_egress_finding(exposure) if {
 	some exposure in network.open_egress
 	exposure.rule.provider == "aws"
-	exposure.rule.resource_type != "aws_default_security_group"
+	not _on_default_group(exposure.rule)
 }
+
+# PCS-AWS-002 reports every rule of a default security group: its inline
+# blocks and the standalone rules whose edge leads to it.
+_on_default_group(rule) if rule.resource_type == "aws_default_security_group"
+
+_on_default_group(rule) if input.resources[rule.protects].type == "aws_default_security_group"

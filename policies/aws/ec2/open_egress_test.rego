@@ -70,6 +70,17 @@ test_ingress_and_default_group_are_not_reported if {
 	open_egress.deny == set() with input as mock.doc([sg, dflt])
 }
 
+# PCS-AWS-002 reports every rule of a default security group, standalone
+# rules included.
+test_standalone_rule_on_the_default_group_is_not_reported if {
+	dflt := mock.resource("aws_default_security_group", "d", {"vpc_id": "vpc-1"})
+	rule := object.union(
+		mock.resource("aws_vpc_security_group_egress_rule", "all", {"ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"}),
+		{"unknown": {"security_group_id": true}, "references": [mock.ref("security_group_id", "aws_default_security_group.d")]},
+	)
+	open_egress.deny == set() with input as mock.doc([dflt, rule])
+}
+
 test_nacl_egress_restricted_by_an_earlier_deny_is_not_reported if {
 	acl := mock.resource("aws_network_acl", "private", {"egress": [
 		{"rule_no": 50, "action": "deny", "protocol": "tcp", "from_port": 25, "to_port": 25, "cidr_block": "0.0.0.0/0"},
