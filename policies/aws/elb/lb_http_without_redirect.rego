@@ -31,6 +31,12 @@
 #   whose protocol, default action type or redirect protocol cannot be known
 #   statically is not reported. Redirects written as listener rules
 #   (aws_lb_listener_rule) are not looked at: the default action decides.
+#   But a listener rule (aws_lb_listener_rule, aws_alb_listener_rule,
+#   AWS::ElasticLoadBalancingV2::ListenerRule) whose listener, followed through
+#   its listener_arn (ListenerArn) edge, is such an HTTP listener and whose
+#   actions forward requests to targets is reported at that action, whatever
+#   the listener's default action: it serves those requests over plain HTTP
+#   (for example a path kept on HTTP beside a default redirect).
 # custom:
 #   id: PCS-AWS-012
 #   name: lb-http-without-redirect
@@ -80,10 +86,13 @@
 #   resource_types:
 #     - aws_lb_listener
 #     - aws_alb_listener
+#     - aws_lb_listener_rule
+#     - aws_alb_listener_rule
 #     - aws_lb
 #     - aws_alb
 #     - aws_elb
 #     - AWS::ElasticLoadBalancingV2::Listener
+#     - AWS::ElasticLoadBalancingV2::ListenerRule
 #     - AWS::ElasticLoadBalancingV2::LoadBalancer
 #     - AWS::ElasticLoadBalancing::LoadBalancer
 package portcullis.aws.elb.lb_http_without_redirect
@@ -255,6 +264,36 @@ _redirect_target(action, spec) := p if {
 _quoted(s) := sprintf("%q", [s]) if s != ""
 
 _quoted(s) := "not set" if s == ""
+
+# ---------------------------------------------------------------------------
+# Listener rules that forward the requests of an HTTP listener
+
+_rules := {
+	"aws_lb_listener_rule": {"listener": "listener_arn", "actions": "action", "type": "type"},
+	"aws_alb_listener_rule": {"listener": "listener_arn", "actions": "action", "type": "type"},
+	"AWS::ElasticLoadBalancingV2::ListenerRule": {"listener": "ListenerArn", "actions": "Actions", "type": "Type"},
+}
+
+deny contains finding if {
+	some address, res in resource.of_types(object.keys(_rules))
+	form := _rules[res.type]
+	some target in resource.targets(res, form.listener)
+	listener := resource.managed[target]
+	spec := _listener[listener.type]
+	_http(listener, spec)
+	not _behind_internal(listener, spec)
+	some i, action in _list(resource.value(res, [form.actions]))
+	is_object(action)
+	lower(_text(object.get(action, form.type, ""))) == "forward"
+	finding := {
+		"resource": address,
+		"attribute": resource.path([form.actions, i, form.type]),
+		"message": sprintf(
+			"%s forwards requests of the HTTP listener %s to its targets, %s; redirect them to HTTPS, or attach the rule to an HTTPS listener",
+			[address, target, _consequence],
+		),
+	}
+}
 
 # ---------------------------------------------------------------------------
 # Classic Load Balancers: no redirect is possible

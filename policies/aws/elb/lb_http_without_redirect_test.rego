@@ -102,6 +102,59 @@ test_fixed_response_is_reported if {
 }
 
 # ---------------------------------------------------------------------------
+# Listener rules
+
+# _rule_on(name, listener, actions) is an aws_lb_listener_rule of the
+# listener (an address), joined to it through listener_arn.
+_rule_on(name, listener, actions) := object.union(
+	mock.resource("aws_lb_listener_rule", name, {"priority": 10, "action": actions, "condition": [{"path_pattern": [{"values": ["/api/*"]}]}]}),
+	{
+		"unknown": {"listener_arn": true},
+		"references": [{"attribute": "listener_arn", "target": listener, "target_attribute": "arn"}],
+	},
+)
+
+test_rule_forwarding_on_a_redirecting_http_listener_is_reported if {
+	http := _listener("http", {"port": 80, "protocol": "HTTP", "default_action": [_redirect("HTTPS")]})
+	api := _rule_on("api", "aws_lb_listener.http", [_forward])
+	rule.deny == {{
+		"resource": "aws_lb_listener_rule.api",
+		"attribute": "action.0.type",
+		"message": sprintf("aws_lb_listener_rule.api forwards requests of the HTTP listener aws_lb_listener.http to its targets, %s; redirect them to HTTPS, or attach the rule to an HTTPS listener", [_consequence]),
+	}} with input as mock.doc([http, api])
+}
+
+test_rules_that_do_not_serve_http_pass if {
+	http := _listener("http", {"port": 80, "protocol": "HTTP", "default_action": [_redirect("HTTPS")]})
+	https := _listener("https", {"port": 443, "protocol": "HTTPS", "default_action": [_forward]})
+	redirect := _rule_on("redirect", "aws_lb_listener.http", [_redirect("HTTPS")])
+	fixed := _rule_on("fixed", "aws_lb_listener.http", [{"type": "fixed-response", "fixed_response": [{"content_type": "text/plain", "status_code": "403"}]}])
+	on_https := _rule_on("on_https", "aws_lb_listener.https", [_forward])
+	unknown_type := object.union(_rule_on("unknown_type", "aws_lb_listener.http", [{}]), {"unknown": {"listener_arn": true, "action": [{"type": true}]}})
+	unjoined := mock.resource("aws_lb_listener_rule", "unjoined", {"listener_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/1/2", "action": [_forward]})
+	internal := mock.resource("aws_lb", "internal", {"internal": true})
+	internal_http := _on(_listener("internal_http", {"protocol": "HTTP", "default_action": [_redirect("HTTPS")]}), "aws_lb.internal")
+	on_internal := _rule_on("on_internal", "aws_lb_listener.internal_http", [_forward])
+	count(rule.deny) == 0 with input as mock.doc([http, https, redirect, fixed, on_https, unknown_type, unjoined, internal, internal_http, on_internal])
+}
+
+test_cloudformation_listener_rule if {
+	listener := mock.cfn("HttpListener", "AWS::ElasticLoadBalancingV2::Listener", {"Protocol": "HTTP", "DefaultActions": [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "StatusCode": "HTTP_301"}}]})
+	forward := object.union(
+		mock.cfn("ApiRule", "AWS::ElasticLoadBalancingV2::ListenerRule", {"Priority": 1, "Actions": [{"Type": "forward", "TargetGroupArn": "tg"}]}),
+		{
+			"unknown": {"ListenerArn": true},
+			"references": [{"attribute": "ListenerArn", "target": "HttpListener", "target_attribute": "Ref"}],
+		},
+	)
+	rule.deny == {{
+		"resource": "ApiRule",
+		"attribute": "Actions.0.Type",
+		"message": sprintf("ApiRule forwards requests of the HTTP listener HttpListener to its targets, %s; redirect them to HTTPS, or attach the rule to an HTTPS listener", [_consequence]),
+	}} with input as mock.doc([listener, forward])
+}
+
+# ---------------------------------------------------------------------------
 # CloudFormation
 
 test_cloudformation_listener if {
