@@ -18,7 +18,8 @@
 #   encryption is missing (S3 then uses SSE-S3), uses AES256 or another
 #   algorithm than aws:kms and aws:kms:dsse, uses aws:kms or aws:kms:dsse
 #   without a key, or names the AWS-managed key (alias/aws/s3, also as an alias
-#   ARN). It reads aws_s3_bucket_server_side_encryption_configuration joined to
+#   ARN, or through a data.aws_kms_alias or data.aws_kms_key that looks it up
+#   by that alias). It reads aws_s3_bucket_server_side_encryption_configuration joined to
 #   the bucket through its bucket reference, the legacy inline
 #   server_side_encryption_configuration block, and the CloudFormation
 #   BucketEncryption property. A key given by reference (aws_kms_key.x.arn)
@@ -97,6 +98,8 @@
 #     - aws_s3_bucket_policy
 #     - aws_iam_policy_document
 #     - aws_elb_service_account
+#     - aws_kms_alias
+#     - aws_kms_key
 #     - aws_lb
 #     - aws_alb
 #     - aws_elb
@@ -233,6 +236,11 @@ _kms_state(r, kp, n) := buckets.bad(r, kp, sprintf(
 	[buckets.label(r), n.key],
 )) if {
 	_aws_managed(resource.value(r, kp))
+} else := buckets.bad(r, kp, sprintf(
+	"%s sets %s to the AWS-managed key alias/aws/s3 (looked up by %s); use a customer-managed KMS key",
+	[buckets.label(r), n.key, concat(", ", sort(_aws_managed_lookups(r, kp)))],
+)) if {
+	count(_aws_managed_lookups(r, kp)) > 0
 } else := buckets.ok if {
 	_key_given(r, kp)
 } else := buckets.bad(r, dp, sprintf(
@@ -243,6 +251,19 @@ _kms_state(r, kp, n) := buckets.bad(r, kp, sprintf(
 }
 
 _aws_managed(v) if endswith(buckets.lower_string(v), "alias/aws/s3")
+
+# _aws_managed_lookups(r, kp): the data sources that the key at kp references
+# and that look up the AWS-managed key (data.aws_kms_alias with name
+# alias/aws/s3, data.aws_kms_key with key_id alias/aws/s3 or its ARN).
+_aws_managed_lookups(r, kp) := {address |
+	some address in resource.targets(r, resource.path(kp))
+	lookup := input.resources[address]
+	lookup.mode == "data"
+	some attribute in _lookup_attribute[lookup.type]
+	_aws_managed(resource.value(lookup, [attribute]))
+}
+
+_lookup_attribute := {"aws_kms_alias": ["name"], "aws_kms_key": ["key_id"]}
 
 _key_given(r, kp) if buckets.uncertain(r, kp)
 

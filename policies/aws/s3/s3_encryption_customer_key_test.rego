@@ -276,3 +276,28 @@ test_vended_log_bucket_is_reported if {
 		"message": "S3 bucket aws_s3_bucket.logs has no default encryption configuration, so S3 encrypts objects with S3-managed keys (SSE-S3); configure aws:kms with a customer-managed KMS key",
 	}} with input as s3.doc([logs, policy])
 }
+
+# The AWS-managed key looked up by a data source is still the AWS-managed key.
+test_aws_managed_key_looked_up_by_a_data_source_is_reported if {
+	alias := mock.data_source("aws_kms_alias", "s3", {"name": "alias/aws/s3"})
+	key := mock.data_source("aws_kms_key", "s3", {"key_id": "arn:aws:kms:eu-west-1:111122223333:alias/aws/s3"})
+	mine := mock.data_source("aws_kms_alias", "mine", {"name": "alias/data"})
+	path := "rule.0.apply_server_side_encryption_by_default.0.kms_master_key_id"
+	by_alias := object.union(_split("by_alias", "aws:kms", null), {
+		"unknown": {"bucket": true, "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]},
+		"references": [mock.ref("bucket", "aws_s3_bucket.data"), object.union(mock.ref(path, "data.aws_kms_alias.s3"), {"target_attribute": "target_key_arn"})],
+	})
+	by_key := object.union(by_alias, {"references": [mock.ref("bucket", "aws_s3_bucket.data"), object.union(mock.ref(path, "data.aws_kms_key.s3"), {"target_attribute": "arn"})]})
+	by_mine := object.union(by_alias, {"references": [mock.ref("bucket", "aws_s3_bucket.data"), object.union(mock.ref(path, "data.aws_kms_alias.mine"), {"target_attribute": "target_key_arn"})]})
+	encryption.deny == {{
+		"resource": "aws_s3_bucket_server_side_encryption_configuration.by_alias",
+		"attribute": path,
+		"message": "aws_s3_bucket_server_side_encryption_configuration.by_alias sets kms_master_key_id to the AWS-managed key alias/aws/s3 (looked up by data.aws_kms_alias.s3); use a customer-managed KMS key",
+	}} with input as s3.doc([_data, by_alias, alias])
+	encryption.deny == {{
+		"resource": "aws_s3_bucket_server_side_encryption_configuration.by_alias",
+		"attribute": path,
+		"message": "aws_s3_bucket_server_side_encryption_configuration.by_alias sets kms_master_key_id to the AWS-managed key alias/aws/s3 (looked up by data.aws_kms_key.s3); use a customer-managed KMS key",
+	}} with input as s3.doc([_data, by_key, key])
+	count(encryption.deny) == 0 with input as s3.doc([_data, by_mine, mine])
+}
