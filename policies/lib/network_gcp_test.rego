@@ -437,6 +437,11 @@ test_disabled_or_uncertain_deny_does_not_shadow if {
 	_exposures([_allow_ssh, maybe]) == {["google_compute_firewall.ssh", "allow.0", "0.0.0.0/0", [{"from": 22, "to": 22}]]}
 }
 
+test_deny_of_an_unknown_count_does_not_shadow if {
+	maybe := object.union(_deny("maybe", 100, {}), {"address": "google_compute_firewall.maybe[*]", "meta": {"expansion": "unknown"}})
+	_exposures([_allow_ssh, maybe]) == {["google_compute_firewall.ssh", "allow.0", "0.0.0.0/0", [{"from": 22, "to": 22}]]}
+}
+
 test_disabled_allow_admits_nothing if {
 	off := _on(_fw("off", {"disabled": true, "source_ranges": ["0.0.0.0/0"], "allow": [{"protocol": "tcp", "ports": ["22"]}]}), "google_compute_network.main")
 	_exposures([off]) == set()
