@@ -141,6 +141,19 @@ test_nacl_deny_that_may_not_exist_does_not_shadow if {
 	_exposures([_nacl([_entry(100, "allow", 22, 22, "0.0.0.0/0")]), maybe]) == {["ingress.0", "0.0.0.0/0", [{"from": 22, "to": 22}]]}
 }
 
+test_cfn_deny_entry_whose_condition_is_unknown_does_not_shadow if {
+	acl := {"references": [{"attribute": "NetworkAclId", "target": "PublicAcl", "target_attribute": "Ref"}]}
+	deny := object.union(
+		mock.cfn("DenyAll", "AWS::EC2::NetworkAclEntry", {"RuleNumber": 50, "Protocol": -1, "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"}),
+		object.union(acl, {"meta": {"condition": "LockDown", "condition_unknown": true}}),
+	)
+	allow := object.union(
+		mock.cfn("InSSH", "AWS::EC2::NetworkAclEntry", {"RuleNumber": 100, "Protocol": 6, "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 22, "To": 22}}),
+		acl,
+	)
+	_exposures([deny, allow]) == {["", "0.0.0.0/0", [{"from": 22, "to": 22}]]}
+}
+
 test_deny_rules_are_not_exposures if {
 	_exposures([_nacl([_entry(100, "deny", 22, 22, "0.0.0.0/0")])]) == set()
 }
