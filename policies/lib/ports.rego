@@ -14,18 +14,30 @@ catalogue := {
 	21: {"service": "FTP", "category": "admin"},
 	22: {"service": "SSH", "category": "admin"},
 	23: {"service": "Telnet", "category": "admin"},
+	25: {"service": "SMTP", "category": "mail"},
 	80: {"service": "HTTP", "category": "web"},
+	110: {"service": "POP3", "category": "mail"},
+	111: {"service": "rpcbind", "category": "file sharing"},
 	135: {"service": "MSRPC", "category": "admin"},
 	137: {"service": "NetBIOS name", "category": "file sharing"},
 	138: {"service": "NetBIOS datagram", "category": "file sharing"},
 	139: {"service": "NetBIOS session", "category": "file sharing"},
+	143: {"service": "IMAP", "category": "mail"},
 	161: {"service": "SNMP", "category": "monitoring"},
+	389: {"service": "LDAP", "category": "directory"},
 	443: {"service": "HTTPS", "category": "web"},
 	445: {"service": "SMB", "category": "file sharing"},
+	512: {"service": "rexec", "category": "admin"},
+	513: {"service": "rlogin", "category": "admin"},
+	514: {"service": "rsh", "category": "admin"},
+	623: {"service": "IPMI", "category": "admin"},
+	636: {"service": "LDAPS", "category": "directory"},
+	1099: {"service": "Java RMI", "category": "admin"},
 	1433: {"service": "MSSQL", "category": "database"},
 	1434: {"service": "MSSQL browser", "category": "database"},
 	1521: {"service": "Oracle", "category": "database"},
 	2049: {"service": "NFS", "category": "file sharing"},
+	2181: {"service": "ZooKeeper", "category": "message queue"},
 	2375: {"service": "Docker API", "category": "container daemon"},
 	2376: {"service": "Docker API (TLS)", "category": "container daemon"},
 	2379: {"service": "etcd client", "category": "container daemon"},
@@ -33,8 +45,10 @@ catalogue := {
 	3000: {"service": "Grafana", "category": "monitoring"},
 	3306: {"service": "MySQL", "category": "database"},
 	3389: {"service": "RDP", "category": "admin"},
+	4333: {"service": "mSQL", "category": "database"},
 	4369: {"service": "Erlang port mapper (RabbitMQ)", "category": "message queue"},
 	5432: {"service": "PostgreSQL", "category": "database"},
+	5500: {"service": "VNC (listener)", "category": "admin"},
 	5601: {"service": "Kibana", "category": "search"},
 	5671: {"service": "AMQP (TLS)", "category": "message queue"},
 	5672: {"service": "AMQP", "category": "message queue"},
@@ -48,7 +62,9 @@ catalogue := {
 	8020: {"service": "Hadoop NameNode", "category": "database"},
 	8080: {"service": "HTTP (alternate)", "category": "web"},
 	8086: {"service": "InfluxDB", "category": "database"},
+	8088: {"service": "Hadoop YARN", "category": "database"},
 	8443: {"service": "HTTPS (alternate)", "category": "web"},
+	8888: {"service": "Jupyter", "category": "admin"},
 	9000: {"service": "Hadoop", "category": "database"},
 	9042: {"service": "Cassandra", "category": "database"},
 	9090: {"service": "Prometheus", "category": "monitoring"},
@@ -67,7 +83,8 @@ catalogue := {
 # categories maps each category to the severity of exposing it to the
 # internet. Remote administration, data stores, file sharing and control
 # planes are a direct path to data or to control of the host: critical.
-# Monitoring leaks what it watches and is often unauthenticated: high. Web
+# Monitoring leaks what it watches and is often unauthenticated, and mail
+# services are public on purpose on mail servers: high. Web
 # ports are often public on purpose but still deserve a review: high.
 categories := {
 	"admin": "critical",
@@ -77,6 +94,8 @@ categories := {
 	"message queue": "critical",
 	"container daemon": "critical",
 	"file sharing": "critical",
+	"directory": "critical",
+	"mail": "high",
 	"monitoring": "high",
 	"web": "high",
 }

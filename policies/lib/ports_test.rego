@@ -82,7 +82,7 @@ test_sensitive_in_sorted_across_ranges if {
 }
 
 test_sensitive_in_none if {
-	ports.sensitive_in([{"from": 443, "to": 443}, {"from": 8087, "to": 8089}]) == []
+	ports.sensitive_in([{"from": 443, "to": 443}, {"from": 8090, "to": 8099}]) == []
 }
 
 test_catalogue_categories_have_severities if {
@@ -110,4 +110,14 @@ test_normalise_protocol_other_providers if {
 	ports.normalise_protocol("Tcp") == "tcp"
 	ports.normalise_protocol("132") == "sctp"
 	ports.port_based("sctp")
+}
+
+test_fsbp_high_risk_and_legacy_admin_ports_are_catalogued if {
+	# AWS FSBP EC2.19's high-risk ports and the remote-access services that
+	# never belong on the internet.
+	every p in [20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3306, 3389, 4333, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300, 111, 389, 512, 513, 514, 623, 1099, 2181] {
+		ports.catalogue[p]
+	}
+	ports.categories[ports.catalogue[25].category] == "high"
+	ports.categories[ports.catalogue[623].category] == "critical"
 }

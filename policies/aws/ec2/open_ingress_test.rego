@@ -111,7 +111,7 @@ test_wide_range_message_is_capped if {
 	open_ingress.deny == {{
 		"resource": "aws_security_group.web",
 		"attribute": "ingress.0.cidr_blocks.0",
-		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP ports 1-10000 including 20 (FTP-data), 21 (FTP), 22 (SSH), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name) and 32 more sensitive ports",
+		"message": "Security group rule aws_security_group.web ingress.0 allows 0.0.0.0/0 to TCP ports 1-10000 including 20 (FTP-data), 21 (FTP), 22 (SSH), 23 (Telnet), 111 (rpcbind), 135 (MSRPC) and 45 more sensitive ports",
 		"severity": "critical",
 	}} with input as mock.doc([_sg("web", [_tcp(1, 10000, ["0.0.0.0/0"])])])
 }
@@ -403,7 +403,7 @@ test_nacl_entries_that_pick_no_critical_port_are_medium if {
 		{
 			"resource": "aws_network_acl.public",
 			"attribute": "ingress.2.ipv6_cidr_block",
-			"message": "Network ACL rule aws_network_acl.public ingress.2 allows ::/0 to UDP ports 1-65535 including 20 (FTP-data), 21 (FTP), 22 (SSH), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name) and 37 more sensitive ports",
+			"message": "Network ACL rule aws_network_acl.public ingress.2 allows ::/0 to UDP ports 1-65535 including 20 (FTP-data), 21 (FTP), 22 (SSH), 23 (Telnet), 111 (rpcbind), 135 (MSRPC) and 50 more sensitive ports",
 			"severity": "medium",
 		},
 	} with input as mock.doc([acl])
@@ -434,7 +434,7 @@ test_nacl_allow_after_a_deny_of_admin_ports_reports_what_is_left if {
 	open_ingress.deny == {{
 		"resource": "aws_network_acl.public",
 		"attribute": "ingress.2.cidr_block",
-		"message": "Network ACL rule aws_network_acl.public ingress.2 allows 0.0.0.0/0 to TCP ports 1-21, 23-3388, 3390-5000 including 20 (FTP-data), 21 (FTP), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name), 138 (NetBIOS datagram) and 12 more sensitive ports (the rest is denied by a rule evaluated before it)",
+		"message": "Network ACL rule aws_network_acl.public ingress.2 allows 0.0.0.0/0 to TCP ports 1-21, 23-3388, 3390-5000 including 20 (FTP-data), 21 (FTP), 23 (Telnet), 111 (rpcbind), 135 (MSRPC), 137 (NetBIOS name) and 22 more sensitive ports (the rest is denied by a rule evaluated before it)",
 		"severity": "high",
 	}} with input as mock.doc([acl])
 }

@@ -63,7 +63,7 @@ test_element_of_source_address_prefixes if {
 test_port_range_names_the_sensitive_ports_it_includes if {
 	nsg_ingress_open.deny == {_finding(
 		"security_rule.0.source_address_prefix",
-		"* to TCP ports 1000-4000 including 1433 (MSSQL), 1434 (MSSQL browser), 1521 (Oracle), 2049 (NFS), 2375 (Docker API), 2376 (Docker API (TLS)) and 4 more sensitive ports",
+		"* to TCP ports 1000-4000 including 1099 (Java RMI), 1433 (MSSQL), 1434 (MSSQL browser), 1521 (Oracle), 2049 (NFS), 2181 (ZooKeeper) and 6 more sensitive ports",
 		"critical",
 	)} with input as mock.doc([_nsg([_rule({"destination_port_range": "1000-4000"})])])
 }
@@ -138,7 +138,7 @@ test_partially_shadowed_every_port if {
 	nsg_ingress_open.deny == {{
 		"resource": _web,
 		"attribute": "security_rule.1.source_address_prefix",
-		"message": sprintf("Network security group rule %s security_rule.1 allows * to every protocol on ports 0-21, 23-65535 including 20 (FTP-data), 21 (FTP), 23 (Telnet), 135 (MSRPC), 137 (NetBIOS name), 138 (NetBIOS datagram) and 36 more sensitive ports (the rest is denied by a rule evaluated before it)", [_web]),
+		"message": sprintf("Network security group rule %s security_rule.1 allows * to every protocol on ports 0-21, 23-65535 including 20 (FTP-data), 21 (FTP), 23 (Telnet), 111 (rpcbind), 135 (MSRPC), 137 (NetBIOS name) and 49 more sensitive ports (the rest is denied by a rule evaluated before it)", [_web]),
 		"severity": "critical",
 	}} with input as mock.doc([_nsg([deny, allow])])
 }

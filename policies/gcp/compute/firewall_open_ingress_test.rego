@@ -125,7 +125,7 @@ test_partly_denied_range_reports_what_is_left if {
 	firewall_open_ingress.deny == {{
 		"resource": "google_compute_firewall.high_ports",
 		"attribute": "source_ranges.0",
-		"message": "Firewall rule google_compute_firewall.high_ports allow.0 allows 0.0.0.0/0 to TCP ports 1024-3305, 3307-65535 including 1433 (MSSQL), 1434 (MSSQL browser), 1521 (Oracle), 2049 (NFS), 2375 (Docker API), 2376 (Docker API (TLS)) and 27 more sensitive ports (the rest is denied by a rule evaluated before it)",
+		"message": "Firewall rule google_compute_firewall.high_ports allow.0 allows 0.0.0.0/0 to TCP ports 1024-3305, 3307-65535 including 1099 (Java RMI), 1433 (MSSQL), 1434 (MSSQL browser), 1521 (Oracle), 2049 (NFS), 2181 (ZooKeeper) and 33 more sensitive ports (the rest is denied by a rule evaluated before it)",
 		"severity": "critical",
 	}} with input as mock.doc([
 		_fw("high_ports", {"source_ranges": ["0.0.0.0/0"], "allow": [{"protocol": "tcp", "ports": ["1024-65535"]}]}),
