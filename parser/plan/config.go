@@ -61,6 +61,11 @@ type configIndex struct {
 	refs map[string]map[string][]attrRefs
 	// declared: module path → relative address of every resource.
 	declared map[string]map[string]bool
+	// written: module path → relative address → the top-level keys of the
+	// resource's expressions: the arguments and nested block types its
+	// configuration writes (dynamic blocks are not among them), but for
+	// those written as the constant null, which sets nothing.
+	written map[string]map[string]map[string]bool
 	// args: module path of a called module → argument name → references
 	// of the argument's expression in the calling module.
 	args map[string]map[string][]string
@@ -77,6 +82,7 @@ func indexConfig(root *configModule, pathBytes int) *configIndex {
 	ix := &configIndex{
 		refs:     map[string]map[string][]attrRefs{},
 		declared: map[string]map[string]bool{},
+		written:  map[string]map[string]map[string]bool{},
 		args:     map[string]map[string][]string{},
 		outputs:  map[string]map[string][]string{},
 		paths:    pathBytes,
@@ -100,11 +106,19 @@ func (ix *configIndex) add(m *configModule, modPath string, depth int) {
 		ix.incomplete = true
 		return
 	}
-	refs, declared := map[string][]attrRefs{}, map[string]bool{}
-	ix.refs[modPath], ix.declared[modPath] = refs, declared
+	refs, declared, written := map[string][]attrRefs{}, map[string]bool{}, map[string]map[string]bool{}
+	ix.refs[modPath], ix.declared[modPath], ix.written[modPath] = refs, declared, written
 	for _, r := range m.Resources {
 		rel := relAddr(r.Mode, r.Type, r.Name)
 		declared[rel] = true
+		if written[rel] == nil {
+			written[rel] = map[string]bool{}
+		}
+		for name, raw := range r.Expressions {
+			if !nullConstant(raw) {
+				written[rel][name] = true
+			}
+		}
 		for _, name := range sortedKeys(r.Expressions) {
 			refs[rel] = append(refs[rel], ix.expressionRefs(r.Expressions[name], name)...)
 		}
@@ -131,6 +145,21 @@ func (ix *configIndex) add(m *configModule, modPath string, depth int) {
 		ix.args[child] = args
 		ix.add(call.Module, child, depth+1)
 	}
+}
+
+// nullConstant reports whether an expression is the constant null
+// ({"constant_value": null}): written, it sets nothing. Only a short
+// expression is decoded (any other is not null).
+func nullConstant(raw json.RawMessage) bool {
+	if len(raw) > 256 || !bytes.Contains(raw, []byte(`"constant_value"`)) {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil || len(m) != 1 {
+		return false
+	}
+	v, ok := m["constant_value"]
+	return ok && string(bytes.TrimSpace(v)) == "null"
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -16,6 +16,12 @@
 //     is left out: after the apply that object no longer exists (or is no
 //     longer managed), and its after value is null. Deposed objects are
 //     left out for the same reason.
+//   - a top-level attribute of a managed resource that after_unknown marks
+//     unknown but that the resource's configuration does not write (an
+//     optional attribute the provider computes: aws_s3_bucket.versioning,
+//     aws_lb.internal) is not set, not unknown: it is left out of unknown,
+//     as the HCL loader leaves it out, when the plan's configuration and
+//     the Terraform source show it is not written (see unset.go).
 //   - data sources that Terraform read while planning do not appear in
 //     resource_changes; they are taken from prior_state (when the
 //     configuration is in the plan, only those it declares).
@@ -252,6 +258,9 @@ type loader struct {
 	spans *spans
 	// byKey maps each resource to the key of its object in spans.
 	byKey map[*graph.Resource]string
+	// ix is what the plan's configuration says, nil when it has none or
+	// it could not be read.
+	ix *configIndex
 	// refusedCount counts the resources past MaxValues, the first at
 	// firstRefused.
 	refusedCount int
@@ -490,6 +499,7 @@ func (l *loader) build(p *planDoc) {
 	if l.spans.config != nil {
 		ix = indexConfig(l.spans.config, pathBudget(len(l.data)))
 	}
+	l.ix = ix
 	if p.PriorState != nil && p.PriorState.Values != nil {
 		l.priorData(p.PriorState.Values.RootModule, "prior_state.values.root_module", ix, seen, 0)
 	}

@@ -71,6 +71,10 @@ func (l *loader) locate(opts Options) {
 			}
 		}
 	}
+	var dyn *dynamicIndex
+	if hg != nil {
+		dyn = newDynamicIndex(hg)
+	}
 	var missing []string
 	for _, r := range l.g.Resources {
 		var h *graph.Resource
@@ -87,6 +91,7 @@ func (l *loader) locate(opts Options) {
 			}
 		}
 		if h != nil {
+			l.dropUnset(r, h, dyn)
 			l.sourceRanges(r, h)
 		} else {
 			l.planRanges(r)
