@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -211,18 +212,24 @@ func newEngine(ctx context.Context, sel ruleSelection) (*policies.Engine, error)
 }
 
 // compileGCPercent is the garbage collector's target while policies are
-// read and compiled.
+// read and compiled when no memory limit is set.
 const compileGCPercent = 400
 
-// lessGC makes the garbage collector run a quarter as often until the
-// function it returns is called: policy compilation allocates a bounded
-// amount (a few tens of MB for the whole built-in set), nearly all of it
-// garbage, and collecting it at the default pace took a quarter of a small
-// scan's time. The heap grows by at most that amount, and --max-memory's
-// limit still applies. A GOGC already higher (or off) is left alone.
+// lessGC holds the garbage collector back until the function it returns is
+// called: policy compilation allocates a bounded amount (a few tens of MB
+// for the whole built-in set), nearly all of it garbage, and collecting it
+// at the default pace took a quarter of a small scan's time. With a memory
+// limit (--max-memory sets one, 2 GiB by default) the collector is off
+// meanwhile: the runtime still collects when the heap nears the limit, so
+// the limit holds. Without one it runs a quarter as often. A GOGC already
+// higher (or off) is left alone.
 func lessGC() func() {
-	prev := debug.SetGCPercent(compileGCPercent)
-	if prev < 0 || prev >= compileGCPercent {
+	target := compileGCPercent
+	if debug.SetMemoryLimit(-1) < math.MaxInt64 {
+		target = -1 // off; the memory limit still triggers collections
+	}
+	prev := debug.SetGCPercent(target)
+	if prev < 0 || (target > 0 && prev >= target) {
 		debug.SetGCPercent(prev)
 		return func() {}
 	}
