@@ -16,6 +16,9 @@
 #     aws_mq_broker (and AWS::RDS::DBInstance, AWS::Redshift::Cluster,
 #     AWS::AmazonMQ::Broker): critical when an attached group also admits the
 #     internet (the message names the chain), high otherwise;
+#   - an OpenSearch or Elasticsearch domain without vpc_options (VPCOptions):
+#     its endpoint is public, reachable from the internet and guarded by its
+#     access policy alone (high);
 #   - an attached security group that admits the internet on any port, for
 #     every data store type below, at the attribute that attaches the group:
 #     high (without a public address the store is reachable from every network
@@ -39,6 +42,8 @@
 #     - "AWS-FSBP:RDS.2"
 #     - "AWS-FSBP:Redshift.1"
 #     - "AWS-FSBP:MQ.5"
+#     - "AWS-FSBP:Opensearch.2"
+#     - "AWS-FSBP:ES.2"
 #   remediation: |
 #     Keep data stores private: no public address, private subnets only, and a
 #     security group that admits the database port from the application's
@@ -193,4 +198,25 @@ _more(exposures) := sprintf(" (and %d more openings)", [count(exposures) - 1]) i
 _public(res, spec) if {
 	spec[2] != ""
 	resource.is_true(res, [spec[2]])
+}
+
+# A search domain outside any VPC has a public endpoint.
+_public_endpoint := {
+	"aws_opensearch_domain": "vpc_options",
+	"aws_elasticsearch_domain": "vpc_options",
+	"AWS::OpenSearchService::Domain": "VPCOptions",
+	"AWS::Elasticsearch::Domain": "VPCOptions",
+}
+
+deny contains finding if {
+	some address, res in resource.of_types(object.keys(_public_endpoint))
+	attr := _public_endpoint[res.type]
+	resource.missing(res, attr)
+	finding := {
+		"resource": address,
+		"attribute": "",
+		"message": sprintf("%s %s sets no %s, so its endpoint is public: anyone on the internet can reach it, and only its access policy stands in the way; place it in a VPC", [
+			_stores[res.type][0], address, attr,
+		]),
+	}
 }

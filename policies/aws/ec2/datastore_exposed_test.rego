@@ -96,3 +96,22 @@ test_two_standalone_rules_on_one_group_do_not_conflict if {
 		"severity": "critical",
 	}} with input as mock.doc([sg, in1, in2, db])
 }
+
+test_search_domain_without_vpc_has_a_public_endpoint if {
+	public := mock.resource("aws_opensearch_domain", "logs", {"domain_name": "logs"})
+	private := object.union(mock.resource("aws_opensearch_domain", "private", {"domain_name": "private", "vpc_options": [{"subnet_ids": ["subnet-1"]}]}), {})
+	unknown := object.union(mock.resource("aws_elasticsearch_domain", "u", {}), {"unknown": {"vpc_options": true}})
+	cfn := mock.cfn("Search", "AWS::OpenSearchService::Domain", {"EngineVersion": "OpenSearch_2.11"})
+	datastore_exposed.deny == {
+		{
+			"resource": "aws_opensearch_domain.logs",
+			"attribute": "",
+			"message": "OpenSearch domain aws_opensearch_domain.logs sets no vpc_options, so its endpoint is public: anyone on the internet can reach it, and only its access policy stands in the way; place it in a VPC",
+		},
+		{
+			"resource": "Search",
+			"attribute": "",
+			"message": "OpenSearch domain Search sets no VPCOptions, so its endpoint is public: anyone on the internet can reach it, and only its access policy stands in the way; place it in a VPC",
+		},
+	} with input as mock.doc([public, private, unknown, cfn])
+}
