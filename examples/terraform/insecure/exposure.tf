@@ -118,3 +118,10 @@ resource "aws_db_security_group" "legacy" {
     cidr = "0.0.0.0/0"
   }
 }
+
+# PCS-AWS-015 (data store exposed, high): no vpc_options, so the domain has
+# a public endpoint that only its access policy guards.
+resource "aws_opensearch_domain" "logs" {
+  domain_name    = "logs"
+  engine_version = "OpenSearch_2.11"
+}
