@@ -71,9 +71,9 @@ func (l *loader) locate(opts Options) {
 			}
 		}
 	}
-	var dyn *dynamicIndex
+	var broken map[string]bool
 	if hg != nil {
-		dyn = newDynamicIndex(hg)
+		broken = brokenDirs(hg)
 	}
 	var missing []string
 	for _, r := range l.g.Resources {
@@ -91,7 +91,7 @@ func (l *loader) locate(opts Options) {
 			}
 		}
 		if h != nil {
-			l.dropUnset(r, h, dyn)
+			l.dropUnset(r, h, broken)
 			l.sourceRanges(r, h)
 		} else {
 			l.planRanges(r)

@@ -850,6 +850,7 @@ func (e *evaluator) dynamic(blk *hclsyntax.Block, sc *scope, prefix string, bloc
 		return
 	}
 	typ := blk.Labels[0]
+	rec.dynamicBlock(prefix, typ)
 	content, diags := blk.Body.Content(dynamicSchema)
 	for _, d := range diags {
 		e.st.addDiag(e.st.pos.diagnostic(d))
@@ -914,6 +915,22 @@ func (e *evaluator) dynamicInstances(coll cty.Value, at hcl.Range, sc *scope, it
 	return e.eachInstances(coll, at, "dynamic block for_each", func(k, v cty.Value) *scope {
 		return sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": v}))
 	})
+}
+
+// dynamicBlock records in meta.dynamic_blocks the block type a top-level
+// dynamic block writes (prefix ""), once: the plan loader needs it, because
+// plan JSON leaves dynamic blocks out of its configuration.
+func (r *recorder) dynamicBlock(prefix, typ string) {
+	if r == nil || prefix != "" {
+		return
+	}
+	l, _ := r.res.Meta["dynamic_blocks"].([]any)
+	for _, t := range l {
+		if t == typ {
+			return
+		}
+	}
+	r.res.Meta["dynamic_blocks"] = append(l, typ)
 }
 
 func appendMeta(v any, s string) any {
@@ -993,6 +1010,7 @@ func (e *evaluator) jsonDynamic(expr hcl.Expression, sc *scope, prefix string, o
 			continue
 		}
 		typ := k.AsString()
+		rec.dynamicBlock(prefix, typ)
 		specs := []hcl.Expression{tv.Value}
 		if list, d := hcl.ExprList(tv.Value); !d.HasErrors() {
 			specs = list
