@@ -448,7 +448,7 @@ _elements(values, prefix, fields) := array.concat(
 	[{"value": v, "path": _join(_join(prefix, f.key), i)} |
 		some f in fields
 		f.list
-		some i, v in _list(_get(values, f.key))
+		some i, v in resource.as_array(_get(values, f.key))
 	],
 	[{"value": v, "path": _join(prefix, f.key)} |
 		some f in fields
@@ -457,10 +457,6 @@ _elements(values, prefix, fields) := array.concat(
 		v != null
 	],
 )
-
-_list(v) := v if is_array(v)
-
-_list(v) := [] if not is_array(v)
 
 _cidrs(elements) := [{"cidr": e.value, "path": e.path} |
 	some e in elements

@@ -183,7 +183,7 @@ _gcp_local_ranges(res, direction) := [{"path": attr}] if {
 	not _gcp_plan_default(res, attr)
 } else := [_gcp_element(attr, i, v) |
 	attr := _gcp_local_attr[direction]
-	some i, v in _list(resource.value(res, [attr]))
+	some i, v in resource.as_array(resource.value(res, [attr]))
 	not _gcp_every_address(v)
 ]
 
@@ -205,7 +205,7 @@ _gcp_targets(res) := array.concat(
 _gcp_listed(res, attr) := [{"path": attr}] if {
 	resource.unknown(res, [attr])
 } else := [_gcp_element(attr, i, v) |
-	some i, v in _list(resource.value(res, [attr]))
+	some i, v in resource.as_array(resource.value(res, [attr]))
 ]
 
 _gcp_element(attr, i, v) := {"value": v, "path": _join(attr, i)} if v != null
@@ -288,10 +288,10 @@ _gcp_cidrs(res, attr, others) := {"cidrs_unknown": true} if {
 } else := {
 	"ipv4": [{"cidr": e.value, "path": e.path} | some e in elements; not cidr.is_ipv6(e.value)],
 	"ipv6": [{"cidr": e.value, "path": e.path} | some e in elements; cidr.is_ipv6(e.value)],
-	"cidrs_unknown": count(elements) < count(_list(resource.value(res, [attr]))),
+	"cidrs_unknown": count(elements) < count(resource.as_array(resource.value(res, [attr]))),
 } if {
 	elements := [{"value": v, "path": _join(attr, i)} |
-		some i, v in _list(resource.value(res, [attr]))
+		some i, v in resource.as_array(resource.value(res, [attr]))
 		is_string(v)
 	]
 }

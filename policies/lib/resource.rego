@@ -101,6 +101,28 @@ set(res, attr) if {
 # a reference (see set).
 missing(res, attr) if not set(res, attr)
 
+# absent(res, attr) is true when top-level attribute attr is not written at
+# all: missing (see missing), not even an empty CloudFormation object, and
+# the resource's Properties are not unknown as a whole. An empty list is how
+# a Terraform plan gives a nested block that is not written (a dynamic block
+# whose for_each is empty gives none either).
+absent(res, attr) if {
+	missing(res, attr)
+	not _written_empty(res, attr)
+	not properties_unknown(res)
+}
+
+_written_empty(res, attr) if {
+	attr in object.keys(object.get(res, "values", {}))
+	value(res, [attr]) != []
+}
+
+# as_array(v) is v when it is an array, else []: for iterating a value a
+# repository may have written as anything.
+as_array(v) := v if is_array(v)
+
+as_array(v) := [] if not is_array(v)
+
 # truthy(v) is true for true and the strings CloudFormation and HCL accept for
 # it ("true", "True", "TRUE").
 truthy(v) if v == true

@@ -63,3 +63,16 @@ test_properties_unknown_makes_every_attribute_unknown if {
 	not resource.missing(res, "VersioningConfiguration")
 	not resource.properties_unknown(_bucket)
 }
+
+test_absent_and_as_array if {
+	plan := mock.resource("aws_ecr_repository", "r", {"image_scanning_configuration": []})
+	resource.absent(plan, "image_scanning_configuration")
+	resource.absent(plan, "encryption_configuration")
+	cfn := mock.cfn("R", "AWS::ECR::Repository", {"ImageScanningConfiguration": {}})
+	not resource.absent(cfn, "ImageScanningConfiguration")
+	whole := object.union(mock.cfn("U", "AWS::ECR::Repository", {}), {"meta": {"properties_unknown": true}})
+	not resource.absent(whole, "ImageScanningConfiguration")
+	resource.as_array([1]) == [1]
+	resource.as_array("x") == []
+	resource.as_array(null) == []
+}

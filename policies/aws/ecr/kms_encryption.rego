@@ -61,22 +61,6 @@ import data.portcullis.lib.resource
 
 _expected := "KMS with a customer-managed key"
 
-# _absent(res, attr) is true when the top-level attribute attr is not written
-# at all (not even empty) and cannot be set by an unknown value or a
-# reference. An empty list is how a Terraform plan gives a block that is not
-# written (and a dynamic block whose for_each is empty gives no block).
-_absent(res, attr) if {
-	resource.missing(res, attr)
-	not _written(res, attr)
-	not resource.properties_unknown(res)
-}
-
-# _written(res, attr): attr is written, if empty (a CloudFormation {}).
-_written(res, attr) if {
-	attr in object.keys(object.get(res, "values", {}))
-	resource.value(res, [attr]) != []
-}
-
 _kms(v) if startswith(upper(trim_space(v)), "KMS")
 
 # ---------------------------------------------------------------------------
@@ -84,7 +68,7 @@ _kms(v) if startswith(upper(trim_space(v)), "KMS")
 
 deny contains finding if {
 	some address, res in resource.of_types({"aws_ecr_repository"})
-	_absent(res, "encryption_configuration")
+	resource.absent(res, "encryption_configuration")
 	finding := {
 		"resource": address,
 		"attribute": "",
@@ -123,7 +107,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some address, res in resource.of_types({"AWS::ECR::Repository"})
-	_absent(res, "EncryptionConfiguration")
+	resource.absent(res, "EncryptionConfiguration")
 	finding := {
 		"resource": address,
 		"attribute": "",

@@ -112,22 +112,6 @@ _scans(res, form) if resource.unknown(res, [form.rules])
 
 _upper(v) := upper(v) if is_string(v)
 
-# _absent(res, attr) is true when the top-level attribute attr is not written
-# at all (not even empty) and cannot be set by an unknown value or a
-# reference. An empty list is how a Terraform plan gives a block that is not
-# written (and a dynamic block whose for_each is empty gives no block).
-_absent(res, attr) if {
-	resource.missing(res, attr)
-	not _written(res, attr)
-	not resource.properties_unknown(res)
-}
-
-# _written(res, attr): attr is written, if empty (a CloudFormation {}).
-_written(res, attr) if {
-	attr in object.keys(object.get(res, "values", {}))
-	resource.value(res, [attr]) != []
-}
-
 _fix := "set scan_on_push = true in image_scanning_configuration or configure registry scanning"
 
 # ---------------------------------------------------------------------------
@@ -136,7 +120,7 @@ _fix := "set scan_on_push = true in image_scanning_configuration or configure re
 deny contains finding if {
 	not _registry_scanning
 	some address, res in resource.of_types({"aws_ecr_repository"})
-	_absent(res, "image_scanning_configuration")
+	resource.absent(res, "image_scanning_configuration")
 	finding := {
 		"resource": address,
 		"attribute": "",
@@ -178,7 +162,7 @@ _cfn_fix := "set ImageScanningConfiguration.ScanOnPush to true or configure regi
 deny contains finding if {
 	not _registry_scanning
 	some address, res in resource.of_types({"AWS::ECR::Repository"})
-	_absent(res, "ImageScanningConfiguration")
+	resource.absent(res, "ImageScanningConfiguration")
 	finding := {
 		"resource": address,
 		"attribute": "",

@@ -282,7 +282,7 @@ deny contains finding if {
 	spec := _listener[listener.type]
 	_http(listener, spec)
 	not _behind_internal(listener, spec)
-	some i, action in _list(resource.value(res, [form.actions]))
+	some i, action in resource.as_array(resource.value(res, [form.actions]))
 	is_object(action)
 	lower(_text(object.get(action, form.type, ""))) == "forward"
 	finding := {
@@ -307,7 +307,7 @@ deny contains finding if {
 	some address, res in resource.of_types(object.keys(_classic))
 	spec := _classic[res.type]
 	not _internal(res)
-	some i, listener in _list(resource.value(res, [spec.listeners]))
+	some i, listener in resource.as_array(resource.value(res, [spec.listeners]))
 	is_object(listener)
 	lower(_text(object.get(listener, spec.protocol, ""))) == "http"
 	attribute := resource.path([spec.listeners, i, spec.protocol])
@@ -326,7 +326,3 @@ deny contains finding if {
 _text(v) := v if is_string(v)
 
 _text(v) := "" if not is_string(v)
-
-_list(v) := v if is_array(v)
-
-_list(v) := [] if not is_array(v)

@@ -204,7 +204,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some address, res in resource.of_types({"AWS::ElasticLoadBalancing::LoadBalancer"})
-	some j, policy in _list(resource.value(res, ["Policies"]))
+	some j, policy in resource.as_array(resource.value(res, ["Policies"]))
 	is_object(policy)
 	_text(object.get(policy, "PolicyType", "")) == "SSLNegotiationPolicyType"
 	some finding in _policy_findings(address, res, ["Policies", j, "Attributes"], {"name": "Name", "value": "Value"})
@@ -213,7 +213,7 @@ deny contains finding if {
 # _policy_findings are the findings on the policy attributes listed at path:
 # a reference to an outdated predefined policy, an outdated protocol enabled.
 _policy_findings(address, res, path, form) := {finding |
-	some k, attribute in _list(resource.value(res, path))
+	some k, attribute in resource.as_array(resource.value(res, path))
 	is_object(attribute)
 	name := _text(object.get(attribute, form.name, ""))
 	value := object.get(attribute, form.value, null)
@@ -251,7 +251,7 @@ _attachments := {
 deny contains finding if {
 	some address, res in resource.of_types({"aws_elb"})
 	not _unjoined_attachment
-	some i, listener in _list(resource.value(res, ["listener"]))
+	some i, listener in resource.as_array(resource.value(res, ["listener"]))
 	is_object(listener)
 	protocol := upper(_text(object.get(listener, "lb_protocol", "")))
 	protocol in {"HTTPS", "SSL"}
@@ -291,12 +291,12 @@ _joined(attachment, attr) if {
 deny contains finding if {
 	some address, res in resource.of_types({"AWS::ElasticLoadBalancing::LoadBalancer"})
 	not resource.unknown(res, ["Policies"])
-	some i, listener in _list(resource.value(res, ["Listeners"]))
+	some i, listener in resource.as_array(resource.value(res, ["Listeners"]))
 	is_object(listener)
 	protocol := upper(_text(object.get(listener, "Protocol", "")))
 	protocol in {"HTTPS", "SSL"}
 	not resource.unknown(res, ["Listeners", i, "PolicyNames"])
-	count(_list(object.get(listener, "PolicyNames", []))) == 0
+	count(resource.as_array(object.get(listener, "PolicyNames", []))) == 0
 	port := object.get(listener, "LoadBalancerPort", null)
 	not _policy_for_port(res, port)
 	finding := _no_policy(address, resource.path(["Listeners", i]), protocol, port)
@@ -305,13 +305,13 @@ deny contains finding if {
 # _policy_for_port(lb, port) is true when an entry of Policies names the port
 # (or a port that is not known) in LoadBalancerPorts.
 _policy_for_port(lb, port) if {
-	some j, policy in _list(resource.value(lb, ["Policies"]))
-	some k, p in _list(object.get(policy, "LoadBalancerPorts", []))
+	some j, policy in resource.as_array(resource.value(lb, ["Policies"]))
+	some k, p in resource.as_array(object.get(policy, "LoadBalancerPorts", []))
 	_port_matches(lb, ["Policies", j, "LoadBalancerPorts", k], p, port)
 }
 
 _policy_for_port(lb, _) if {
-	some j, _ in _list(resource.value(lb, ["Policies"]))
+	some j, _ in resource.as_array(resource.value(lb, ["Policies"]))
 	resource.unknown(lb, ["Policies", j, "LoadBalancerPorts"])
 }
 
@@ -337,7 +337,3 @@ _port_text(port) := port if port != null
 _text(v) := v if is_string(v)
 
 _text(v) := "" if not is_string(v)
-
-_list(v) := v if is_array(v)
-
-_list(v) := [] if not is_array(v)
