@@ -795,7 +795,3 @@ ingress := {r | some r in rules; r.direction == "ingress"}
 
 # egress are the normalised egress rules.
 egress := {r | some r in rules; r.direction == "egress"}
-
-# managed_resources: deprecated alias of resource.managed, kept until every
-# rule has moved.
-managed_resources := resource.managed
