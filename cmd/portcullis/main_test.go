@@ -92,6 +92,27 @@ type exampleFinding struct {
 
 // scanExamples scans paths under examples/ with every opt-in rule enabled
 // and returns the findings and the ids of every built-in rule.
+// findingKeys reads a JSON report and returns its findings as
+// "RULE-ID resource attribute" keys.
+func findingKeys(t *testing.T, out string) map[string]bool {
+	t.Helper()
+	var doc struct {
+		Findings []struct {
+			RuleID    string `json:"rule_id"`
+			Resource  string `json:"resource"`
+			Attribute string `json:"attribute"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, f := range doc.Findings {
+		keys[f.RuleID+" "+f.Resource+" "+f.Attribute] = true
+	}
+	return keys
+}
+
 // exampleRule is what the example tests read of a rule.
 type exampleRule struct {
 	ID            string   `json:"id"`
@@ -345,22 +366,7 @@ func TestVarsChangeFindings(t *testing.T) {
 	_, after, _ := runCLI(t, "scan", "--format", "json", "--var", "admin_cidr=0.0.0.0/0", "--var-file", varFile, insecure)
 	// The finding at the element written from var.admin_cidr.
 	bastion := func(out string) bool {
-		var doc struct {
-			Findings []struct {
-				RuleID    string `json:"rule_id"`
-				Resource  string `json:"resource"`
-				Attribute string `json:"attribute"`
-			} `json:"findings"`
-		}
-		if err := json.Unmarshal([]byte(out), &doc); err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range doc.Findings {
-			if f.RuleID == "PCS-AWS-001" && f.Resource == "aws_security_group.bastion" && f.Attribute == "ingress.0.cidr_blocks.1" {
-				return true
-			}
-		}
-		return false
+		return findingKeys(t, out)["PCS-AWS-001 aws_security_group.bastion ingress.0.cidr_blocks.1"]
 	}
 	if !bastion(before) {
 		t.Fatal("the SSH finding is missing before the override")
@@ -499,20 +505,9 @@ func TestCloudFormationParameters(t *testing.T) {
 	// The two findings whose values come from parameters: SSH from
 	// AdminCidr, and MySQL from the Fn::If on Environment.
 	parameterFindings := func(out string) []string {
-		var doc struct {
-			Findings []struct {
-				RuleID    string `json:"rule_id"`
-				Resource  string `json:"resource"`
-				Attribute string `json:"attribute"`
-			} `json:"findings"`
-		}
-		if err := json.Unmarshal([]byte(out), &doc); err != nil {
-			t.Fatal(err)
-		}
 		var got []string
-		for _, f := range doc.Findings {
-			key := f.RuleID + " " + f.Resource + " " + f.Attribute
-			if key == "PCS-AWS-001 BastionSecurityGroup SecurityGroupIngress.0.CidrIp" || key == "PCS-AWS-001 WebDatabaseIngress CidrIp" {
+		for _, key := range []string{"PCS-AWS-001 BastionSecurityGroup SecurityGroupIngress.0.CidrIp", "PCS-AWS-001 WebDatabaseIngress CidrIp"} {
+			if findingKeys(t, out)[key] {
 				got = append(got, key)
 			}
 		}
