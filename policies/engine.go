@@ -683,6 +683,10 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool, types map[
 			}
 		}
 	}
+	// User rules run on every graph and may call any library function, so
+	// with user modules every gated library file is compiled: a user rule
+	// calling network.gcp_implied_peer must not fail as undefined.
+	users := len(e.user) > 0
 	if prev != nil && len(queue) == countTrue(prev.has) {
 		return prev, nil // another evaluation compiled them meanwhile
 	}
@@ -697,7 +701,7 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool, types map[
 		mods[e.mods[m].name] = parsed
 		for _, ref := range dataRefs(parsed) {
 			for j, other := range e.mods {
-				if !has[j] && overlaps(ref, other.pkg) && other.applies(gate) {
+				if !has[j] && overlaps(ref, other.pkg) && (users || other.applies(gate)) {
 					add(j)
 				}
 			}

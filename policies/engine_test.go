@@ -527,3 +527,30 @@ func TestGatedLibraryFiles(t *testing.T) {
 		t.Fatal("an Azure graph did not compile the Azure file, or compiled the GCP one")
 	}
 }
+
+// TestUserRulesSeeGatedLibraryFiles: a user rule runs on every graph, so it
+// may call a function of a gated library file (the GCP normaliser's) and
+// compile whatever the graph holds.
+func TestUserRulesSeeGatedLibraryFiles(t *testing.T) {
+	user := fstest.MapFS{"gcp.rego": {Data: []byte(`# METADATA
+# title: Implied source
+# custom:
+#   id: ACME-GCP-1
+#   severity: low
+package acme.gcp_implied
+
+import data.portcullis.lib.network
+
+deny contains {"resource": e.rule.resource, "attribute": e.peer.path, "message": "implied"} if {
+	some e in network.open_ingress
+	network.gcp_implied_peer(e.rule, e.peer)
+}
+`)}}
+	eng, err := New(context.Background(), Options{Sources: []Source{{Name: "acme", FS: user}}})
+	if err != nil {
+		t.Fatalf("a user rule calling a gated library function: %v", err)
+	}
+	if _, _, err := eng.Evaluate(context.Background(), openGroup()); err != nil {
+		t.Fatal(err)
+	}
+}
