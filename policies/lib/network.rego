@@ -688,14 +688,20 @@ _may_not_exist(d) if {
 	resource.within(d.path, p)
 }
 
-_by_scope := {scope: [r |
-	some r in rules
-	[r.kind, r.protects, r.direction] == scope
+_by_scope := {[kind, protects, direction]: [r |
+	some r in _ordered_rules
+	r.kind == kind
+	r.protects == protects
+	r.direction == direction
 ] |
-	some s in rules
-	s.kind in _ordered
-	scope := [s.kind, s.protects, s.direction]
+	some s in _ordered_rules
+	kind := s.kind
+	protects := s.protects
+	direction := s.direction
 }
+
+# _ordered_rules are the rules of the order-sensitive kinds.
+_ordered_rules := [r | some r in rules; r.kind in _ordered]
 
 # admitted(rule, peer) is what rule actually admits from (or to) the internet
 # peer, one of rule.internet, once the denies evaluated before it are taken
