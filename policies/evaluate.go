@@ -382,7 +382,7 @@ func (e *Engine) finding(rule finding.Rule, g *graph.Graph, r result, attribute,
 	var sup *finding.Suppression
 	for _, s := range res.Suppressions {
 		if s.RuleID == rule.ID || s.RuleID == "*" {
-			sup = &finding.Suppression{Reason: s.Reason, Range: s.Range}
+			sup = &finding.Suppression{Kind: finding.SuppressedInline, Reason: s.Reason, Range: s.Range}
 			break
 		}
 	}

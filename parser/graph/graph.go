@@ -148,6 +148,29 @@ type Suppression struct {
 	Range  Range  // where the ignore is written
 }
 
+// Ignore is an inline ignore as written: a "# portcullis:ignore" comment
+// in Terraform, an entry of Metadata.portcullis.ignore in CloudFormation.
+// The triage stage decides what it covers.
+type Ignore struct {
+	// Root is the graph root it was read for (set when graphs are merged).
+	Root  string
+	Rules []string // rule ids, or "*" for every rule
+	// Reason is required; Owner, Ticket and Expires (YYYY-MM-DD) are optional.
+	Reason, Owner, Ticket, Expires string
+	Range                          Range // the ignore text ("portcullis:ignore ..." to the end of its line)
+	// Line is the line it applies to: for a comment on lines of its own,
+	// the line of code directly below it (comment lines only between);
+	// for a comment after code, its own line; 0 when it applies to no
+	// line (a blank line follows it).
+	Line int
+	// Resource is set when the ignore is bound to one resource (CloudFormation
+	// Metadata): its address. Line is then 0.
+	Resource string
+	// Problem is set when the ignore is malformed (no rule, no reason, a
+	// bad date): it is not applied and the triage stage reports Problem.
+	Problem string
+}
+
 // Severity of a diagnostic.
 type Severity string
 
@@ -191,6 +214,8 @@ type Graph struct {
 	// Sources holds the content of the files read, for writers that quote
 	// source lines.
 	Sources map[string][]byte
+	// Ignores are the inline ignores written in the files read.
+	Ignores []Ignore
 }
 
 // Resource returns the resource with the given address, or nil.

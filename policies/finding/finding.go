@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
@@ -107,22 +108,57 @@ type Finding struct {
 	Attribute string // attribute path the rule named ("" for the resource)
 	Root      string // the graph root the finding came from
 	Location  Location
-	// Suppressed is set when an inline ignore at the resource covers the
-	// rule: the finding is still reported (auditors see it and why), but it
-	// does not fail the scan.
+	// Blocks are the headers of the blocks that made the resource: the
+	// resource block (the logical ID in CloudFormation), then the module
+	// blocks that called its module, innermost first. An inline ignore
+	// directly above one of them covers the finding.
+	Blocks []graph.Range
+	// Key identifies the offending value by content: the attribute path
+	// with each list index replaced by a digest of the element there
+	// ("ingress[3f2a…].cidr_blocks[9c1e…]"). Empty for a finding about the
+	// whole resource. Fingerprint uses it, so inserting a list element
+	// elsewhere does not re-key a finding.
+	Key string
+	// Suppressed is set when the triage stage took the finding out of what
+	// counts: it is still reported where a format can show it (auditors see
+	// it and why), but it does not fail the scan.
 	Suppressed *Suppression
 }
 
-// Suppression is the inline ignore that covers a finding.
+// Suppression kinds: why the triage stage took a finding out.
+const (
+	SuppressedInline    = "inline"    // an inline ignore (comment or CloudFormation Metadata)
+	SuppressedException = "exception" // an entry of the exceptions register
+	SuppressedBaseline  = "baseline"  // recorded in the baseline
+	SuppressedExcluded  = "excluded"  // under a path the configuration excludes
+	SuppressedUnchanged = "unchanged" // no location on a changed line (--diff-base, --changed-files)
+	SuppressedThreshold = "threshold" // below --severity-threshold
+)
+
+// SuppressionKinds lists the kinds in the order the triage stage applies them.
+var SuppressionKinds = []string{SuppressedInline, SuppressedException, SuppressedBaseline, SuppressedExcluded, SuppressedUnchanged, SuppressedThreshold}
+
+// Suppression says why a finding does not count.
 type Suppression struct {
-	Reason string
-	Range  graph.Range
+	Kind    string // one of the Suppressed* kinds
+	Reason  string
+	Owner   string // inline ignores and exceptions: who accepted the risk
+	Ticket  string
+	Expires string // YYYY-MM-DD, or ""
+	// Range is where the ignore or exception is written (zero when the
+	// kind has no place, as baseline or threshold).
+	Range graph.Range
 }
 
-// Fingerprint identifies a finding independently of line numbers: rule,
-// root, resource address and attribute path.
+// Fingerprint identifies a finding independently of line numbers and list
+// positions: rule, root, resource address and the offending value's Key
+// (the attribute path when no Key was computed).
 func (f Finding) Fingerprint() string {
-	return f.RuleID + "|" + f.Root + "|" + f.Resource + "|" + f.Attribute
+	key := f.Key
+	if key == "" {
+		key = f.Attribute
+	}
+	return f.RuleID + "|" + f.Root + "|" + f.Resource + "|" + key
 }
 
 // FingerprintHash is the hex SHA-256 of Fingerprint: the stable identity
@@ -143,6 +179,16 @@ type Report struct {
 	Sources map[string][]byte
 	// Resources is the number of resources evaluated.
 	Resources int
+	// Ignores are the inline ignores written in the files scanned (each
+	// once), for the triage stage.
+	Ignores []graph.Ignore
+	// Files maps each file read (as in ranges) to the hex SHA-256 of its
+	// content: what an auditor's report says was scanned.
+	Files map[string]string
+	// Time is when the scan ran (the triage stage's clock).
+	Time time.Time
+	// PolicySet is a digest of the policies that ran (see policies.Engine.PolicySetHash).
+	PolicySet string
 }
 
 // Tool identifies the program.
