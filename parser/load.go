@@ -35,6 +35,16 @@ type Options struct {
 	Plan plan.Options
 	// CloudFormation configures loading CloudFormation templates.
 	CloudFormation cloudformation.Options
+	// Exclude, when set, reports whether a path (slash-separated,
+	// relative to the root of fsys) is excluded: an excluded directory is
+	// not walked and an excluded file is not read. The PATHs themselves
+	// are never excluded.
+	Exclude func(name string) bool
+	// Implicit treats the files named in paths as files found while
+	// walking (pre-commit passes every file a commit touches): a file no
+	// format claims is skipped in silence, and a Terraform variables file
+	// stands for its module directory.
+	Implicit bool
 }
 
 // skipDir reports whether a directory is never scanned: Terraform's working
@@ -52,7 +62,7 @@ func skipDir(name string) bool {
 // cannot be read, a name that is not valid UTF-8, a link out of the scan
 // root); each graph carries its own.
 func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, []graph.Diagnostic, error) {
-	w := walker{fsys: fsys, dirs: map[string]bool{}, files: map[string]bool{},
+	w := walker{fsys: fsys, dirs: map[string]bool{}, files: map[string]bool{}, exclude: opts.Exclude, implicit: opts.Implicit,
 		formats: []fileFormat{plan.Format{Options: opts.Plan}, cloudformation.Format{Options: opts.CloudFormation}}}
 	for _, p := range paths {
 		w.paths = append(w.paths, path.Clean(p))
@@ -128,6 +138,9 @@ type walker struct {
 	dirs    map[string]bool // Terraform module directories
 	files   map[string]bool // files for the file formats: true when named on the command line
 	diags   []graph.Diagnostic
+	// exclude and implicit are Options.Exclude and Options.Implicit.
+	exclude  func(string) bool
+	implicit bool
 }
 
 // named takes a file named on the command line.
@@ -136,7 +149,22 @@ func (w *walker) named(p string) {
 		w.dirs[path.Dir(p)] = true
 		return
 	}
-	w.files[p] = true
+	if !w.implicit {
+		w.files[p] = true
+		return
+	}
+	if isVarsFile(p) {
+		if entries, err := fs.ReadDir(w.fsys, path.Dir(p)); err == nil && terraform.IsModuleDir(entries) {
+			w.dirs[path.Dir(p)] = true
+		}
+		return
+	}
+	for _, f := range w.formats {
+		if f.Candidate(p) {
+			w.files[p] = false
+			return
+		}
+	}
 }
 
 // wanted reports whether a file of this name would be read by some format.
@@ -169,6 +197,12 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		// A directory that cannot be listed may hold anything: the scan
 		// is incomplete.
 		w.diag(graph.SeverityError, name, "cannot read directory", safefs.Cause(err).Error())
+		return nil
+	}
+	if name != top && w.exclude != nil && w.exclude(name) {
+		if d.IsDir() {
+			return fs.SkipDir
+		}
 		return nil
 	}
 	if d.IsDir() {

@@ -268,3 +268,76 @@ func TestOversizedFilesAreErrors(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestExcludeSkipsDirectoriesAndFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a/main.tf":            {Data: []byte(`resource "x_a" "a" {}`)},
+		"a/examples/x/main.tf": {Data: []byte(`resource "x_ex" "e" {}`)},
+		"a/examples/broken.tf": {Data: []byte(`resource {`)},
+		"a/cfn/t.yaml":         {Data: []byte("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")},
+		"a/cfn/skip.yaml":      {Data: []byte("Resources:\n  C:\n    Type: AWS::S3::Bucket\n")},
+	}
+	excl := func(name string) bool { return name == "a/examples" || name == "a/cfn/skip.yaml" }
+	graphs, diags, err := Load(context.Background(), fsys, []string{"a"}, Options{Exclude: excl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range graphs {
+		for _, r := range g.Resources {
+			got = append(got, g.Root+":"+r.Address)
+		}
+		for _, d := range g.Diagnostics {
+			t.Errorf("diagnostic %s", d)
+		}
+	}
+	if want := "[a:x_a.a a/cfn/t.yaml:B]"; fmtList(got) != want {
+		t.Errorf("got %s, want %s", fmtList(got), want)
+	}
+	if len(diags) != 0 {
+		t.Errorf("walk diagnostics: %v", diags)
+	}
+	// A PATH is never excluded.
+	graphs, _, err = Load(context.Background(), fsys, []string{"a/examples/x"}, Options{Exclude: excl})
+	if err != nil || len(graphs) != 1 || graphs[0].Root != "a/examples/x" {
+		t.Errorf("an excluded PATH: graphs %v, err %v", graphs, err)
+	}
+}
+
+func TestImplicitSkipsWhatNoFormatClaims(t *testing.T) {
+	fsys := fstest.MapFS{
+		"net/main.tf":                  {Data: []byte(`resource "x_a" "a" {}`)},
+		"net/prod.tfvars":              {Data: []byte(`x = 1`)},
+		"vars/only.tfvars":             {Data: []byte(`x = 1`)},
+		".github/workflows/ci.yaml":    {Data: []byte("on: push\njobs: {}\n")},
+		"README.md":                    {Data: []byte("# readme")},
+		"cfn/t.yaml":                   {Data: []byte("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")},
+		"app/package.json":             {Data: []byte(`{"name": "x"}`)},
+		"app/notes.txt":                {Data: []byte(`x`)},
+		"other/main.tf":                {Data: []byte(`resource "x_other" "o" {}`)},
+		"net/nested/unrelated/main.tf": {Data: []byte(`resource "x_nested" "n" {}`)},
+	}
+	paths := []string{"net/prod.tfvars", "vars/only.tfvars", ".github/workflows/ci.yaml", "README.md", "cfn/t.yaml", "app/package.json", "app/notes.txt"}
+	graphs, diags, err := Load(context.Background(), fsys, paths, Options{Implicit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range graphs {
+		got = append(got, g.Root)
+		for _, d := range g.Diagnostics {
+			t.Errorf("diagnostic %s", d)
+		}
+	}
+	if want := "[net cfn/t.yaml]"; fmtList(got) != want {
+		t.Errorf("roots %s, want %s", fmtList(got), want)
+	}
+	if len(diags) != 0 {
+		t.Errorf("walk diagnostics: %v", diags)
+	}
+	// Without Implicit, a named file no format claims is an error.
+	graphs, _, err = Load(context.Background(), fsys, []string{".github/workflows/ci.yaml"}, Options{})
+	if err != nil || len(graphs) != 1 || len(graphs[0].Diagnostics) == 0 || graphs[0].Diagnostics[0].Severity != "error" {
+		t.Errorf("explicit non-template: %v %v", graphs, err)
+	}
+}
