@@ -1,6 +1,8 @@
 package reporttest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"unicode/utf8"
 
@@ -55,5 +57,49 @@ func TestRangesAgreeWithSources(t *testing.T) {
 			t.Errorf("rules not sorted: %s after %s", rule.ID, prev)
 		}
 		prev = rule.ID
+	}
+}
+
+// TestTriaged checks that the suppressed findings of Triaged point at the
+// text they name, that every kind is there once, and that the file
+// digests are those of the sources.
+func TestTriaged(t *testing.T) {
+	r := Triaged()
+	want := map[string]string{
+		"ingress.0.from_port": "22",
+		"tags":                "tags",
+		"tags.Owner":          "Owner",
+		"":                    `resource "aws_s3_bucket" "logs" {`,
+	}
+	kinds := map[string]int{}
+	for _, f := range r.Findings {
+		if f.Suppressed == nil {
+			continue
+		}
+		kinds[f.Suppressed.Kind]++
+		rg := f.Location.Range
+		if rg.File != "main.tf" {
+			continue
+		}
+		src := []byte(MainTF)
+		got := string(src[offset(src, rg.Start):offset(src, rg.End)])
+		if rg.Start.Byte != offset(src, rg.Start) || rg.End.Byte != offset(src, rg.End) {
+			t.Errorf("%s: byte offsets %d-%d do not match the columns", f.Attribute, rg.Start.Byte, rg.End.Byte)
+		}
+		if got != want[f.Attribute] {
+			t.Errorf("%s %s: range holds %q, want %q", f.RuleID, f.Attribute, got, want[f.Attribute])
+		}
+	}
+	if len(kinds) != 6 {
+		t.Errorf("suppression kinds %v, want each of the six once", kinds)
+	}
+	for k, n := range kinds {
+		if n != 1 {
+			t.Errorf("kind %s: %d findings", k, n)
+		}
+	}
+	sum := sha256.Sum256([]byte(MainTF))
+	if r.Files["main.tf"] != hex.EncodeToString(sum[:]) || len(r.Files) != 3 {
+		t.Errorf("files %v", r.Files)
 	}
 }
