@@ -975,5 +975,6 @@ func ruleOf(file string, m *ast.Module) (finding.Rule, error) {
 		Precision:     md.Precision,
 		OptIn:         md.Enabled != nil && !*md.Enabled,
 		File:          file,
+		HelpURI:       helpURIOf(ann),
 	}, nil
 }

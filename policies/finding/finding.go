@@ -87,6 +87,10 @@ type Rule struct {
 	Package string `json:"package"` // the Rego package (data.<package>)
 	File    string `json:"file"`    // the Rego file it was loaded from
 	Builtin bool   `json:"builtin"`
+	// HelpURI is the documentation page a user rule declares (the first
+	// https ref of its METADATA related_resources); "" when it declares
+	// none. Built-in rules are documented at DocPath instead.
+	HelpURI string `json:"help_uri,omitempty"`
 }
 
 // DocPath is the rule's catalogue page, relative to the repository root.
