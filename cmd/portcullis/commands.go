@@ -44,7 +44,7 @@ own), and reports findings as text, JSON or SARIF for GitHub code scanning.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newScanCommand(stdout, stderr, state), newRulesCommand(stdout), newExplainCommand(stdout), newVersionCommand(stdout))
+	root.AddCommand(newScanCommand(stdout, stderr, state), newRulesCommand(stdout), newExplainCommand(stdout), newVersionCommand(stdout), newTestCommand(stdout, state), newInspectCommand(stdout, stderr, state))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())
 	})
@@ -189,8 +189,17 @@ func (s *ruleSelection) flags(c *cobra.Command, enable, disable string) {
 
 func newEngine(ctx context.Context, sel ruleSelection) (*policies.Engine, error) {
 	defer lessGC()()
+	srcs, err := openPolicyDirs(sel.dirs)
+	if err != nil {
+		return nil, err
+	}
+	return policies.New(ctx, policies.Options{Sources: srcs, Enable: sel.enable, Disable: sel.disable})
+}
+
+// openPolicyDirs opens the policy directories named on the command line.
+func openPolicyDirs(dirs []string) ([]policies.Source, error) {
 	var srcs []policies.Source
-	for _, d := range sel.dirs {
+	for _, d := range dirs {
 		info, err := os.Stat(d)
 		if err != nil {
 			return nil, fmt.Errorf("--policy-dir: %w", err)
@@ -200,7 +209,7 @@ func newEngine(ctx context.Context, sel ruleSelection) (*policies.Engine, error)
 		}
 		srcs = append(srcs, policies.Source{Name: filepath.ToSlash(d), FS: os.DirFS(d)})
 	}
-	return policies.New(ctx, policies.Options{Sources: srcs, Enable: sel.enable, Disable: sel.disable})
+	return srcs, nil
 }
 
 // compileGCPercent is the garbage collector's target while policies are
