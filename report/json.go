@@ -15,16 +15,17 @@ import (
 const JSONSchemaVersion = 1
 
 // JSONReport is the document WriteJSON writes. Its user documentation is
-// docs/json-output.md. Shape, with every key always present:
+// docs/json-output.md. Shape, with every key always present but where
+// marked:
 //
 //	{
 //	  "schema_version": 1,
 //	  "tool": {"name": "portcullis", "version": "1.2.3"},
 //	  "findings": [
 //	    {
-//	      "rule_id": "PCL-AWS-001",           // stable, never reused
-//	      "rule_name": "sg-open-ingress",     // stable kebab-case slug; "" if the rule is unknown
-//	      "title": "Security group allows ingress from the internet",
+//	      "rule_id": "PCS-AWS-001",           // stable, never reused
+//	      "rule_name": "ingress-open-to-internet", // stable kebab-case slug; "" if the rule is unknown
+//	      "title": "Network ingress open to the internet",
 //	      "severity": "critical",             // critical | high | medium | low
 //	      "message": "…",
 //	      "resource": "aws_security_group.web",  // Terraform address or CloudFormation logical ID
@@ -33,13 +34,21 @@ const JSONSchemaVersion = 1
 //	      "root": ".",                        // the root module, template or plan file scanned
 //	      "location": {"file": "main.tf", "start_line": 9, "start_column": 19, "end_line": 9, "end_column": 32},
 //	      "related": [{"description": "value from the default of var.cidr", "location": {…}}],
-//	      "fingerprint": "bf80…"              // hex SHA-256 of rule, root, resource and attribute
+//	      "fingerprint": "bf80…",             // hex SHA-256 of Finding.Fingerprint
+//	      "suppressed": {                     // only on a finding the triage stage took out
+//	        "kind": "exception",              // inline | exception | baseline | excluded | unchanged | threshold
+//	        "reason": "…",
+//	        "owner": "web-team", "ticket": "SEC-123", "expires": "2027-03-31", // only when set
+//	        "location": {…}                   // the ignore or exception entry; null when it has no place
+//	      }
 //	    }
 //	  ],
 //	  "diagnostics": [{"severity": "error", "summary": "…", "detail": "…", "location": {…}}],
 //	  "summary": {
-//	    "total": 6,
-//	    "by_severity": {"critical": 1, "high": 1, "medium": 3, "low": 1},
+//	    "total": 6,                          // findings that count (not suppressed)
+//	    "suppressed": 3,                     // findings that do not count: the sum of not_counted
+//	    "not_counted": {"inline": 1, "exception": 1, "baseline": 1, "excluded": 0, "unchanged": 0, "threshold": 0},
+//	    "by_severity": {"critical": 1, "high": 1, "medium": 3, "low": 1}, // of the total
 //	    "resources": 12,
 //	    "diagnostics": 2
 //	  },
@@ -86,14 +95,23 @@ type JSONFinding struct {
 	Location     *JSONLocation `json:"location"`
 	Related      []JSONRelated `json:"related"`
 	Fingerprint  string        `json:"fingerprint"`
-	// Suppressed is set when an inline ignore at the resource covers the
-	// rule; such a finding does not fail the scan.
+	// Suppressed is set when the triage stage took the finding out of what
+	// counts (an inline ignore, an exception, the baseline...); such a
+	// finding does not fail the scan.
 	Suppressed *JSONSuppression `json:"suppressed,omitempty"`
 }
 
-// JSONSuppression is the inline ignore that covers a finding.
+// JSONSuppression says why a finding does not count.
 type JSONSuppression struct {
-	Reason   string        `json:"reason"`
+	// Kind is one of finding.SuppressionKinds: inline, exception,
+	// baseline, excluded, unchanged, threshold.
+	Kind    string `json:"kind"`
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner,omitempty"`
+	Ticket  string `json:"ticket,omitempty"`
+	Expires string `json:"expires,omitempty"` // YYYY-MM-DD
+	// Location is where the ignore or the exception is written; null for
+	// kinds that have no place (baseline, threshold...).
 	Location *JSONLocation `json:"location"`
 }
 
@@ -124,11 +142,44 @@ type JSONDiagnostic struct {
 
 // JSONSummary counts the findings and diagnostics.
 type JSONSummary struct {
-	Total       int            `json:"total"` // findings not suppressed
+	Total int `json:"total"` // findings not suppressed
+	// Suppressed is the number of findings that do not count, whatever
+	// the kind of their suppression: the sum of NotCounted.
 	Suppressed  int            `json:"suppressed"`
-	BySeverity  JSONBySeverity `json:"by_severity"`
+	NotCounted  JSONNotCounted `json:"not_counted"`
+	BySeverity  JSONBySeverity `json:"by_severity"` // of the findings that count
 	Resources   int            `json:"resources"`
 	Diagnostics int            `json:"diagnostics"`
+}
+
+// JSONNotCounted counts the suppressed findings by the kind of their
+// suppression (every key always present).
+type JSONNotCounted struct {
+	Inline    int `json:"inline"`
+	Exception int `json:"exception"`
+	Baseline  int `json:"baseline"`
+	Excluded  int `json:"excluded"`
+	Unchanged int `json:"unchanged"`
+	Threshold int `json:"threshold"`
+}
+
+// add counts one suppression of kind k (a kind that is not one of
+// finding.SuppressionKinds counts only in JSONSummary.Suppressed).
+func (n *JSONNotCounted) add(k string) {
+	switch k {
+	case finding.SuppressedInline:
+		n.Inline++
+	case finding.SuppressedException:
+		n.Exception++
+	case finding.SuppressedBaseline:
+		n.Baseline++
+	case finding.SuppressedExcluded:
+		n.Excluded++
+	case finding.SuppressedUnchanged:
+		n.Unchanged++
+	case finding.SuppressedThreshold:
+		n.Threshold++
+	}
 }
 
 // JSONBySeverity counts findings by severity. A finding whose severity is
@@ -189,9 +240,12 @@ func NewJSONReport(r *finding.Report) JSONReport {
 		}
 		out.Findings = append(out.Findings, jf)
 		if f.Suppressed != nil {
-			jf.Suppressed = &JSONSuppression{Reason: f.Suppressed.Reason, Location: jsonLocation(f.Suppressed.Range)}
+			sup := f.Suppressed
+			jf.Suppressed = &JSONSuppression{Kind: sup.Kind, Reason: sup.Reason, Owner: sup.Owner,
+				Ticket: sup.Ticket, Expires: sup.Expires, Location: jsonLocation(sup.Range)}
 			out.Findings[len(out.Findings)-1] = jf
 			out.Summary.Suppressed++
+			out.Summary.NotCounted.add(sup.Kind)
 			continue
 		}
 		out.Summary.Total++

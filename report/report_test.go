@@ -115,6 +115,7 @@ var cases = []struct {
 	report func() *finding.Report
 }{
 	{"report", reporttest.Report},
+	{"triaged", reporttest.Triaged},
 	{"empty", reporttest.Empty},
 	{"edge", edgeReport},
 }

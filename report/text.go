@@ -1,6 +1,9 @@
 // Package report writes a scan's findings for people and pipelines: text for
-// a terminal (WriteText) and a versioned JSON document (WriteJSON). SARIF
-// lives in package sarif.
+// a terminal (WriteText), a versioned JSON document (WriteJSON), GitHub
+// workflow annotations (WriteGitHub), a Markdown job summary
+// (WriteMarkdown), JUnit XML (WriteJUnit), a SOC 2 evidence CSV
+// (WriteSOC2CSV) and a self-contained HTML audit report (WriteHTML). SARIF
+// lives in package sarif. docs/output-formats.md describes them for users.
 //
 // Every writer is deterministic: the same report gives byte-identical
 // output, whatever the order of its slices, the host, the time or the
@@ -32,7 +35,22 @@ type TextOptions struct {
 	// ByControl lists the findings under each control their rules evidence
 	// (see WriteText) instead of one after the other.
 	ByControl bool
+	// Style is how much is written: StyleFull ("" too), StyleCompact or
+	// StyleQuiet.
+	Style string
 }
+
+// The styles of the text output.
+const (
+	// StyleFull writes every finding with its resource, source line,
+	// provenance and its rule's remediation.
+	StyleFull = "full"
+	// StyleCompact writes every finding as its first line, message and
+	// source line, then each rule's remediation once, under "How to fix".
+	StyleCompact = "compact"
+	// StyleQuiet writes only the error diagnostics and the summary.
+	StyleQuiet = "quiet"
+)
 
 // ColorEnabled reports whether output to f should be coloured: f is a
 // terminal, NO_COLOR is unset or empty (https://no-color.org) and TERM is
@@ -81,32 +99,62 @@ var widths = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: tru
 // of rules that list none under "(no control)". Controls without findings
 // are left out (the JSON output lists them).
 //
+// Findings that the triage stage took out (Suppressed) are not listed in
+// any style: the summary counts them by kind ("; not counted: 2 ignored
+// inline, 1 excepted"), and the other formats list them with their reasons.
+//
+// StyleCompact writes each finding as its first line, message and source
+// line, and after the findings, under "How to fix", each rule's
+// remediation once, in rule ID order. StyleQuiet writes only the error
+// diagnostics and the summary.
+//
 // Text that comes from the scanned files or from policies is stripped of
 // control characters, so a hostile file cannot drive the terminal.
 func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
-	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, color: opts.Color, report: r, rules: ruleIndex(r.Rules)}
-	all, diags := sortedCopies(r)
-	// Suppressed findings are counted in the summary, not listed: they were
-	// reviewed, and their reasons are in the JSON and SARIF outputs.
-	var findings []finding.Finding
-	suppressed := 0
-	for _, f := range all {
-		if f.Suppressed != nil {
-			suppressed++
-			continue
-		}
-		findings = append(findings, f)
+	switch opts.Style {
+	case "", StyleFull, StyleCompact, StyleQuiet:
+	default:
+		return fmt.Errorf("unknown text style %q (want %s, %s or %s)", opts.Style, StyleFull, StyleCompact, StyleQuiet)
 	}
-	if opts.ByControl {
+	bw := bufio.NewWriter(w)
+	t := &textWriter{w: bw, color: opts.Color, report: r, rules: ruleIndex(r.Rules), src: sourceCache{files: r.Sources}}
+	all, diags := sortedCopies(r)
+	findings, suppressed := splitSuppressed(all)
+	if opts.Style == StyleQuiet {
+		var errs []graph.Diagnostic
+		for _, d := range diags {
+			if d.Severity == graph.SeverityError {
+				errs = append(errs, d)
+			}
+		}
+		for _, d := range errs {
+			t.diagnostic(d)
+		}
+		if len(errs) > 0 {
+			t.line("")
+		}
+		t.summary(findings, suppressed, diags, r.Resources)
+		return bw.Flush()
+	}
+	compact := opts.Style == StyleCompact
+	switch {
+	case opts.ByControl:
 		t.byControl(findings)
-	} else {
+	case compact:
+		for _, f := range findings {
+			t.head(f, "")
+			t.snippet(f.Location.Range, severityStyle(f.Severity))
+		}
+	default:
 		for i, f := range findings {
 			if i > 0 {
 				t.line("")
 			}
 			t.finding(f)
 		}
+	}
+	if compact && len(findings) > 0 {
+		t.howToFix(findings)
 	}
 	if len(diags) > 0 {
 		if len(findings) > 0 {
@@ -121,6 +169,55 @@ func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
 	}
 	t.summary(findings, suppressed, diags, r.Resources)
 	return bw.Flush()
+}
+
+// splitSuppressed separates the open findings from the suppressed ones,
+// keeping their order.
+func splitSuppressed(all []finding.Finding) (open, suppressed []finding.Finding) {
+	for _, f := range all {
+		if f.Suppressed != nil {
+			suppressed = append(suppressed, f)
+		} else {
+			open = append(open, f)
+		}
+	}
+	return open, suppressed
+}
+
+// howToFix writes, under a "How to fix" heading, the remediation and page
+// of each rule that has findings, once, in rule ID order.
+func (t *textWriter) howToFix(findings []finding.Finding) {
+	counts := map[string]int{}
+	var ids []string
+	for _, f := range findings {
+		if _, known := t.rules[f.RuleID]; !known {
+			continue // nothing to say about a rule that is not loaded
+		}
+		if counts[f.RuleID] == 0 {
+			ids = append(ids, f.RuleID)
+		}
+		counts[f.RuleID]++
+	}
+	if len(ids) == 0 {
+		return
+	}
+	sort.Strings(ids)
+	t.line("")
+	t.line(t.paint(styleBold, "How to fix"))
+	for _, id := range ids {
+		rule := t.rules[id]
+		head := t.paint(styleBold, oneLine(id))
+		if rule.Title != "" {
+			head += " " + oneLine(rule.Title)
+		}
+		t.line(head + " (" + plural(counts[id], "finding") + ")")
+		if para := firstParagraph(rule.Remediation); para != "" {
+			t.remediation(para)
+		}
+		if u := docURL(t.report.Tool.RulesURI, rule); u != "" {
+			t.line("  See " + u)
+		}
+	}
 }
 
 // ANSI styles.
@@ -161,11 +258,11 @@ func diagnosticStyle(s graph.Severity) string {
 }
 
 type textWriter struct {
-	w       *bufio.Writer
-	color   bool
-	report  *finding.Report
-	rules   map[string]finding.Rule
-	sources map[string]*sourceLines // the report's sources, indexed on first use
+	w      *bufio.Writer
+	color  bool
+	report *finding.Report
+	rules  map[string]finding.Rule
+	src    sourceCache
 }
 
 // paint wraps s in style when colour is on.
@@ -381,7 +478,7 @@ func (t *textWriter) snippet(rg graph.Range, style string) {
 	if rg.Start.Line < 1 {
 		return
 	}
-	q, ok := t.quoted(rg.File, rg.Start.Line)
+	q, ok := t.src.quoted(rg.File, rg.Start.Line)
 	if !ok {
 		return
 	}
@@ -408,20 +505,27 @@ func (t *textWriter) snippet(rg graph.Range, style string) {
 	t.line("  " + t.paint(styleBlue, strings.Repeat(" ", len(num))+" |") + marks)
 }
 
+// sourceCache indexes a report's sources for quoting, each file and each
+// line on first use.
+type sourceCache struct {
+	files   map[string][]byte       // the report's sources
+	indexed map[string]*sourceLines // the files indexed so far
+}
+
 // quoted returns line n of file, indexed for quoting, from the report's
 // sources; the file and the line are indexed on first use and kept.
-func (t *textWriter) quoted(file string, n int) (*quotedLine, bool) {
-	src, ok := t.sources[file]
+func (c *sourceCache) quoted(file string, n int) (*quotedLine, bool) {
+	src, ok := c.indexed[file]
 	if !ok {
-		b, known := t.report.Sources[file]
+		b, known := c.files[file]
 		if !known {
 			return nil, false
 		}
 		src = newSourceLines(b)
-		if t.sources == nil {
-			t.sources = map[string]*sourceLines{}
+		if c.indexed == nil {
+			c.indexed = map[string]*sourceLines{}
 		}
-		t.sources[file] = src
+		c.indexed[file] = src
 	}
 	if q, ok := src.quoted[n]; ok {
 		return q, true
@@ -632,8 +736,9 @@ func (t *textWriter) diagnostic(d graph.Diagnostic) {
 
 // summary writes the closing line, for example
 // "6 findings (1 critical, 1 high, 3 medium, 1 low) in 12 resources,
-// 2 diagnostics (1 error, 1 warning)"; notes are counted apart.
-func (t *textWriter) summary(findings []finding.Finding, suppressed int, diags []graph.Diagnostic, resources int) {
+// 2 diagnostics (1 error, 1 warning); not counted: 2 ignored inline,
+// 4 in the baseline"; notes are counted apart.
+func (t *textWriter) summary(findings, suppressed []finding.Finding, diags []graph.Diagnostic, resources int) {
 	counts := map[finding.Severity]int{}
 	other := 0
 	for _, f := range findings {
@@ -654,9 +759,6 @@ func (t *textWriter) summary(findings []finding.Finding, suppressed int, diags [
 	s := "No findings"
 	if len(findings) > 0 {
 		s = t.paint(styleBold, plural(len(findings), "finding")) + " (" + strings.Join(parts, ", ") + ")"
-	}
-	if suppressed > 0 {
-		s += ", " + strconv.Itoa(suppressed) + " suppressed"
 	}
 	s += " in " + plural(resources, "resource") + ", " + plural(len(diags), "diagnostic")
 
@@ -684,7 +786,54 @@ func (t *textWriter) summary(findings []finding.Finding, suppressed int, diags [
 	if len(dparts) > 0 {
 		s += " (" + strings.Join(dparts, ", ") + ")"
 	}
+	if nc := notCountedText(suppressed); nc != "" {
+		s += "; not counted: " + nc
+	}
 	t.line(s)
+}
+
+// kindPhrases says, for each suppression kind, why a finding is not
+// counted, after its number ("2 ignored inline").
+var kindPhrases = map[string]string{
+	finding.SuppressedInline:    "ignored inline",
+	finding.SuppressedException: "excepted",
+	finding.SuppressedBaseline:  "in the baseline",
+	finding.SuppressedExcluded:  "in excluded paths",
+	finding.SuppressedUnchanged: "not on changed lines",
+	finding.SuppressedThreshold: "below the threshold",
+}
+
+// suppressionCounts counts suppressed findings by kind; kinds that are
+// not one of finding.SuppressionKinds count under "".
+func suppressionCounts(suppressed []finding.Finding) map[string]int {
+	counts := map[string]int{}
+	for _, f := range suppressed {
+		if f.Suppressed == nil {
+			continue
+		}
+		k := f.Suppressed.Kind
+		if _, known := kindPhrases[k]; !known {
+			k = ""
+		}
+		counts[k]++
+	}
+	return counts
+}
+
+// notCountedText lists the suppressed findings by kind, in triage order:
+// "2 ignored inline, 1 excepted"; "" when there are none.
+func notCountedText(suppressed []finding.Finding) string {
+	counts := suppressionCounts(suppressed)
+	var parts []string
+	for _, k := range finding.SuppressionKinds {
+		if n := counts[k]; n > 0 {
+			parts = append(parts, strconv.Itoa(n)+" "+kindPhrases[k])
+		}
+	}
+	if n := counts[""]; n > 0 {
+		parts = append(parts, strconv.Itoa(n)+" suppressed")
+	}
+	return strings.Join(parts, ", ")
 }
 
 func plural(n int, noun string) string {
