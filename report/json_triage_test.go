@@ -37,8 +37,8 @@ func TestJSONSuppressions(t *testing.T) {
 			Location: &JSONLocation{File: "main.tf", StartLine: 5, StartColumn: 3, EndLine: 5, EndColumn: 12}},
 		{Kind: "exception", Reason: "log bucket written by the load balancer only", Owner: "storage-team", Ticket: "SEC-123", Expires: "2027-03-31",
 			Location: &JSONLocation{File: ".portcullis/exceptions.yaml", StartLine: 3, StartColumn: 5, EndLine: 3, EndColumn: 30}},
-		{Kind: "unchanged", Reason: "not on a line changed since origin/main"},
 		{Kind: "threshold", Reason: "below the severity threshold (medium)"},
+		{Kind: "unchanged", Reason: "not on a line changed since origin/main"},
 		{Kind: "baseline", Reason: "recorded in the baseline .portcullis/baseline.json"},
 	}
 	if diff := cmp.Diff(wantSup, got); diff != "" {

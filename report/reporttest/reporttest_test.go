@@ -68,7 +68,7 @@ func TestTriaged(t *testing.T) {
 	want := map[string]string{
 		"ingress.0.from_port": "22",
 		"tags":                "tags",
-		"tags.Owner":          "Owner",
+		"bucket":              "bucket",
 		"":                    `resource "aws_s3_bucket" "logs" {`,
 	}
 	kinds := map[string]int{}

@@ -84,9 +84,9 @@ func Triaged() *finding.Report {
 			Suppressed: &finding.Suppression{Kind: finding.SuppressedUnchanged, Reason: "not on a line changed since origin/main"},
 		},
 		finding.Finding{
-			RuleID: "PCL-AWS-002", Severity: finding.Low, Message: "Owner tag is not lower-case.",
-			Resource: "aws_s3_bucket.logs", Type: "aws_s3_bucket", Attribute: "tags.Owner", Root: ".",
-			Location:   finding.Location{Range: span("main.tf", 16, 5, 10)},
+			RuleID: "PCL-AWS-002", Severity: finding.Low, Message: "Bucket name does not start with the team's prefix.",
+			Resource: "aws_s3_bucket.logs", Type: "aws_s3_bucket", Attribute: "bucket", Root: ".",
+			Location:   finding.Location{Range: span("main.tf", 14, 2, 8)},
 			Suppressed: &finding.Suppression{Kind: finding.SuppressedThreshold, Reason: "below the severity threshold (medium)"},
 		},
 	)
