@@ -17,12 +17,6 @@ func TestRego(t *testing.T) {
 	runRegoTests(t, Source{Name: "builtin", FS: Builtin})
 }
 
-// TestExamplePolicies runs the tests of the user policy example that
-// docs/writing-policies.md shows, against the built-in library.
-func TestExamplePolicies(t *testing.T) {
-	runRegoTests(t, Source{Name: "builtin", FS: Builtin}, Source{Name: "examples/policies", FS: os.DirFS("../examples/policies")})
-}
-
 func runRegoTests(t *testing.T, srcs ...Source) {
 	t.Helper()
 	mods := map[string]*ast.Module{}
