@@ -51,18 +51,6 @@ own), and reports findings as text, JSON or SARIF for GitHub code scanning.`,
 	return root, state
 }
 
-func newVersionCommand(stdout io.Writer) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(stdout, "portcullis %s\n", version)
-			return err
-		},
-	}
-}
-
 func newRulesCommand(stdout io.Writer) *cobra.Command {
 	var format string
 	var sel ruleSelection

@@ -433,7 +433,7 @@ func TestRulesAndVersion(t *testing.T) {
 		t.Errorf("rules text: %d %q", code, out)
 	}
 	code, out, _ = runCLI(t, "version")
-	if code != 0 || out != "portcullis "+version+"\n" {
+	if code != 0 || !strings.HasPrefix(out, "portcullis "+resolvedVersion()+"\ncommit: ") {
 		t.Errorf("version: %d %q", code, out)
 	}
 	code, out, _ = runCLI(t, "scan", "--help")
