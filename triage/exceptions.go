@@ -341,7 +341,7 @@ func editDistance(a, b string) int {
 
 // exceptionState is an entry of the register as Apply uses it.
 type exceptionState struct {
-	*Exception
+	Exception
 	active  bool
 	matched bool
 }
@@ -349,10 +349,10 @@ type exceptionState struct {
 // prepareExceptions compiles the register and reports expired entries.
 func (t *triager) prepareExceptions() {
 	for i := range t.opts.Exceptions {
-		e := &exceptionState{Exception: &t.opts.Exceptions[i], active: true}
+		e := &exceptionState{Exception: t.opts.Exceptions[i], active: true}
 		t.exceptions = append(t.exceptions, e)
-		if e.Path != "" && e.path.pattern == "" {
-			// Built by hand rather than by LoadExceptions.
+		if e.Path != "" && e.path.text != e.Path {
+			// Built or changed by hand rather than by LoadExceptions.
 			g, err := compilePathGlob(e.Path)
 			if err != nil {
 				e.active = false

@@ -14,7 +14,9 @@ import (
 // (already 2026-12-02 east of UTC+9, which must not matter).
 func clock() time.Time { return time.Date(2026, 12, 1, 15, 30, 0, 0, time.UTC) }
 
-func pos(line, col int) graph.Pos { return graph.Pos{Line: line, Column: col, Byte: (line-1)*100 + col - 1} }
+func pos(line, col int) graph.Pos {
+	return graph.Pos{Line: line, Column: col, Byte: (line-1)*100 + col - 1}
+}
 
 func rng(file string, line, col, endLine, endCol int) graph.Range {
 	return graph.Range{File: file, Start: pos(line, col), End: pos(endLine, endCol)}
@@ -168,12 +170,12 @@ func TestInlineIgnores(t *testing.T) {
 				warning(above.Range, "inline ignores are forbidden by the configuration", "this ignore is not applied (ignores.inline is false); record the accepted risk in the exceptions register"),
 			}},
 		{name: "owner required", findings: []finding.Finding{sgFinding()}, ignores: []graph.Ignore{above},
-			opts: Options{Require: []string{"owner"}},
-			want: []*finding.Suppression{nil},
+			opts:  Options{Require: []string{"owner"}},
+			want:  []*finding.Suppression{nil},
 			diags: []graph.Diagnostic{warning(above.Range, "ignore without an owner, which the configuration requires", "this ignore is not applied; add owner=...")}},
 		{name: "ticket required", findings: []finding.Finding{sgFinding()}, ignores: []graph.Ignore{above},
-			opts: Options{Require: []string{"ticket"}},
-			want: []*finding.Suppression{nil},
+			opts:  Options{Require: []string{"ticket"}},
+			want:  []*finding.Suppression{nil},
 			diags: []graph.Diagnostic{warning(above.Range, "ignore without a ticket, which the configuration requires", "this ignore is not applied; add ticket=...")}},
 		{name: "both required, and expired", findings: []finding.Finding{sgFinding()}, ignores: []graph.Ignore{expired},
 			opts: Options{Require: []string{"ticket", "owner"}},
