@@ -16,6 +16,7 @@
 package config
 
 import (
+	_ "embed" // Schema
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,12 @@ const ExceptionsFile = ".portcullis/exceptions.yaml"
 
 // MaxSize is the largest configuration file read, in bytes (1 MiB).
 const MaxSize = 1 << 20
+
+// Schema is the JSON Schema of the file (schema.json), for editors: the
+// tests hold it to what Load accepts.
+//
+//go:embed schema.json
+var Schema []byte
 
 // Version is the only configuration format version.
 const Version = 1

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
@@ -58,13 +60,13 @@ func (d *decoder) config(content []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty configuration, want version: 1", d.name)
 		}
-		return nil, fmt.Errorf("%s: %s", d.name, yamlError(err))
+		return nil, d.yamlError(err)
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); err == nil {
 		return nil, d.errorAt(&next, "", "a second YAML document: the configuration is one document")
 	} else if !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %s", d.name, yamlError(err))
+		return nil, d.yamlError(err)
 	}
 	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null") {
 		return nil, fmt.Errorf("%s: empty configuration, want version: 1", d.name)
@@ -82,10 +84,16 @@ func (d *decoder) config(content []byte) (*Config, error) {
 	return c, nil
 }
 
-// yamlError drops the "yaml: " prefix of the parser's messages, which
-// already carry "line N".
-func yamlError(err error) string {
-	return strings.TrimPrefix(err.Error(), "yaml: ")
+// yamlLine is the form of the parser's errors: "yaml: line 2: did not find
+// expected ',' or ']'".
+var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+
+// yamlError turns a parser error into "name:line: problem".
+func (d *decoder) yamlError(err error) error {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("%s:%s: %s", d.name, m[1], m[2])
+	}
+	return fmt.Errorf("%s: %s", d.name, strings.TrimPrefix(err.Error(), "yaml: "))
 }
 
 // maxDepth bounds the nesting of the document; the deepest valid key is
@@ -379,7 +387,7 @@ func (d *decoder) rules(n *yaml.Node, key string) (map[string]Rule, error) {
 // dropped and "dir/" becomes "dir/**". Patterns are relative to the scan
 // root: an absolute one or one with a ".." element could never match.
 func (d *decoder) glob(s string, n *yaml.Node, key string) (string, error) {
-	if strings.HasPrefix(s, "/") || (len(s) > 1 && s[1] == ':') {
+	if strings.HasPrefix(s, "/") || (len(s) > 1 && s[1] == ':' && unicode.IsLetter(rune(s[0])) && s[0] < utf8.RuneSelf) {
 		return "", d.errorAt(n, key, "%s is absolute: exclude patterns are relative to the scan root", quote(s))
 	}
 	if strings.Contains(s, "\\") {
