@@ -75,13 +75,16 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 		cache = NewCache()
 	}
 	tf := evaluateTree(fsys, dir, opts, cache, readTerraform)
-	res, diags, files := tf.resources, tf.diags, tf.files
+	res, diags, files, ignores := tf.resources, tf.diags, tf.files, tf.ignores
 	if tf.st.tofuSeen {
 		tofu := evaluateTree(fsys, dir, opts, cache, readOpenTofu)
 		res = mergeReadings(tf.resources, tofu.resources)
 		diags = append(diags, tofu.diags...)
 		for f := range tofu.files {
 			files[f] = true
+		}
+		for f, igs := range tofu.ignores {
+			ignores[f] = igs
 		}
 	}
 	g.Resources = res
@@ -93,6 +96,9 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 		}
 	}
 	sort.Strings(g.Files)
+	for _, f := range g.Files {
+		g.Ignores = append(g.Ignores, graphIgnores(cache.pos, dir, f, ignores[f])...)
+	}
 	g.Diagnostics = capDiagnostics(dedupe(diags))
 	g.Link()
 	return g
@@ -104,6 +110,7 @@ type treeResult struct {
 	resources []*graph.Resource
 	diags     []graph.Diagnostic
 	files     map[string]bool
+	ignores   map[string][]ignoreComment // of the files of modules in the repository
 }
 
 // evaluateTree evaluates the module tree rooted at dir, reading every
@@ -111,17 +118,23 @@ type treeResult struct {
 func evaluateTree(fsys fs.FS, dir string, opts Options, cache *Cache, rd reading) treeResult {
 	st := &loadState{
 		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir, reading: rd,
-		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{},
+		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{}, local: map[*moduleConfig]bool{},
 	}
 	st.budget = newBudget(opts.Limits, st.addDiag, cache.pos)
 	cfg := st.module(dir)
+	st.local[cfg] = true
 	e := newEvaluator(st, cfg, "")
 	e.bindVariables(e.inputValues(opts))
-	out := treeResult{st: st, resources: e.collect(), files: map[string]bool{}}
+	out := treeResult{st: st, resources: e.collect(), files: map[string]bool{}, ignores: map[string][]ignoreComment{}}
 	for _, c := range st.configs {
 		out.diags = append(out.diags, c.diags...)
 		for _, f := range c.files {
 			out.files[f] = true
+		}
+		if st.local[c] {
+			for f, igs := range c.ignores {
+				out.ignores[f] = igs
+			}
 		}
 	}
 	for _, f := range st.files {
@@ -257,7 +270,6 @@ func (e *evaluator) materialise(rc *resourceConfig, in instance) *graph.Resource
 	if _, ok := e.instVals[addr]; !ok {
 		e.instVals[addr] = v
 	}
-	res.Suppressions = e.suppressions(rc.block)
 	res.Origins = origins(v)
 	res.Values, res.Unknown, res.Sensitive = toTree(v)
 	return res

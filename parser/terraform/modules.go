@@ -99,6 +99,7 @@ type loadState struct {
 	stack      []string
 	diags      []graph.Diagnostic
 	configs    []*moduleConfig
+	local      map[*moduleConfig]bool // read by a module instance in the repository (not remote)
 	used       map[*moduleConfig]bool
 	files      []string // variables files read
 	funcs      map[string]function.Function
@@ -326,6 +327,9 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 		Kind: kind, Description: addr + " (source " + call.source + ")",
 		Range: e.st.pos.rng(call.block.DefRange), External: e.remote(),
 	})
+	if !c.remote() {
+		e.st.local[cfg] = true
+	}
 	c.callArgs = call.args
 	c.callScope = in.scope
 	for name, a := range call.args {

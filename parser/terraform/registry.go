@@ -898,7 +898,6 @@ func (p *regPlan) materialise(r *regRes) *graph.Resource {
 	for _, ref := range r.refs {
 		res.Refs = append(res.Refs, graph.Ref{Attribute: ref.attr, Target: p.address(ref.target), TargetAttribute: ref.targetAttr, Range: hdr})
 	}
-	res.Suppressions = e.suppressions(rc.call.block)
 	obj := cty.ObjectVal(r.attrs)
 	res.Origins = origins(obj)
 	res.Values, res.Unknown, res.Sensitive = toTree(obj)

@@ -39,7 +39,7 @@ func leakForms(secret string) []string {
 // visibleParts is everything of a graph that reaches an output other than
 // the values themselves (which rules read, and writers print only through
 // the sensitive tree): addresses, diagnostics, origins, callers, ranges,
-// references, meta, suppressions, files.
+// references, meta, files, ignores.
 func visibleParts(g *graph.Graph) string {
 	type res struct {
 		Address      string
@@ -51,18 +51,18 @@ func visibleParts(g *graph.Graph) string {
 		Refs         []graph.Ref
 		ReferencedBy []graph.Ref
 		Meta         map[string]any
-		Suppressions []graph.Suppression
 	}
 	var rs []res
 	for _, r := range g.Resources {
-		rs = append(rs, res{r.Address, r.Module, r.Range, r.Ranges, r.Origins, r.Callers, r.Refs, r.ReferencedBy, r.Meta, r.Suppressions})
+		rs = append(rs, res{r.Address, r.Module, r.Range, r.Ranges, r.Origins, r.Callers, r.Refs, r.ReferencedBy, r.Meta})
 	}
 	b, err := json.Marshal(struct {
 		Resources   []res
 		Diagnostics []graph.Diagnostic
 		Files       []string
 		Root        string
-	}{rs, g.Diagnostics, g.Files, g.Root})
+		Ignores     []graph.Ignore
+	}{rs, g.Diagnostics, g.Files, g.Root, g.Ignores})
 	if err != nil {
 		panic(err)
 	}

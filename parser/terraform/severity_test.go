@@ -65,8 +65,6 @@ func TestDiagnosticSeverities(t *testing.T) {
 			[]string{`m/terraform.tfvars:2:1: error: Missing expression: Expected the start of an expression, but found the end of the file.`}},
 		{"tfvars undeclared", map[string]string{"m/main.tf": `variable "n" {}`, "m/terraform.tfvars": `x = 1`},
 			[]string{`m/terraform.tfvars:1:1: warning: value for undeclared variable: m/terraform.tfvars sets "x", which is not declared in m`}},
-		{"ignore without reason", map[string]string{"m/main.tf": "# portcullis:ignore PCS-AWS-001\nresource \"x\" \"a\" {}\n"},
-			[]string{`m/main.tf:1:3: warning: ignore without a reason: portcullis:ignore PCS-AWS-001 needs a reason after the rule id; it is not applied`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := LoadModule(mapFS(tc.files), "m", Options{})

@@ -1,10 +1,63 @@
 package terraform
 
+// Inline ignores.
+//
+// An inline ignore is a comment of the native syntax (#, // or /* */):
+//
+//	# portcullis:ignore RULE-ID[,RULE-ID...] reason="why" [owner=alice] [ticket=SEC-12] [expires=2027-01-31]
+//
+// RULE-ID is a rule id (letters, digits and _ . - *), or * for every
+// rule; several are separated by commas, without spaces. After the rule
+// ids come key=value pairs separated by blanks. A value is a bare token
+// (no blanks, no quotes needed) or a quoted string "..." in which \" is a
+// quote and \\ a backslash. The keys are:
+//
+//   - reason (required): why the finding is accepted; shown to reviewers
+//     and auditors;
+//   - owner, ticket (optional): who accepted it, and where it is tracked;
+//   - expires (optional): the last day it applies, YYYY-MM-DD (a real
+//     date); the triage stage stops applying it after that day.
+//
+// The form of earlier versions is still read: when the text after the
+// rule ids does not start with key=, all of it is the reason:
+//
+//	# portcullis:ignore PCS-AWS-001 public HTTPS endpoint, approved in SEC-123
+//
+// Only the first line of a comment counts (a block comment may go on with
+// free text). Where an ignore applies (graph.Ignore.Line):
+//
+//   - a comment on lines of its own applies to the first line of code
+//     below it, when only comment lines are between them (a blank line or
+//     the end of the file detaches it: Line 0). Above a resource or module
+//     block it applies to the block's header, so to every finding of the
+//     resource, or of every resource the module call makes; above an
+//     argument or a nested block, to findings that point at that line;
+//   - a comment after code applies to its own line; code after a block
+//     comment on the line where the comment ends is the code below it.
+//
+// An ignore that cannot be read is kept with Problem set (no rule id, a
+// malformed rule id, no reason, an unknown or repeated key, a value that
+// is not key=value or whose quote is not closed, a bad date): it is not
+// applied, and the triage stage reports the problem at its range.
+//
+// Comments are found by the HCL lexer, so text in a string or a heredoc is
+// never an ignore. The JSON syntax has no comments, and variables files
+// (*.tfvars) are not read for ignores. Each file is scanned once, when it
+// is parsed; every ignore of the module files a graph reads (the root
+// module and the local modules it calls) is in graph.Graph.Ignores, once
+// per graph. Files of modules installed outside the repository (remote
+// modules under .terraform/modules) are not: code the repository does not
+// own cannot take findings out.
+
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -12,33 +65,28 @@ import (
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
-// An inline ignore is a comment of the native syntax:
-//
-//	# portcullis:ignore PCS-AWS-001 the reason, required
-//	name = "x" // portcullis:ignore * reason (a trailing comment)
-//	/* portcullis:ignore PCS-AWS-001 reason */
-//
-// on the comment lines directly above a resource block's header, or
-// anywhere from its header line to its closing line. Comments are found by
-// the HCL lexer, so text in a string or a heredoc is never an ignore. The
-// JSON syntax has no comments. Each file is scanned once, when it is
-// parsed; a block looks its ignores up by line.
-
-// ignoreText matches the text of a comment (without its markers) that is
-// an ignore: the rule id, then the reason.
-var ignoreText = regexp.MustCompile(`^\s*portcullis:ignore(?:\s+(\S+))?\s*(.*?)\s*$`)
-
 const ignoreMarker = "portcullis:ignore"
+
+// ruleID is the form of one rule id of an ignore.
+var ruleID = regexp.MustCompile(`^[A-Za-z0-9_.*-]+$`)
+
+// keyStart matches the start of a key=value pair.
+var keyStart = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*=`)
 
 // ignoreComment is one ignore written in a file.
 type ignoreComment struct {
 	line int // 1-based line of the comment's start
-	// attach is the line of the code that follows the comment when only
-	// comment lines are between them (the header the comment is directly
-	// above); 0 when there is none.
-	attach       int
-	rule, reason string
-	start, end   hcl.Pos // "portcullis:ignore" to the end of the comment's first line
+	// applies is the line the ignore applies to (graph.Ignore.Line).
+	applies    int
+	start, end int // byte offsets: "portcullis:ignore" to the end of the comment's first line
+	fields     ignoreFields
+}
+
+// ignoreFields are the parts of an ignore's text.
+type ignoreFields struct {
+	rules                          []string
+	reason, owner, ticket, expires string
+	problem                        string
 }
 
 // scanIgnores returns the ignores written in the comments of a file in
@@ -61,11 +109,10 @@ func scanIgnores(name string, src []byte) []ignoreComment {
 			continue
 		}
 		ig.line = lineOf(lines, tok.Range.Start.Byte)
-		ig.start.Line, ig.end.Line = ig.line, ig.line
-		if startsLine(src, tok.Range.Start.Byte) {
-			if at := followingCode(tokens[i:]); at >= 0 {
-				ig.attach = lineOf(lines, at)
-			}
+		if !startsLine(src, tok.Range.Start.Byte) {
+			ig.applies = ig.line // after code
+		} else if at := followingCode(tokens[i:]); at >= 0 {
+			ig.applies = lineOf(lines, at)
 		}
 		out = append(out, ig)
 	}
@@ -89,7 +136,8 @@ func lineOf(starts []int, offset int) int {
 }
 
 // parseIgnore reads an ignore from a comment token: only the first line of
-// the comment counts.
+// the comment counts. It is not an ignore unless the comment's text starts
+// with the marker followed by a blank or the end of the line.
 func parseIgnore(tok hclsyntax.Token) (ignoreComment, bool) {
 	text := tok.Bytes
 	var marker int
@@ -110,18 +158,147 @@ func parseIgnore(tok hclsyntax.Token) (ignoreComment, bool) {
 	if marker == 2 && text[1] == '*' {
 		body = bytes.TrimSuffix(body, []byte("*/"))
 	}
-	m := ignoreText.FindSubmatch(body)
-	if m == nil {
+	lead := len(body) - len(bytes.TrimLeft(body, " \t"))
+	rest, ok := bytes.CutPrefix(body[lead:], []byte(ignoreMarker))
+	if !ok || (len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t') {
 		return ignoreComment{}, false
 	}
-	at := marker + bytes.Index(body, []byte(ignoreMarker))
-	s := tok.Range.Start
+	s := tok.Range.Start.Byte
 	return ignoreComment{
-		rule:   strings.ToValidUTF8(string(m[1]), "\uFFFD"),
-		reason: strings.TrimSpace(strings.ToValidUTF8(string(m[2]), "\uFFFD")),
-		start:  hcl.Pos{Byte: s.Byte + at},
-		end:    hcl.Pos{Byte: s.Byte + len(first)},
+		start:  s + marker + lead,
+		end:    s + len(first),
+		fields: parseIgnoreText(strings.ToValidUTF8(string(rest), "\uFFFD")),
 	}, true
+}
+
+// parseIgnoreText reads what follows "portcullis:ignore": the rule ids,
+// then key=value pairs or (the earlier form) a free-text reason.
+func parseIgnoreText(text string) ignoreFields {
+	var f ignoreFields
+	rules, rest := cutToken(strings.TrimLeft(text, " \t"))
+	if rules == "" {
+		f.problem = `portcullis:ignore needs a rule id (or *) and a reason: portcullis:ignore RULE-ID reason="why"`
+		return f
+	}
+	for _, id := range strings.Split(rules, ",") {
+		if !ruleID.MatchString(id) {
+			f.problem = fmt.Sprintf("portcullis:ignore: %q is not a rule id (letters, digits and _ . - *; several are separated by commas without spaces)", clean(id))
+			return f
+		}
+		f.rules = append(f.rules, id)
+	}
+	rest = strings.TrimSpace(rest)
+	if !keyStart.MatchString(rest) {
+		f.reason = clean(rest)
+	} else if f.problem = f.parsePairs(rest); f.problem != "" {
+		return f
+	}
+	switch {
+	case f.reason == "":
+		f.problem = fmt.Sprintf(`portcullis:ignore %s needs a reason: reason="why" after the rule id`, rules)
+	case f.expires != "" && !isDate(f.expires):
+		f.problem = fmt.Sprintf("portcullis:ignore %s: expires=%s is not a date YYYY-MM-DD", rules, f.expires)
+	}
+	return f
+}
+
+// parsePairs reads key=value pairs into f; it returns a problem.
+func (f *ignoreFields) parsePairs(text string) string {
+	seen := map[string]bool{}
+	for text = strings.TrimLeft(text, " \t"); text != ""; text = strings.TrimLeft(text, " \t") {
+		eq := strings.IndexAny(text, "= \t")
+		if eq < 0 || text[eq] != '=' {
+			tok, _ := cutToken(text)
+			return fmt.Sprintf("portcullis:ignore: %q is not key=value (the keys are reason, owner, ticket and expires)", clean(tok))
+		}
+		key := text[:eq]
+		value, rest, ok := cutValue(text[eq+1:])
+		if !ok {
+			return fmt.Sprintf("portcullis:ignore: the quoted value of %s is not closed, or text follows its closing quote", clean(key))
+		}
+		text = rest
+		var dst *string
+		switch key {
+		case "reason":
+			dst = &f.reason
+		case "owner":
+			dst = &f.owner
+		case "ticket":
+			dst = &f.ticket
+		case "expires":
+			dst = &f.expires
+		default:
+			return fmt.Sprintf("portcullis:ignore: unknown key %q (the keys are reason, owner, ticket and expires)", clean(key))
+		}
+		if seen[key] {
+			return fmt.Sprintf("portcullis:ignore: %s is given twice", key)
+		}
+		seen[key] = true
+		*dst = clean(strings.TrimSpace(value))
+		if *dst == "" && key != "reason" {
+			return fmt.Sprintf("portcullis:ignore: %s is empty", key)
+		}
+	}
+	return ""
+}
+
+// cutToken splits text at its first blank.
+func cutToken(text string) (tok, rest string) {
+	if i := strings.IndexAny(text, " \t"); i >= 0 {
+		return text[:i], text[i:]
+	}
+	return text, ""
+}
+
+// cutValue reads a value at the start of text: a quoted string (\" and \\
+// are escapes) that a blank or the end follows, or a bare token.
+func cutValue(text string) (value, rest string, ok bool) {
+	if !strings.HasPrefix(text, `"`) {
+		value, rest = cutToken(text)
+		return value, rest, true
+	}
+	var b strings.Builder
+	for i := 1; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\\' && i+1 < len(text) && (text[i+1] == '"' || text[i+1] == '\\'):
+			i++
+			b.WriteByte(text[i])
+		case c == '"':
+			rest = text[i+1:]
+			if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+				return "", "", false
+			}
+			return b.String(), rest, true
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", "", false
+}
+
+// clean replaces control characters (a terminal escape in a reason) with
+// U+FFFD; text is valid UTF-8.
+func clean(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }
+
+// isDate reports whether s is a real date written YYYY-MM-DD.
+func isDate(s string) bool {
+	if len(s) != len("2006-01-02") {
+		return false
+	}
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
 }
 
 // startsLine reports whether only blanks precede offset on its line.
@@ -134,9 +311,10 @@ func startsLine(src []byte, offset int) bool {
 	return true
 }
 
-// followingCode is the byte offset of the first token after the comment
-// tokens[0] when only comment lines are between them; -1 when a blank line
-// or the end of the file comes first.
+// followingCode is the byte offset of the first token of code after the
+// comment tokens[0] when only comments and line ends are between them;
+// -1 when a blank line or the end of the file comes first. Code after a
+// block comment on the line where it ends counts.
 func followingCode(tokens hclsyntax.Tokens) int {
 	atLineStart := bytes.HasSuffix(tokens[0].Bytes, []byte("\n"))
 	for _, tok := range tokens[1:] {
@@ -151,57 +329,30 @@ func followingCode(tokens hclsyntax.Tokens) int {
 		case hclsyntax.TokenEOF:
 			return -1
 		default:
-			if !atLineStart {
-				return -1 // code on the comment's own line
-			}
 			return tok.Range.Start.Byte
 		}
 	}
 	return -1
 }
 
-// suppressions returns the inline ignores of a resource block. An ignore
-// without a rule id or without a reason is reported and not applied:
-// auditors need the why.
-func (e *evaluator) suppressions(block *hcl.Block) []graph.Suppression {
-	file := block.DefRange.Filename
-	igs := e.cfg.ignores[file]
-	if len(igs) == 0 {
-		return nil
-	}
-	header := e.st.pos.pos(file, block.DefRange.Start).Line
-	endPos := block.Body.MissingItemRange().End
-	if r, ok := block.Body.(interface{ Range() hcl.Range }); ok {
-		endPos = r.Range().End
-	}
-	end := e.st.pos.pos(file, endPos).Line
-	// The comments directly above the header, then those within the block.
-	i := sort.Search(len(igs), func(i int) bool { return igs[i].line >= header })
-	first := i
-	for first > 0 && igs[first-1].attach == header {
-		first--
-	}
-	last := i
-	for last < len(igs) && igs[last].line <= end {
-		last++
-	}
-	var out []graph.Suppression
-	for _, ig := range igs[first:last] {
-		rg := graph.Range{File: file, Start: e.st.pos.pos(file, ig.start), End: e.st.pos.pos(file, ig.end)}
-		switch {
-		case ig.rule == "":
-			e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityWarning,
-				Summary: "ignore without a rule id",
-				Detail:  "portcullis:ignore needs a rule id (or *) and a reason; it is not applied",
-				Range:   rg})
-		case ig.reason == "":
-			e.st.diags = append(e.st.diags, graph.Diagnostic{Severity: graph.SeverityWarning,
-				Summary: "ignore without a reason",
-				Detail:  "portcullis:ignore " + ig.rule + " needs a reason after the rule id; it is not applied",
-				Range:   rg})
-		default:
-			out = append(out, graph.Suppression{RuleID: ig.rule, Reason: ig.reason, Range: rg})
-		}
+// graphIgnores converts the ignores of a file to graph ignores of root.
+func graphIgnores(pos *positions, root, file string, igs []ignoreComment) []graph.Ignore {
+	out := make([]graph.Ignore, 0, len(igs))
+	for _, ig := range igs {
+		f := ig.fields
+		out = append(out, graph.Ignore{
+			Root:    root,
+			Rules:   f.rules,
+			Reason:  f.reason,
+			Owner:   f.owner,
+			Ticket:  f.ticket,
+			Expires: f.expires,
+			Range: graph.Range{File: file,
+				Start: pos.pos(file, hcl.Pos{Byte: ig.start}),
+				End:   pos.pos(file, hcl.Pos{Byte: ig.end})},
+			Line:    ig.applies,
+			Problem: f.problem,
+		})
 	}
 	return out
 }

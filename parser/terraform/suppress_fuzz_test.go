@@ -9,40 +9,37 @@ import (
 )
 
 // FuzzInlineIgnores scans a file's comments for inline ignores, and loads
-// it as a module: no panic; every ignore and suppression is a comment's
-// "portcullis:ignore" on one line of the file, with a rule id and a
-// reason in valid UTF-8; a suppression is one the scan found.
+// it as a module: no panic; every ignore is a comment's
+// "portcullis:ignore" and the rest of its line, in valid UTF-8 without
+// control characters; one without a problem has valid rule ids, a reason
+// and a real expiry date or none; it applies to its own line, a later one
+// or none; the graph's ignores are those the scan found, with their
+// ranges.
 func FuzzInlineIgnores(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		const name = "m/main.tf"
 		igs := scanIgnores(name, src)
-		found := map[[2]int]bool{}
+		found := map[[2]int]ignoreComment{}
 		for i, ig := range igs {
 			if i > 0 && igs[i-1].line > ig.line {
 				t.Errorf("ignores out of order: line %d after %d", ig.line, igs[i-1].line)
 			}
-			if ig.attach != 0 && ig.attach <= ig.line {
-				t.Errorf("ignore at line %d attaches to line %d", ig.line, ig.attach)
+			if ig.applies != 0 && ig.applies < ig.line {
+				t.Errorf("ignore at line %d applies to line %d", ig.line, ig.applies)
 			}
-			checkIgnoreSpan(t, src, ig.start.Byte, ig.end.Byte)
-			if strings.ContainsAny(ig.rule, " \t\r\n") || !utf8.ValidString(ig.rule) || !utf8.ValidString(ig.reason) {
-				t.Errorf("ignore rule %q reason %q", ig.rule, ig.reason)
-			}
-			if ig.reason != strings.TrimSpace(ig.reason) {
-				t.Errorf("reason %q is not trimmed", ig.reason)
-			}
-			found[[2]int{ig.start.Byte, ig.end.Byte}] = true
+			checkIgnoreSpan(t, src, ig.start, ig.end)
+			checkIgnoreFields(t, ig.fields)
+			found[[2]int{ig.start, ig.end}] = ig
 		}
 		g := LoadModule(fstest.MapFS{name: {Data: src}}, "m", Options{})
-		for _, r := range g.Resources {
-			for _, s := range r.Suppressions {
-				if s.RuleID == "" || s.Reason == "" || s.Range.File != name {
-					t.Errorf("%s: suppression %+v", r.Address, s)
-				}
-				checkIgnoreSpan(t, src, s.Range.Start.Byte, s.Range.End.Byte)
-				if !found[[2]int{s.Range.Start.Byte, s.Range.End.Byte}] {
-					t.Errorf("%s: suppression %+v is not an ignore the scan found", r.Address, s)
-				}
+		if len(g.Ignores) != len(igs) {
+			t.Errorf("%d ignores in the graph, %d in the file", len(g.Ignores), len(igs))
+		}
+		for _, gi := range g.Ignores {
+			ig, ok := found[[2]int{gi.Range.Start.Byte, gi.Range.End.Byte}]
+			if !ok || gi.Range.File != name || gi.Root != "m" || gi.Line != ig.applies || gi.Range.Start.Line != ig.line ||
+				gi.Range.End.Line != ig.line || gi.Problem != ig.fields.problem || gi.Reason != ig.fields.reason {
+				t.Errorf("graph ignore %+v is not the ignore the scan found (%+v)", gi, ig)
 			}
 		}
 		for _, d := range g.Diagnostics {
@@ -51,6 +48,30 @@ func FuzzInlineIgnores(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkIgnoreFields checks the parts of an ignore.
+func checkIgnoreFields(t *testing.T, f ignoreFields) {
+	t.Helper()
+	for _, s := range append([]string{f.reason, f.owner, f.ticket, f.expires, f.problem}, f.rules...) {
+		if !utf8.ValidString(s) || strings.IndexFunc(s, isControl) >= 0 {
+			t.Errorf("ignore field %q", s)
+		}
+	}
+	if f.problem != "" {
+		return
+	}
+	if len(f.rules) == 0 || f.reason == "" || (f.expires != "" && !isDate(f.expires)) {
+		t.Errorf("ignore without a problem: %+v", f)
+	}
+	for _, r := range f.rules {
+		if !ruleID.MatchString(r) {
+			t.Errorf("rule id %q", r)
+		}
+	}
+	if f.reason != strings.TrimSpace(f.reason) {
+		t.Errorf("reason %q is not trimmed", f.reason)
+	}
 }
 
 // checkIgnoreSpan checks that [start, end) of src is "portcullis:ignore"
