@@ -157,6 +157,8 @@ func ParseUnifiedDiff(r io.Reader) (*Changes, error) {
 				return nil, fmt.Errorf("diff line %d: %w", lineNo, err)
 			}
 			file = p
+		case strings.HasPrefix(line, "+"), strings.HasPrefix(line, "-") && !strings.HasPrefix(line, "--- "):
+			return nil, fmt.Errorf("diff line %d: a changed line outside any hunk: %q", lineNo, truncate(line))
 		case strings.HasPrefix(line, "@@ "):
 			if file == "" {
 				// A hunk of a deleted file, or of a file whose name
@@ -238,7 +240,8 @@ func parseSpan(s string) (start, n int, err error) {
 // characters C-style ("b/caf\303\251.tf"), and prefixes it.
 func diffPath(p, prefix string) (string, error) {
 	if strings.HasPrefix(p, `"`) {
-		u, err := strconv.Unquote(p)
+		// git ends a ---/+++ line whose path holds a space with a tab.
+		u, err := strconv.Unquote(strings.TrimSuffix(p, "\t"))
 		if err != nil {
 			return "", fmt.Errorf("bad quoted path %s", truncate(p))
 		}
