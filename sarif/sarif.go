@@ -1,14 +1,24 @@
 // Package sarif writes a scan's findings as SARIF 2.1.0, following GitHub
 // code scanning's conventions, through github.com/owenrumney/go-sarif/v3.
 //
-// The log has one run. Its driver lists every rule that ran, with help text,
-// a help URI, tags (the rule's controls), precision and a security-severity
-// score; each finding is one result with one location relative to the scan
-// root (uriBaseId %SRCROOT%), the provenance of its value as related
-// locations, and a partial fingerprint that does not depend on line numbers,
-// so code scanning can follow an alert as code moves. Loading problems are
-// reported as tool execution notifications. Columns count Unicode code
-// points (run.columnKind "unicodeCodePoints").
+// The log has one run, identified by run.automationDetails.id
+// ("portcullis/" and the caller's category). Its driver lists every rule
+// that ran, with help text, a help URI where a page exists, tags (the
+// rule's controls), precision and a security-severity score. Code scanning
+// reads security-severity and the default level from the rule descriptor
+// only, while a Portcullis severity belongs to each finding; so a finding
+// whose severity differs from its rule's points at a descriptor of its own,
+// "RULE-ID/severity" (PCS-AWS-001/high), that repeats the rule's text at
+// that severity. Each finding is one result with one location relative to
+// the scan root (uriBaseId %SRCROOT%), the provenance of its value as
+// related locations, and a partial fingerprint that depends on neither line
+// numbers nor severity. Suppressed findings are left out unless
+// Options.IncludeSuppressed asks for them (code scanning does not honour
+// SARIF suppressions and would show them as open alerts). Every error
+// diagnostic is also a result of the rule DiagnosticRuleID, so that an
+// incomplete scan shows in code scanning; all diagnostics are tool
+// execution notifications. Columns count Unicode code points
+// (run.columnKind "unicodeCodePoints").
 //
 // The output is deterministic: the same report gives byte-identical output.
 package sarif
@@ -21,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	gosarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
@@ -58,11 +69,43 @@ func Level(s finding.Severity) string {
 	return gosarif.LevelWarning
 }
 
-// Write writes r as an indented SARIF 2.1.0 log to w, followed by a newline.
-// It does not modify r: rules, findings and diagnostics are written in their
-// canonical order (see finding.Report.Sort) whatever order r holds them in.
+// Options tune the log for where it is uploaded.
+type Options struct {
+	// Category distinguishes analyses of the same commit (the parts of a
+	// monorepo): run.automationDetails.id is "portcullis/" + Category +
+	// "/", or "portcullis/" without one. Slashes and spaces around it are
+	// trimmed.
+	Category string
+	// IncludeSuppressed writes suppressed findings too, as results with a
+	// SARIF suppression (inline ignores "inSource", every other kind
+	// "external"). Code scanning shows them as open alerts, so they are
+	// left out by default.
+	IncludeSuppressed bool
+}
+
+// AutomationID is the run.automationDetails.id of a log written with the
+// given category: "portcullis/" then the category and a slash, so that
+// GitHub reads the whole id as the category and no run id.
+func AutomationID(category string) string {
+	c := strings.Trim(strings.TrimSpace(category), "/")
+	if c == "" {
+		return "portcullis/"
+	}
+	return "portcullis/" + c + "/"
+}
+
+// Write writes r as an indented SARIF 2.1.0 log to w, followed by a newline,
+// with the default Options.
 func Write(w io.Writer, r *finding.Report) error {
-	raw, err := json.Marshal(Build(r))
+	return WriteWith(w, r, Options{})
+}
+
+// WriteWith writes r as an indented SARIF 2.1.0 log to w, followed by a
+// newline. It does not modify r: rules, findings and diagnostics are written
+// in their canonical order (see finding.Report.Sort) whatever order r holds
+// them in.
+func WriteWith(w io.Writer, r *finding.Report, opt Options) error {
+	raw, err := json.Marshal(BuildWith(r, opt))
 	if err != nil {
 		return err
 	}
@@ -74,12 +117,24 @@ func Write(w io.Writer, r *finding.Report) error {
 	return err
 }
 
-// Build converts r to a go-sarif report, for callers that want to add to it
-// (automation details, version control provenance) before writing it
-// themselves. Write is Build plus a deterministic, compact, indented
-// encoding that leaves out the SARIF defaults go-sarif spells out.
-func Build(r *finding.Report) *gosarif.Report {
-	rules, findings, diags := sorted(r)
+// Build is BuildWith with the default Options.
+func Build(r *finding.Report) *gosarif.Report { return BuildWith(r, Options{}) }
+
+// BuildWith converts r to a go-sarif report, for callers that want to add
+// to it (version control provenance) before writing it themselves.
+// WriteWith is BuildWith plus a deterministic, compact, indented encoding
+// that leaves out the SARIF defaults go-sarif spells out.
+func BuildWith(r *finding.Report, opt Options) *gosarif.Report {
+	rules, all, diags := sorted(r)
+	var findings []finding.Finding
+	omitted := 0
+	for _, f := range all {
+		if f.Suppressed != nil && !opt.IncludeSuppressed {
+			omitted++
+			continue
+		}
+		findings = append(findings, f)
+	}
 
 	driver := gosarif.NewToolComponent()
 	driver.WithName(nonEmpty(r.Tool.Name, "portcullis"))
@@ -96,17 +151,20 @@ func Build(r *finding.Report) *gosarif.Report {
 		driver.WithInformationURI(DefaultInformationURI)
 	}
 
+	// Descriptors: every rule that ran, in ID order (their indexes are
+	// those of r.Rules); then a minimal entry for each rule a finding names
+	// that is not in r.Rules, at the severity of its first finding; then
+	// the diagnostic rule; then the per-severity descriptors.
 	index := map[string]int{}
+	byID := map[string]finding.Rule{}
 	for _, rule := range rules {
 		if _, dup := index[rule.ID]; dup {
 			continue
 		}
 		index[rule.ID] = len(driver.Rules)
-		driver.AddRule(descriptor(rule, r.Tool.RulesURI))
+		byID[rule.ID] = rule
+		driver.AddRule(descriptor(rule, rule.ID, r.Tool.RulesURI))
 	}
-	// A finding whose rule is not in r.Rules still gets a (minimal) rule
-	// entry, so that every result's ruleIndex points at its rule.
-	// Its severity is that of the rule's first finding.
 	var unknown []finding.Rule
 	for _, f := range findings {
 		if _, ok := index[f.RuleID]; !ok {
@@ -117,15 +175,72 @@ func Build(r *finding.Report) *gosarif.Report {
 	sort.Slice(unknown, func(i, j int) bool { return unknown[i].ID < unknown[j].ID })
 	for _, rule := range unknown {
 		index[rule.ID] = len(driver.Rules)
-		driver.AddRule(descriptor(rule, ""))
+		byID[rule.ID] = rule
+		driver.AddRule(descriptor(rule, rule.ID, ""))
+	}
+	diagIndex := len(driver.Rules)
+	driver.AddRule(diagnosticDescriptor(r.Tool.RulesURI))
+
+	type split struct {
+		rule string
+		sev  finding.Severity
+	}
+	var splits []split
+	splitIndex := map[split]int{}
+	for _, f := range findings {
+		k := split{f.RuleID, f.Severity}
+		if _, ok := splitIndex[k]; ok || f.Severity == byID[f.RuleID].Severity {
+			continue
+		}
+		splitIndex[k] = -1
+		splits = append(splits, k)
+	}
+	sort.Slice(splits, func(i, j int) bool {
+		a, b := splits[i], splits[j]
+		if a.rule != b.rule {
+			return a.rule < b.rule
+		}
+		if a.sev.Rank() != b.sev.Rank() {
+			return a.sev.Rank() > b.sev.Rank()
+		}
+		return a.sev < b.sev
+	})
+	for _, k := range splits {
+		rule := byID[k.rule]
+		uris := r.Tool.RulesURI
+		if index[k.rule] >= len(rules) { // a rule not in r.Rules has no page
+			uris = ""
+		}
+		rule.Severity = k.sev
+		splitIndex[k] = len(driver.Rules)
+		driver.AddRule(descriptor(rule, SplitRuleID(k.rule, k.sev), uris))
 	}
 
 	run := gosarif.NewRun()
 	run.WithTool(gosarif.NewTool().WithDriver(driver))
+	run.WithAutomationDetails(gosarif.NewRunAutomationDetails().WithID(AutomationID(opt.Category)))
 	run.WithColumnKind("unicodeCodePoints")
 
 	for _, f := range findings {
-		run.AddResult(result(f, index[f.RuleID]))
+		id, i := f.RuleID, index[f.RuleID]
+		if si, ok := splitIndex[split{f.RuleID, f.Severity}]; ok {
+			id, i = SplitRuleID(f.RuleID, f.Severity), si
+		}
+		run.AddResult(result(f, id, i))
+	}
+	fallback := scanFile(r)
+	seen := map[string]int{}
+	for _, d := range diags {
+		// GitHub rejects a result without a location: an error that
+		// concerns no file, in a scan that read none, stays a
+		// notification only.
+		if d.Severity != graph.SeverityError || (d.Range.File == "" && fallback == "") {
+			continue
+		}
+		run.AddResult(diagnosticResult(d, diagIndex, fallback, seen))
+	}
+	if omitted > 0 {
+		run.WithProperties(gosarif.NewPropertyBag().Add("suppressedFindingsOmitted", omitted))
 	}
 
 	inv := gosarif.NewInvocation().WithExecutionSuccessful(true)
@@ -140,6 +255,13 @@ func Build(r *finding.Report) *gosarif.Report {
 	return log
 }
 
+// SplitRuleID is the id of the descriptor that findings of rule at a
+// severity other than the rule's point at: "PCS-AWS-001/high". The rule's
+// own descriptor keeps the bare rule ID.
+func SplitRuleID(rule string, sev finding.Severity) string {
+	return rule + "/" + string(sev)
+}
+
 // sorted returns copies of r's rules, findings and diagnostics in canonical
 // order.
 func sorted(r *finding.Report) ([]finding.Rule, []finding.Finding, []graph.Diagnostic) {
@@ -152,15 +274,16 @@ func sorted(r *finding.Report) ([]finding.Rule, []finding.Finding, []graph.Diagn
 	return c.Rules, c.Findings, c.Diagnostics
 }
 
-// descriptor builds a rule's reportingDescriptor.
-func descriptor(rule finding.Rule, rulesURI string) *gosarif.ReportingDescriptor {
-	d := gosarif.NewRule(rule.ID)
-	if rule.Name != "" && rule.Name != rule.ID { // SARIF1001: a name equal to the id is omitted
-		d.WithName(rule.Name)
+// descriptor builds a rule's reportingDescriptor under the given id (the
+// rule's ID, or SplitRuleID for a severity of its own).
+func descriptor(rule finding.Rule, id, rulesURI string) *gosarif.ReportingDescriptor {
+	d := gosarif.NewRule(id)
+	if name := nonEmpty(rule.Name, rule.ID); name != id { // SARIF1001: a name equal to the id is omitted
+		d.WithName(name)
 	}
 	title := nonEmpty(rule.Title, rule.ID)
-	d.WithShortDescription(gosarif.NewMultiformatMessageString().WithText(title))
-	d.WithFullDescription(gosarif.NewMultiformatMessageString().WithText(sentence(nonEmpty(rule.Description, title))))
+	d.WithShortDescription(gosarif.NewMultiformatMessageString().WithText(limit(title, MaxDescription)))
+	d.WithFullDescription(gosarif.NewMultiformatMessageString().WithText(fullDescription(nonEmpty(rule.Description, title))))
 
 	help := helpURI(rule, rulesURI)
 	if help != "" {
@@ -180,16 +303,59 @@ func descriptor(rule finding.Rule, rulesURI string) *gosarif.ReportingDescriptor
 	return d
 }
 
-// helpURI is the rule's catalogue page under the tool's RulesURI, or "" when
-// no absolute RulesURI is known.
+// helpURI is where a rule is documented: a built-in rule's catalogue page
+// under the tool's RulesURI (none without an absolute RulesURI), the https
+// page a user rule declares in its METADATA, and nothing otherwise: a user
+// rule has no page in the catalogue.
 func helpURI(rule finding.Rule, rulesURI string) string {
+	if !rule.Builtin {
+		if u, err := url.Parse(rule.HelpURI); err == nil && u.Scheme == "https" && u.Host != "" {
+			return rule.HelpURI
+		}
+		return ""
+	}
+	return pageURI(rulesURI, rule.DocPath())
+}
+
+// pageURI is the page at path under rulesURI, or "" when rulesURI is not
+// absolute.
+func pageURI(rulesURI, path string) string {
 	if !isAbsoluteURI(rulesURI) {
 		return ""
 	}
 	if !strings.HasSuffix(rulesURI, "/") {
 		rulesURI += "/"
 	}
-	return rulesURI + rule.DocPath()
+	return rulesURI + path
+}
+
+// MaxDescription is the most characters code scanning shows of a rule's
+// short or full description.
+const MaxDescription = 1024
+
+// fullDescription is a rule's description as one line of text within
+// MaxDescription: its first paragraph when the whole does not fit (the
+// help carries all of it), with the lines of the paragraph joined.
+func fullDescription(desc string) string {
+	desc = strings.TrimSpace(strings.ReplaceAll(desc, "\r\n", "\n"))
+	if utf8.RuneCountInString(desc) > MaxDescription {
+		desc, _, _ = strings.Cut(desc, "\n\n")
+	}
+	return limit(sentence(strings.Join(strings.Fields(desc), " ")), MaxDescription)
+}
+
+// limit cuts s to at most n code points: after the last full stop that
+// fits, or with an ellipsis.
+func limit(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndex(cut, ". "); i > 0 {
+		return cut[:i+1]
+	}
+	return cut + "…"
 }
 
 func helpText(rule finding.Rule, uri string) string {
@@ -214,10 +380,10 @@ func helpMarkdown(rule finding.Rule, uri string) string {
 	var b strings.Builder
 	b.WriteString("**" + nonEmpty(rule.Title, rule.ID) + "**")
 	if rule.Description != "" {
-		b.WriteString("\n\n" + rule.Description)
+		b.WriteString("\n\n" + markdownBlocks(rule.Description))
 	}
 	if rule.Remediation != "" {
-		b.WriteString("\n\n## Remediation\n\n" + rule.Remediation)
+		b.WriteString("\n\n## Remediation\n\n" + markdownBlocks(rule.Remediation))
 	}
 	if len(rule.Controls) > 0 {
 		b.WriteString("\n\n**Controls:** " + strings.Join(rule.Controls, ", "))
@@ -255,9 +421,10 @@ func tags(rule finding.Rule) []string {
 	return out
 }
 
-// result builds the SARIF result of one finding.
-func result(f finding.Finding, ruleIndex int) *gosarif.Result {
-	res := gosarif.NewRuleResult(f.RuleID).WithRuleIndex(ruleIndex)
+// result builds the SARIF result of one finding, reported under the
+// descriptor ruleID at ruleIndex.
+func result(f finding.Finding, ruleID string, ruleIndex int) *gosarif.Result {
+	res := gosarif.NewRuleResult(ruleID).WithRuleIndex(ruleIndex)
 	res.WithLevel(Level(f.Severity))
 
 	text := sentence(nonEmpty(f.Message, f.RuleID))
@@ -288,13 +455,7 @@ func result(f finding.Finding, ruleIndex int) *gosarif.Result {
 	}
 	res.PartialFingerprints = map[string]string{FingerprintKey: f.FingerprintHash()}
 	if f.Suppressed != nil {
-		// An inline ignore: code scanning shows the alert as dismissed,
-		// with the reason.
-		sup := gosarif.NewSuppression().WithKind("inSource").WithStatus("accepted").WithJustification(f.Suppressed.Reason)
-		if pl := physical(f.Suppressed.Range); pl != nil {
-			sup.WithLocation(gosarif.NewLocationWithPhysicalLocation(pl))
-		}
-		res.Suppressions = append(res.Suppressions, sup)
+		res.Suppressions = append(res.Suppressions, suppression(*f.Suppressed))
 	}
 
 	props := gosarif.NewPropertyBag()
@@ -311,6 +472,35 @@ func result(f finding.Finding, ruleIndex int) *gosarif.Result {
 	}
 	res.WithProperties(props)
 	return res
+}
+
+// suppression is the SARIF suppression of a suppressed finding: an inline
+// ignore is "inSource" (at the comment when its range is known), every
+// other kind (exceptions register, baseline, excluded path, unchanged line,
+// threshold) "external". The triage kind, owner, ticket and expiry are its
+// properties.
+func suppression(s finding.Suppression) *gosarif.Suppression {
+	kind := "external"
+	if s.Kind == finding.SuppressedInline {
+		kind = "inSource"
+	}
+	sup := gosarif.NewSuppression().WithKind(kind).WithStatus("accepted").
+		WithJustification(nonEmpty(strings.TrimSpace(s.Reason), "Suppressed ("+nonEmpty(s.Kind, "unknown")+")."))
+	if kind == "inSource" {
+		if pl := physical(s.Range); pl != nil {
+			sup.WithLocation(gosarif.NewLocationWithPhysicalLocation(pl))
+		}
+	}
+	props := gosarif.NewPropertyBag()
+	for _, kv := range [][2]string{{"kind", s.Kind}, {"owner", s.Owner}, {"ticket", s.Ticket}, {"expires", s.Expires}} {
+		if kv[1] != "" {
+			props.Add(kv[0], kv[1])
+		}
+	}
+	if len(props.Properties) > 0 {
+		sup.WithProperties(props)
+	}
+	return sup
 }
 
 // primaryRange is where a result is shown. Code scanning rejects a result
@@ -341,11 +531,7 @@ func notification(d graph.Diagnostic) *gosarif.Notification {
 	case graph.SeverityNote:
 		level = gosarif.LevelNote
 	}
-	text := nonEmpty(strings.TrimSpace(d.Summary), "Problem while loading")
-	if detail := strings.TrimSpace(d.Detail); detail != "" {
-		text = strings.TrimRight(text, ".:") + ": " + detail
-	}
-	n := gosarif.NewNotification().WithLevel(level).WithMessage(gosarif.NewTextMessage(sentence(text)))
+	n := gosarif.NewNotification().WithLevel(level).WithMessage(gosarif.NewTextMessage(diagnosticText(d)))
 	if pl := physical(d.Range); pl != nil {
 		n.AddLocation(gosarif.NewLocationWithPhysicalLocation(pl))
 	}

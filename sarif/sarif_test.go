@@ -92,16 +92,29 @@ func golden(t *testing.T, name string, got []byte) {
 var cases = []struct {
 	name   string
 	report func() *finding.Report
+	opts   Options
 }{
-	{"report", reporttest.Report},
-	{"empty", reporttest.Empty},
-	{"edge", edgeReport},
+	{"report", reporttest.Report, Options{}},
+	{"empty", reporttest.Empty, Options{}},
+	{"edge", edgeReport, Options{}},
+	{"split", splitReport, Options{Category: "infra/prod"}},
+	{"suppressed", suppressedReport, Options{IncludeSuppressed: true}},
+	{"scanwide", scanWideReport, Options{}},
+}
+
+// scanWideReport is a scan that read no file and stopped: its error
+// diagnostic has no file to be shown at.
+func scanWideReport() *finding.Report {
+	return &finding.Report{
+		Tool:        finding.Tool{Name: "portcullis", Version: "1.0.0"},
+		Diagnostics: []graph.Diagnostic{{Severity: graph.SeverityError, Summary: "Scan stopped", Detail: "the memory limit (2 GiB) was reached"}},
+	}
 }
 
 func TestGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := write(t, tc.report())
+			got := writeWith(t, tc.report(), tc.opts)
 			golden(t, tc.name+".sarif.golden", got)
 		})
 	}
@@ -112,7 +125,7 @@ func TestGolden(t *testing.T) {
 func TestSchema(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			log, err := gosarif.FromBytes(write(t, tc.report()))
+			log, err := gosarif.FromBytes(writeWith(t, tc.report(), tc.opts))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -268,8 +281,15 @@ func TestDriverListsEveryRule(t *testing.T) {
 	if d.Name != "portcullis" || d.SemanticVersion != "1.2.3" || d.InformationURI != r.Tool.InformationURI {
 		t.Errorf("driver %q %q %q", d.Name, d.SemanticVersion, d.InformationURI)
 	}
-	if len(d.Rules) != len(r.Rules) {
-		t.Fatalf("%d rules, want %d", len(d.Rules), len(r.Rules))
+	// The rules that ran, the diagnostic rule, then PCL-AWS-002 at the
+	// severity of its medium finding (the rule is low).
+	var ids []string
+	for _, rule := range d.Rules {
+		ids = append(ids, rule.ID)
+	}
+	wantIDs := []string{"PCL-AWS-001", "PCL-AWS-002", "PCL-AWS-003", "PCL-AWS-004", "PCL-AWS-005", DiagnosticRuleID, "PCL-AWS-002/medium"}
+	if diff := cmp.Diff(wantIDs, ids); diff != "" {
+		t.Fatalf("rule ids (-want +got):\n%s", diff)
 	}
 	levels := map[finding.Severity]string{finding.Critical: "error", finding.High: "error", finding.Medium: "warning", finding.Low: "note"}
 	for i, want := range r.Rules {
@@ -311,13 +331,18 @@ func TestResults(t *testing.T) {
 	r := reporttest.Report()
 	run := decode(t, r).Runs[0]
 	rules := run.Tool.Driver.Rules
-	if len(run.Results) != len(r.Findings) {
-		t.Fatalf("%d results, want %d", len(run.Results), len(r.Findings))
+	// The findings, then the one error diagnostic.
+	if len(run.Results) != len(r.Findings)+1 {
+		t.Fatalf("%d results, want %d", len(run.Results), len(r.Findings)+1)
 	}
 	levels := map[finding.Severity]string{finding.Critical: "error", finding.High: "error", finding.Medium: "warning", finding.Low: "note"}
 	for i, f := range r.Findings {
 		res := run.Results[i]
-		if res.RuleIndex == nil || rules[*res.RuleIndex].ID != f.RuleID || res.RuleID != f.RuleID {
+		wantID := f.RuleID
+		if rule, _ := r.Rule(f.RuleID); rule.Severity != f.Severity {
+			wantID = SplitRuleID(f.RuleID, f.Severity)
+		}
+		if res.RuleIndex == nil || rules[*res.RuleIndex].ID != wantID || res.RuleID != wantID {
 			t.Errorf("result %d: ruleId %q ruleIndex %v", i, res.RuleID, res.RuleIndex)
 		}
 		if res.Level != levels[f.Severity] {
@@ -447,7 +472,7 @@ func TestEmptyReportHasResultsArray(t *testing.T) {
 	if got := string(raw.Runs[0]["results"]); got != "[]" {
 		t.Errorf("results = %s, want [] (a scan that found nothing)", got)
 	}
-	if l := decode(t, reporttest.Empty()); len(l.Runs[0].Tool.Driver.Rules) != len(reporttest.Rules()) {
+	if l := decode(t, reporttest.Empty()); len(l.Runs[0].Tool.Driver.Rules) != len(reporttest.Rules())+1 {
 		t.Error("rules missing from an empty report")
 	}
 }
@@ -458,7 +483,8 @@ func TestEdgeCases(t *testing.T) {
 	if d.InformationURI != DefaultInformationURI || d.SemanticVersion != "2.0.0-rc.1" {
 		t.Errorf("driver %q %q", d.InformationURI, d.SemanticVersion)
 	}
-	if len(d.Rules) != 2 || d.Rules[1].ID != "PCL-X-999" {
+	if len(d.Rules) != 5 || d.Rules[1].ID != "PCL-X-999" || d.Rules[2].ID != DiagnosticRuleID ||
+		d.Rules[3].ID != "PCL-T-001/high" || d.Rules[4].ID != "PCL-T-001/low" {
 		t.Fatalf("rules %+v", d.Rules)
 	}
 	if d.Rules[0].Name != "" || d.Rules[0].HelpURI != "" {
@@ -469,6 +495,9 @@ func TestEdgeCases(t *testing.T) {
 	}
 	uris := map[string]string{}
 	for _, res := range run.Results {
+		if res.RuleID == DiagnosticRuleID {
+			continue
+		}
 		if len(res.Locations) != 1 {
 			t.Fatalf("%s: %d locations", res.Message.Text, len(res.Locations))
 		}
@@ -555,7 +584,7 @@ func TestMultitool(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := filepath.Join(dir, tc.name+".sarif")
 			out := filepath.Join(dir, tc.name+".out.sarif")
-			if err := os.WriteFile(in, write(t, tc.report()), 0o644); err != nil {
+			if err := os.WriteFile(in, writeWith(t, tc.report(), tc.opts), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			// Without --level the multitool reports nothing at all.
