@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 
 	"github.com/portcullis-iac/portcullis/policies/finding"
@@ -74,29 +75,39 @@ func ReadBaseline(name string, content []byte) (*Baseline, error) {
 	return b, nil
 }
 
-// jsonErrorAt adds the line and column of a JSON syntax or type error.
+// jsonErrorAt explains a JSON decoding error: a syntax error with its line
+// and column, a type error with the field.
 func jsonErrorAt(content []byte, err error) string {
-	var off int64 = -1
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-	}
-	if off < 0 || off > int64(len(content)) {
-		return err.Error()
-	}
-	line, col := 1, 1
-	for _, b := range content[:off] {
-		if b == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
+	case errors.As(err, &se) && se.Offset > 0 && se.Offset <= int64(len(content)):
+		// Offset counts the bytes read, the offending one included.
+		line, col := 1, 1
+		for _, b := range content[:se.Offset-1] {
+			if b == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
 		}
+		return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+	case errors.As(err, &te):
+		return fmt.Sprintf("%s: want a JSON %s, got a JSON %s", te.Field, jsonKind(te.Type.Kind()), te.Value)
 	}
-	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+	return err.Error()
+}
+
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Int:
+		return "number"
+	case reflect.String:
+		return "string"
+	case reflect.Slice:
+		return "array"
+	}
+	return "object"
 }
 
 func isSHA256Hex(s string) bool {

@@ -118,15 +118,15 @@ func TestGitChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][][2]int{
-		"modified.tf":   {{1, 1}, {11, 11}},
-		"noeol.tf":      {{3, 3}},
-		"renamed.tf":    {{3, 3}},
-		"shrunk.tf":     {{3, 4}},
-		"tricky.tf":     {{1, 2}}, // a deletion at the top marks line 1
-		"added.tf":      {{1, 5}},
-		"sub/inner.tf":  {{2, 2}},
-		"untracked.tf":  nil,
-		"sub/new.tf":    nil,
+		"modified.tf":  {{1, 1}, {11, 11}},
+		"noeol.tf":     {{3, 3}},
+		"renamed.tf":   {{3, 3}},
+		"shrunk.tf":    {{3, 4}},
+		"tricky.tf":    {{1, 2}}, // a deletion at the top marks line 1
+		"added.tf":     {{1, 5}},
+		"sub/inner.tf": {{2, 2}},
+		"untracked.tf": nil,
+		"sub/new.tf":   nil,
 		"we\"ird é.tf": nil,
 	}
 	if d := cmp.Diff(want, spans(got)); d != "" {
