@@ -17,7 +17,7 @@ import (
 var noEchoSecrets = []string{"Hunter2Pw", "FiLeSeCrEt9", "DeFaUlTsEcReT", "ListSecretA", "ListSecretB", "SubSecretInner", "OtHeRsEcReT"}
 
 // shownText is everything of a graph that is shown as text: diagnostics,
-// addresses, property paths, origins, references, meta, sources. Values
+// addresses, property paths, origins, references, meta, sources, ignores. Values
 // are not: they are marked in Sensitive and redacted by their taint.
 func shownText(t *testing.T, g *graph.Graph) string {
 	t.Helper()
@@ -52,9 +52,9 @@ func shownText(t *testing.T, g *graph.Graph) string {
 		add(string(meta))
 		keys, _ := json.Marshal(pathsOf(r.Values, ""))
 		add(string(keys))
-		for _, s := range r.Suppressions {
-			add(s.RuleID + " " + s.Reason)
-		}
+	}
+	for _, ig := range g.Ignores {
+		add(strings.Join(ig.Rules, ",") + " " + ig.Reason + " " + ig.Owner + " " + ig.Ticket + " " + ig.Expires + " " + ig.Problem)
 	}
 	return b.String()
 }

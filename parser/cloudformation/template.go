@@ -3,9 +3,13 @@ package cloudformation
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
 )
@@ -183,6 +187,13 @@ func LoadTemplate(file string, root *Node, src []byte, opts Options) (g *graph.G
 		t.finishBudget()
 		g.Diagnostics = append(g.Diagnostics, t.diags...)
 		sort.Strings(g.Files[1:])
+		sort.SliceStable(g.Ignores, func(i, j int) bool {
+			a, b := g.Ignores[i], g.Ignores[j]
+			if a.Range.Start.Byte != b.Range.Start.Byte {
+				return a.Range.Start.Byte < b.Range.Start.Byte
+			}
+			return a.Resource < b.Resource
+		})
 		g.Link()
 	}()
 	if root == nil {
@@ -390,7 +401,7 @@ func (t *tmpl) resource(d resourceDecl, globals map[string]*Node) *graph.Resourc
 		}
 	}
 	t.resourceMeta(r, body)
-	r.Suppressions = t.suppressions(body)
+	t.g.Ignores = append(t.g.Ignores, t.ignores(r.Address, body)...)
 	return r
 }
 
@@ -461,42 +472,150 @@ func (t *tmpl) localTemplate(loc string) (string, bool) {
 	return path.Join(path.Dir(t.file), loc), true
 }
 
-// suppressions reads a resource's inline ignores:
+// ignores reads a resource's inline ignores:
 //
 //	Metadata:
 //	  portcullis:
 //	    ignore:
-//	      - rule: PCS-AWS-001
-//	        reason: Public HTTPS endpoint, approved in SEC-123
+//	      - rule: PCS-AWS-001            # or rules: [PCS-AWS-001, PCS-AWS-003]; "*" is every rule
+//	        reason: Public HTTPS endpoint # required
+//	        owner: team-net              # optional
+//	        ticket: SEC-123              # optional
+//	        expires: 2027-01-31          # optional, YYYY-MM-DD: the last day it applies
 //
-// An ignore without a reason is reported and not applied: auditors need
-// the why. rule "*" ignores every rule.
-func (t *tmpl) suppressions(body *Node) []graph.Suppression {
+// Each entry is an ignore bound to the resource (Resource is its logical
+// ID, Line 0), its range the entry. A malformed entry (not a mapping, no
+// rule, a malformed rule id, no reason, an unknown key, a value that is
+// not text, a bad date) or a malformed Metadata.portcullis is kept with
+// Problem set: it is not applied, and the triage stage reports it.
+func (t *tmpl) ignores(id string, body *Node) []graph.Ignore {
 	pc := body.Get("Metadata").Get("portcullis")
 	if pc == nil {
 		return nil
 	}
+	ig := graph.Ignore{Root: t.file, Resource: id}
 	ign := pc.Get("ignore")
-	if pc.Kind != Mapping || ign == nil || ign.Kind != Sequence {
-		t.warnf(pc.Range, "invalid portcullis metadata",
-			"Metadata.portcullis must be a mapping with an ignore list of {rule, reason}; it is not applied")
-		return nil
+	if pc.Kind != Mapping || ign == nil || ign.Kind != Sequence || len(pc.Keys) != 1 {
+		ig.Range = pc.Range
+		ig.Problem = "Metadata.portcullis must be a mapping with one key, ignore: a list of entries {rule, reason}"
+		return []graph.Ignore{ig}
 	}
-	var out []graph.Suppression
+	out := make([]graph.Ignore, 0, len(ign.Items))
 	for _, e := range ign.Items {
-		rule, reason := e.Get("rule"), e.Get("reason")
-		if e.Kind != Mapping || rule == nil || rule.Kind != String || strings.TrimSpace(rule.Value) == "" {
-			t.warnf(e.Range, "invalid portcullis ignore", "an ignore entry needs a rule id (or \"*\") and a reason; it is not applied")
-			continue
-		}
-		id := strings.TrimSpace(rule.Value)
-		if reason == nil || reason.Kind != String || strings.TrimSpace(reason.Value) == "" {
-			t.warnf(e.Range, "ignore without a reason", "the ignore of "+id+" needs a reason; it is not applied")
-			continue
-		}
-		out = append(out, graph.Suppression{RuleID: id, Reason: strings.TrimSpace(reason.Value), Range: e.Range})
+		ig := ig
+		ig.Range = e.Range
+		ig.Problem = readIgnoreEntry(&ig, e)
+		out = append(out, ig)
 	}
 	return out
+}
+
+// ignoreRuleID is the form of one rule id of an ignore.
+var ignoreRuleID = regexp.MustCompile(`^[A-Za-z0-9_.*-]+$`)
+
+// readIgnoreEntry reads an entry of Metadata.portcullis.ignore into ig; it
+// returns a problem.
+func readIgnoreEntry(ig *graph.Ignore, e *Node) string {
+	const keys = "the keys are rule or rules, reason, owner, ticket and expires"
+	if e.Kind != Mapping {
+		return "an ignore entry must be a mapping (" + keys + ")"
+	}
+	var rule, rules *Node
+	for i, k := range e.Keys {
+		v := e.Values[i]
+		var dst *string
+		switch k.Value {
+		case "rule":
+			rule = v
+			continue
+		case "rules":
+			rules = v
+			continue
+		case "reason":
+			dst = &ig.Reason
+		case "owner":
+			dst = &ig.Owner
+		case "ticket":
+			dst = &ig.Ticket
+		case "expires":
+			dst = &ig.Expires
+		default:
+			return fmt.Sprintf("unknown key %q in an ignore entry (%s)", cleanText(k.Value), keys)
+		}
+		text, ok := scalarText(v)
+		if !ok {
+			return fmt.Sprintf("%s of an ignore entry must be text", k.Value)
+		}
+		*dst = text
+	}
+	switch {
+	case rule != nil && rules != nil:
+		return "an ignore entry has both rule and rules"
+	case rule != nil:
+		id, ok := scalarText(rule)
+		if !ok {
+			return "rule of an ignore entry must be a rule id (rules: a list of rule ids)"
+		}
+		ig.Rules = []string{id}
+	case rules != nil:
+		if rules.Kind != Sequence {
+			return "rules of an ignore entry must be a list of rule ids"
+		}
+		for _, r := range rules.Items {
+			id, ok := scalarText(r)
+			if !ok {
+				return "rules of an ignore entry must be a list of rule ids"
+			}
+			ig.Rules = append(ig.Rules, id)
+		}
+	}
+	if len(ig.Rules) == 0 {
+		return `an ignore entry needs a rule id: rule: PCS-AWS-001, or "*" for every rule`
+	}
+	for _, id := range ig.Rules {
+		if !ignoreRuleID.MatchString(id) {
+			return fmt.Sprintf("%q is not a rule id (letters, digits and _ . - *)", id)
+		}
+	}
+	ids := strings.Join(ig.Rules, ",")
+	switch {
+	case ig.Reason == "":
+		return "the ignore of " + ids + " needs a reason"
+	case ig.Owner == "" && e.Get("owner") != nil, ig.Ticket == "" && e.Get("ticket") != nil:
+		return "the ignore of " + ids + " has an empty owner or ticket"
+	case ig.Expires != "" && !isDate(ig.Expires):
+		return fmt.Sprintf("the ignore of %s: expires %q is not a date YYYY-MM-DD", ids, ig.Expires)
+	}
+	return ""
+}
+
+// scalarText is the trimmed text of a string or number node, control
+// characters replaced.
+func scalarText(n *Node) (string, bool) {
+	if n == nil || (n.Kind != String && n.Kind != Number) || n.Tag != "" {
+		return "", false
+	}
+	return cleanText(strings.TrimSpace(n.Value)), true
+}
+
+// cleanText replaces control characters (a terminal escape in a reason)
+// and bytes that are not UTF-8 with U+FFFD.
+func cleanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\t' && unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// isDate reports whether s is a real date written YYYY-MM-DD.
+func isDate(s string) bool {
+	if len(s) != len("2006-01-02") {
+		return false
+	}
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
 }
 
 // branchKeys lists the keys of the mappings an Fn::If (possibly nested)
