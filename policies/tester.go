@@ -299,6 +299,11 @@ func problems(err error) []string {
 
 func astError(e *ast.Error) string {
 	msg := e.Code + ": " + e.Message
+	if e.Details != nil {
+		for _, line := range e.Details.Lines() {
+			msg += "\n\t" + line
+		}
+	}
 	if e.Location == nil {
 		return msg
 	}

@@ -85,7 +85,8 @@ see the real value). Diagnostics go to standard error; an error diagnostic
 			for _, d := range graph.CapDiagnostics(diags, graph.DefaultDiagnosticsPerFile) {
 				fmt.Fprintln(stderr, d)
 			}
-			if countErrors(diags) > 0 {
+			if n := countErrors(diags); n > 0 {
+				fmt.Fprintf(stderr, "portcullis: %d error diagnostic(s): the documents above may lack what could not be loaded\n", n)
 				state.code = exitError
 			}
 			return nil
