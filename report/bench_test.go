@@ -81,3 +81,20 @@ func BenchmarkJSONOneLineManyFindings(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHTML measures the HTML report on 1,000 and 10,000 findings that
+// all quote one very long line (each with its snippet): like the text
+// writer, it must grow linearly.
+func BenchmarkHTML(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		r := oneLineReport(n)
+		b.Run(fmt.Sprintf("findings=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(r.Sources["template.json"])))
+			for b.Loop() {
+				if err := WriteHTML(io.Discard, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
