@@ -385,22 +385,31 @@ func (e *Exception) scope() string {
 	return "in " + e.Path
 }
 
-func (e *exceptionState) covers(f *finding.Finding) bool {
-	if e.Rule != "*" && e.Rule != f.RuleID {
-		return false
+// forFile returns the active entries whose path covers file (all those
+// without a path among them), in register order; cached, as files repeat.
+func (t *triager) forFile(file string) []*exceptionState {
+	if es, ok := t.exceptionsFor[file]; ok {
+		return es
 	}
-	if e.Resource != "" && !addrMatch(e.Resource, f.Resource) {
-		return false
+	var es []*exceptionState
+	for _, e := range t.exceptions {
+		if e.active && (e.Path == "" || e.path.match(file)) {
+			es = append(es, e)
+		}
 	}
-	return e.Path == "" || e.path.match(f.Location.Range.File)
+	if t.exceptionsFor == nil {
+		t.exceptionsFor = map[string][]*exceptionState{}
+	}
+	t.exceptionsFor[file] = es
+	return es
 }
 
 // excepted marks the entries that cover f and returns the suppression of
 // the first in register order.
 func (t *triager) excepted(f *finding.Finding) *finding.Suppression {
 	var first *exceptionState
-	for _, e := range t.exceptions {
-		if !e.active || !e.covers(f) {
+	for _, e := range t.forFile(f.Location.Range.File) {
+		if (e.Rule != "*" && e.Rule != f.RuleID) || (e.Resource != "" && !addrMatch(e.Resource, f.Resource)) {
 			continue
 		}
 		e.matched = true

@@ -190,4 +190,14 @@ func TestExceptionByPathAndResource(t *testing.T) {
 	if d := cmp.Diff(want, diags); d != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", d)
 	}
+	// The scan read modules/other/main.tf: the entry is in scope, unused.
+	rep.Files = map[string]string{"modules/bucket/main.tf": "x", "modules/other/main.tf": "y"}
+	if d := cmp.Diff(want, Apply(rep, Options{Now: clock, Exceptions: ex})); d != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", d)
+	}
+	// A partial scan that read no file under modules/other: nothing to say.
+	rep.Files = map[string]string{"modules/bucket/main.tf": "x"}
+	if diags := Apply(rep, Options{Now: clock, Exceptions: ex}); len(diags) != 0 {
+		t.Errorf("an entry for files the scan did not read: %v", diags)
+	}
 }

@@ -62,6 +62,9 @@ func (g pathGlob) match(file string) bool {
 // itself. Addresses carry brackets of their own (aws_instance.web[0],
 // module.a["k"]), so character classes would only get in the way.
 func addrMatch(pattern, addr string) bool {
+	if !strings.Contains(pattern, "?") {
+		return starMatch(strings.Split(pattern, "*"), addr)
+	}
 	p, s := []rune(pattern), []rune(addr)
 	// Iterative wildcard matching with a single backtrack point: the last
 	// star seen and the position of addr it was tried at.
@@ -87,4 +90,26 @@ func addrMatch(pattern, addr string) bool {
 		pi++
 	}
 	return pi == len(p)
+}
+
+// starMatch matches s against a pattern of literal parts joined by "*"
+// (parts as strings.Split gives them): the first part is a prefix, the
+// last a suffix, and the ones between are found leftmost, in order.
+func starMatch(parts []string, s string) bool {
+	if len(parts) == 1 {
+		return s == parts[0]
+	}
+	first, last := parts[0], parts[len(parts)-1]
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
+		return false
+	}
+	mid := s[len(first) : len(s)-len(last)]
+	for _, part := range parts[1 : len(parts)-1] {
+		i := strings.Index(mid, part)
+		if i < 0 {
+			return false
+		}
+		mid = mid[i+len(part):]
+	}
+	return true
 }

@@ -197,12 +197,27 @@ func (t *triager) reportUnmatched() {
 		t.warn(ig.Range, "ignore matches no finding", detail)
 	}
 	for _, e := range t.exceptions {
-		if !e.active || e.matched || !t.ranAny([]string{e.Rule}) {
+		if !e.active || e.matched || !t.ranAny([]string{e.Rule}) || !t.scanned(e) {
 			continue
 		}
 		t.warn(e.Range, "exception matches no finding",
 			fmt.Sprintf("no finding of %s %s; remove the entry if the problem is fixed", ruleList([]string{e.Rule}), e.scope()))
 	}
+}
+
+// scanned reports whether the scan read a file e's path glob matches: an
+// entry for files outside a partial scan (a subdirectory) is not unused.
+// Without a list of the files read, every entry counts as in scope.
+func (t *triager) scanned(e *exceptionState) bool {
+	if e.Path == "" || t.rep.Files == nil {
+		return true
+	}
+	for f := range t.rep.Files {
+		if e.path.match(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // rangeLess orders ranges by file and position.

@@ -110,7 +110,8 @@ type triager struct {
 	byLine     map[lineKey][]*ignoreGroup
 	byResource map[string][]*ignoreGroup
 
-	exceptions []*exceptionState
+	exceptions    []*exceptionState
+	exceptionsFor map[string][]*exceptionState // by file: see forFile
 }
 
 func today(rep *finding.Report, opts Options) string {
