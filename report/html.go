@@ -124,7 +124,37 @@ type htmlFinding struct {
 	Controls    []string
 	Related     []string
 	Snippet     []htmlLine
-	Remediation string
+	Remediation []htmlSpan
+}
+
+// htmlSpan is a piece of prose: text, or code (between backticks in the
+// rule's Markdown).
+type htmlSpan struct {
+	Text string
+	Code bool
+}
+
+// htmlSpans splits prose at its backticks: the text between a pair is
+// code. An unpaired backtick stays text.
+func htmlSpans(s string) []htmlSpan {
+	var out []htmlSpan
+	for s != "" {
+		i := strings.IndexByte(s, '`')
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(s[i+1:], '`')
+		}
+		if i < 0 || j < 0 {
+			out = append(out, htmlSpan{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, htmlSpan{Text: s[:i]})
+		}
+		out = append(out, htmlSpan{Text: s[i+1 : i+1+j], Code: true})
+		s = s[i+2+j:]
+	}
+	return out
 }
 
 type htmlLine struct {
@@ -330,7 +360,7 @@ func htmlFindingOf(f finding.Finding, rule finding.Rule, n int, src *sourceCache
 		Resource:    oneLine(f.Resource),
 		Attribute:   oneLine(f.Attribute),
 		Message:     clean(strings.TrimSpace(f.Message)),
-		Remediation: firstParagraph(rule.Remediation),
+		Remediation: htmlSpans(firstParagraph(rule.Remediation)),
 		Snippet:     htmlSnippet(src, f.Location.Range),
 	}
 	for _, c := range rule.Controls {

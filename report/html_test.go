@@ -150,3 +150,15 @@ func TestHTMLLongLine(t *testing.T) {
 		t.Errorf("long mark: %+v", got[0])
 	}
 }
+
+func TestHTMLSpans(t *testing.T) {
+	got := htmlSpans("Set `a = 1` and `b`, not ` alone")
+	want := []htmlSpan{{Text: "Set "}, {Text: "a = 1", Code: true}, {Text: " and "}, {Text: "b", Code: true}, {Text: ", not ` alone"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	out := string(htmlOut(t, reporttest.Triaged()))
+	if !strings.Contains(out, `<p class="remediation"><strong>Remediation.</strong> Set <code>storage_encrypted = true</code>.</p>`) {
+		t.Error("remediation code not shown as code")
+	}
+}
