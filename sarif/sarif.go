@@ -73,8 +73,8 @@ func Level(s finding.Severity) string {
 type Options struct {
 	// Category distinguishes analyses of the same commit (the parts of a
 	// monorepo): run.automationDetails.id is "portcullis/" + Category +
-	// "/", or "portcullis/" without one. Slashes and spaces around it are
-	// trimmed.
+	// "/", or "portcullis/" without one. Slashes and white space around it
+	// are trimmed.
 	Category string
 	// IncludeSuppressed writes suppressed findings too, as results with a
 	// SARIF suppression (inline ignores "inSource", every other kind
@@ -87,7 +87,7 @@ type Options struct {
 // given category: "portcullis/" then the category and a slash, so that
 // GitHub reads the whole id as the category and no run id.
 func AutomationID(category string) string {
-	c := strings.Trim(strings.TrimSpace(category), "/")
+	c := strings.Trim(category, "/ \t\r\n")
 	if c == "" {
 		return "portcullis/"
 	}
