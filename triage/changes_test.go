@@ -239,3 +239,30 @@ func TestRealDiffFixture(t *testing.T) {
 		t.Errorf("testdata/real.diff is stale (go test ./triage -run TestRealDiffFixture -update) (-file +git):\n%s", d)
 	}
 }
+
+// FuzzParseUnifiedDiff: any input gives changes or an error, never a
+// panic, and every changed line is a positive line number.
+func FuzzParseUnifiedDiff(f *testing.F) {
+	real, err := os.ReadFile("testdata/real.diff")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(real))
+	f.Add("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n+a\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		c, err := ParseUnifiedDiff(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for file, ls := range c.Files {
+			if ls == nil {
+				continue
+			}
+			for _, sp := range ls.Spans() {
+				if sp[0] < 1 || sp[1] < sp[0] {
+					t.Fatalf("%s: bad span %v", file, sp)
+				}
+			}
+		}
+	})
+}

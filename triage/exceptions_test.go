@@ -201,3 +201,24 @@ func TestExceptionByPathAndResource(t *testing.T) {
 		t.Errorf("an entry for files the scan did not read: %v", diags)
 	}
 }
+
+// FuzzLoadExceptions: any input gives entries or an error naming the
+// file, never a panic.
+func FuzzLoadExceptions(f *testing.F) {
+	f.Add(register)
+	f.Add("version: 1\nexceptions:\n  - {rule: A, path: '[', reason: r, owner: o, expires: 2027-01-01}\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ex, err := LoadExceptions("x.yaml", []byte(in))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "x.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, e := range ex {
+			if e.Rule == "" || e.Reason == "" || e.Owner == "" || e.Expires == "" || (e.Resource == "" && e.Path == "") {
+				t.Fatalf("an incomplete entry was accepted: %+v", e)
+			}
+		}
+	})
+}

@@ -65,6 +65,11 @@ func addrMatch(pattern, addr string) bool {
 	if !strings.Contains(pattern, "?") {
 		return starMatch(strings.Split(pattern, "*"), addr)
 	}
+	return runeMatch(pattern, addr)
+}
+
+// runeMatch is addrMatch for any pattern, character by character.
+func runeMatch(pattern, addr string) bool {
 	p, s := []rune(pattern), []rune(addr)
 	// Iterative wildcard matching with a single backtrack point: the last
 	// star seen and the position of addr it was tried at.

@@ -3,7 +3,9 @@ package triage
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -87,6 +89,11 @@ func TestAddrMatch(t *testing.T) {
 		{"", "", true},
 		{"", "a", false},
 		{"Wébsg*", "WébsgProd", true},
+		{"a*a", "a", false},
+		{"a*a", "aa", true},
+		{"*x*x*", "xx", true},
+		{"*x*x*", "x", false},
+		{"**", "", true},
 	}
 	for _, tc := range tests {
 		if got := addrMatch(tc.pattern, tc.addr); got != tc.want {
@@ -364,4 +371,19 @@ func TestDeterministic(t *testing.T) {
 			t.Fatalf("permutation %d diagnostics (-want +got):\n%s", i, d)
 		}
 	}
+}
+
+// FuzzAddrMatch holds the fast star-only matcher to the general one.
+func FuzzAddrMatch(f *testing.F) {
+	f.Add("module.*.aws_sg.*", `module.a.aws_sg.b["k"]`)
+	f.Add("a*a", "a")
+	f.Add("*x*x*", "xyx")
+	f.Fuzz(func(t *testing.T, pattern, addr string) {
+		if strings.Contains(pattern, "?") {
+			return
+		}
+		if got, want := addrMatch(pattern, addr), runeMatch(pattern, addr); got != want && utf8.ValidString(pattern) && utf8.ValidString(addr) {
+			t.Errorf("addrMatch(%q, %q) = %v, runeMatch %v", pattern, addr, got, want)
+		}
+	})
 }
