@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/portcullis-iac/portcullis/parser/cloudformation"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
 	"github.com/portcullis-iac/portcullis/policies/finding"
@@ -109,6 +110,82 @@ resource "aws_s3_bucket" "b" {}
 	wantDiags := []string{
 		"main.tf:25:35: warning: ignore of PCS-T-1 expired on 2026-01-01: it no longer suppresses findings: fix them, or renew the date if the risk is still accepted",
 		"main.tf:29:3: warning: ignore matches no finding: no finding of PCS-T-2 points at line 30, and no resource or module block that produced one starts there; remove the ignore if the problem is fixed",
+	}
+	if d := cmp.Diff(wantDiags, gotDiags); d != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", d)
+	}
+}
+
+// TestCloudFormationIgnoresEndToEnd: Metadata ignores read by the real
+// CloudFormation parser cover the findings of their resource only.
+func TestCloudFormationIgnoresEndToEnd(t *testing.T) {
+	src := []byte(`AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  WebSG:
+    Type: AWS::EC2::SecurityGroup
+    Metadata:
+      portcullis:
+        ignore:
+          - rule: PCS-T-1
+            reason: public web tier
+            owner: team-web
+          - rules: [PCS-T-2]
+            reason: nothing to ignore
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - CidrIp: 0.0.0.0/0
+          IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+  AdminSG:
+    Type: AWS::EC2::SecurityGroup
+    Metadata:
+      portcullis:
+        ignore:
+          - rule: PCS-T-1
+            owner: team-ops
+    Properties:
+      GroupDescription: admin
+      SecurityGroupIngress:
+        - CidrIp: 0.0.0.0/0
+          IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+`)
+	g := cloudformation.LoadSource("stacks/web.yaml", src, true, cloudformation.Options{})
+	for _, d := range g.Diagnostics {
+		if d.Severity == graph.SeverityError {
+			t.Fatalf("load: %s", d)
+		}
+	}
+	rep := &finding.Report{Rules: []finding.Rule{{ID: "PCS-T-1", Severity: finding.High}, {ID: "PCS-T-2", Severity: finding.Low}}, Ignores: g.Ignores}
+	for _, r := range g.Resources {
+		rep.Findings = append(rep.Findings, finding.Finding{RuleID: "PCS-T-1", Severity: finding.High, Resource: r.Address, Root: g.Root,
+			Attribute: "SecurityGroupIngress.0.CidrIp", Location: finding.Location{Range: r.Ranges["SecurityGroupIngress.0.CidrIp"]}, Blocks: []graph.Range{r.Range}})
+	}
+	diags := Apply(rep, Options{Now: clock, Inline: true})
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		got[f.Resource+" "+f.Location.Range.String()] = ""
+		if s := f.Suppressed; s != nil {
+			got[f.Resource+" "+f.Location.Range.String()] = s.Kind + ": " + s.Reason + " (" + s.Owner + ") at " + s.Range.String()
+		}
+	}
+	want := map[string]string{
+		"AdminSG stacks/web.yaml:30:19": "",
+		"WebSG stacks/web.yaml:16:19":   "inline: public web tier (team-web) at stacks/web.yaml:8:13",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
+	}
+	var gotDiags []string
+	for _, d := range diags {
+		gotDiags = append(gotDiags, d.String())
+	}
+	wantDiags := []string{
+		"stacks/web.yaml:11:13: warning: ignore matches no finding: no finding of PCS-T-2 on WebSG; remove the ignore if the problem is fixed",
+		"stacks/web.yaml:25:13: warning: malformed ignore, not applied: the ignore of PCS-T-1 needs a reason",
 	}
 	if d := cmp.Diff(wantDiags, gotDiags); d != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", d)
