@@ -139,7 +139,8 @@ const (
 	SuppressedThreshold = "threshold" // below --severity-threshold
 )
 
-// SuppressionKinds lists the kinds in the order the triage stage applies them.
+// SuppressionKinds lists the kinds in the order writers list them (the
+// triage stage applies excludes first: see package triage).
 var SuppressionKinds = []string{SuppressedInline, SuppressedException, SuppressedBaseline, SuppressedExcluded, SuppressedUnchanged, SuppressedThreshold}
 
 // Suppression says why a finding does not count.
