@@ -82,9 +82,10 @@ func TestUserRuleFindingsResolveToRanges(t *testing.T) {
 	fs := ofRule(all, "ACME-001") // the built-in S3 rules report these buckets too
 	want := []finding.Finding{
 		{RuleID: "ACME-001", Severity: finding.Low, Message: "aws_s3_bucket.a has no bucket name", Resource: "aws_s3_bucket.a",
-			Type: "aws_s3_bucket", Root: ".", Location: finding.Location{Range: block}},
+			Type: "aws_s3_bucket", Root: ".", Location: finding.Location{Range: block}, Blocks: []graph.Range{block}},
 		{RuleID: "ACME-001", Severity: finding.High, Message: "owner tag is shared", Resource: "aws_s3_bucket.a",
-			Type: "aws_s3_bucket", Attribute: "tags.Owner", Root: ".", Location: finding.Location{Range: tagRange, Related: []graph.Origin{origin}}},
+			Type: "aws_s3_bucket", Attribute: "tags.Owner", Root: ".", Location: finding.Location{Range: tagRange, Related: []graph.Origin{origin}},
+			Blocks: []graph.Range{block}, Key: "tags.Owner"},
 	}
 	if diff := cmp.Diff(want, fs); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)

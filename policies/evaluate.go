@@ -45,6 +45,7 @@ type evaluation struct {
 	compiler *ast.Compiler
 	rules    []finding.Rule
 	queries  []*queries
+	keys     keyCache // the list digests of the findings' content keys (key.go)
 }
 
 // typesOf returns the set of the resource types of g (data sources
@@ -367,8 +368,12 @@ func cancelledDiag(ctx context.Context, rules []finding.Rule, g *graph.Graph, ru
 
 // finding builds the finding of a valid result. attribute is the path
 // reported (it may be shorter than the one the rule named, see
-// sensitive.go); the location is that of the path the rule named.
-func (e *Engine) finding(rule finding.Rule, g *graph.Graph, r result, attribute, message string) finding.Finding {
+// sensitive.go); the location is that of the path the rule named. Blocks
+// are the resource's header and the module blocks in the repository that
+// called it, innermost first; Key is the content key of the attribute
+// reported (key.go). Whether an ignore covers the finding is the triage
+// stage's business.
+func (e *evaluation) finding(rule finding.Rule, g *graph.Graph, r result, attribute, message string) finding.Finding {
 	res := g.Resource(r.Resource)
 	sev := rule.Severity
 	if r.Severity != "" {
@@ -379,12 +384,15 @@ func (e *Engine) finding(rule finding.Rule, g *graph.Graph, r result, attribute,
 		// The related locations name the path they describe.
 		_, related = res.Locate(attribute)
 	}
-	var sup *finding.Suppression
-	for _, s := range res.Suppressions {
-		if s.RuleID == rule.ID || s.RuleID == "*" {
-			sup = &finding.Suppression{Kind: finding.SuppressedInline, Reason: s.Reason, Range: s.Range}
-			break
+	blocks := []graph.Range{res.Range}
+	for i := len(res.Callers) - 1; i >= 0; i-- {
+		c := res.Callers[i]
+		if !c.External && c.Range != blocks[len(blocks)-1] {
+			blocks = append(blocks, c.Range)
 		}
+	}
+	if e.keys == nil {
+		e.keys = keyCache{}
 	}
 	// Bounded text: an instance key can be as long as a configuration
 	// can make a string, and every output repeats it; a few hundred such
@@ -393,15 +401,16 @@ func (e *Engine) finding(rule finding.Rule, g *graph.Graph, r result, attribute,
 		related[i].Description = clip(related[i].Description, maxTextBytes)
 	}
 	return finding.Finding{
-		Suppressed: sup,
-		RuleID:     rule.ID,
-		Severity:   sev,
-		Message:    clip(message, maxMessageBytes),
-		Resource:   clip(res.Address, maxTextBytes),
-		Type:       res.Type,
-		Attribute:  clip(attribute, maxTextBytes),
-		Root:       g.Root,
-		Location:   finding.Location{Range: rg, Related: related},
+		RuleID:    rule.ID,
+		Severity:  sev,
+		Message:   clip(message, maxMessageBytes),
+		Resource:  clip(res.Address, maxTextBytes),
+		Type:      res.Type,
+		Attribute: clip(attribute, maxTextBytes),
+		Root:      g.Root,
+		Location:  finding.Location{Range: rg, Related: related},
+		Blocks:    blocks,
+		Key:       clip(e.keys.contentKey(res, attribute), maxTextBytes),
 	}
 }
 

@@ -47,6 +47,9 @@ var sshFinding = finding.Finding{
 	Message:  "Security group rule aws_security_group.a ingress.0 allows 0.0.0.0/0 to TCP port 22 (SSH)",
 	Resource: "aws_security_group.a", Type: "aws_security_group", Attribute: "ingress.0.cidr_blocks.0", Root: "net",
 	Location: finding.Location{Range: graph.Range{File: "main.tf", Start: graph.Pos{Line: 7, Column: 3}, End: graph.Pos{Line: 7, Column: 20}}},
+	Blocks:   []graph.Range{{File: "main.tf", Start: graph.Pos{Line: 1, Column: 3}, End: graph.Pos{Line: 1, Column: 20}}},
+	Key: "ingress[" + sum(`{"cidr_blocks":["0.0.0.0/0"],"description":"ssh","from_port":22,"protocol":"TCP","to_port":22}`) +
+		"].cidr_blocks[" + sum(`"0.0.0.0/0"`) + "]",
 }
 
 // ownerFinding is ACME-002's finding on openGroup.
@@ -54,6 +57,8 @@ var ownerFinding = finding.Finding{
 	RuleID: "ACME-002", Severity: finding.High, Message: "x_bucket.b is owned by shared",
 	Resource: "x_bucket.b", Type: "x_bucket", Attribute: "tags.Owner", Root: "net",
 	Location: finding.Location{Range: graph.Range{File: "main.tf", Start: graph.Pos{Line: 12, Column: 3}, End: graph.Pos{Line: 12, Column: 20}}},
+	Blocks:   []graph.Range{{File: "main.tf", Start: graph.Pos{Line: 10, Column: 3}, End: graph.Pos{Line: 10, Column: 20}}},
+	Key:      "tags.Owner",
 }
 
 // ownerRule (ACME-002) works: its findings must survive the failure of

@@ -80,7 +80,8 @@ func TestSensitiveValuesNeverReachTheOutput(t *testing.T) {
 	fs, ds := evaluate(t, Options{}, appGraph(), files)
 	app := func(id, attr, msg string, line, col, endCol int) finding.Finding {
 		return finding.Finding{RuleID: id, Severity: finding.High, Message: msg, Resource: "x_app.a", Type: "x_app", Attribute: attr, Root: "net",
-			Location: finding.Location{Range: graph.Range{File: "app.tf", Start: graph.Pos{Line: line, Column: col}, End: graph.Pos{Line: line, Column: endCol}}}}
+			Location: finding.Location{Range: graph.Range{File: "app.tf", Start: graph.Pos{Line: line, Column: col}, End: graph.Pos{Line: line, Column: endCol}}},
+			Blocks:   []graph.Range{{File: "app.tf", Start: graph.Pos{Line: 1, Column: 1}, End: graph.Pos{Line: 1, Column: 20}}}, Key: attr}
 	}
 	withheld := func(id string) string {
 		return "Rule " + id + " (the message is withheld: it is computed from a sensitive value)"
@@ -98,7 +99,8 @@ func TestSensitiveValuesNeverReachTheOutput(t *testing.T) {
 		app("ACME-017", "tags", withheld("ACME-017"), 4, 3, 20),
 		sshFinding,
 		{RuleID: "ACME-020", Severity: finding.High, Message: "abc is not (sensitive)", Resource: "x_bucket.b", Type: "x_bucket", Attribute: "bucket", Root: "net",
-			Location: finding.Location{Range: graph.Range{File: "main.tf", Start: graph.Pos{Line: 11, Column: 3}, End: graph.Pos{Line: 11, Column: 20}}}},
+			Location: finding.Location{Range: graph.Range{File: "main.tf", Start: graph.Pos{Line: 11, Column: 3}, End: graph.Pos{Line: 11, Column: 20}}},
+			Blocks:   []graph.Range{{File: "main.tf", Start: graph.Pos{Line: 10, Column: 3}, End: graph.Pos{Line: 10, Column: 20}}}, Key: "bucket"},
 		ownerFinding,
 	}
 	if diff := cmp.Diff(want, fs); diff != "" {
@@ -125,6 +127,9 @@ func TestSensitiveCIDRStillOpensIngress(t *testing.T) {
 	fs, ds := evaluate(t, Options{}, g, nil)
 	want := sshFinding
 	want.Message = "Network ingress open to the internet (the message is withheld: it is computed from a sensitive value)"
+	// The key digests the masked values: never the sensitive CIDR.
+	want.Key = "ingress[" + sum(`{"cidr_blocks":"(sensitive)","description":"ssh","from_port":22,"protocol":"TCP","to_port":22}`) +
+		"].cidr_blocks[" + sum(`"(sensitive)"`) + "]"
 	if diff := cmp.Diff([]finding.Finding{want}, fs); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
@@ -141,6 +146,8 @@ func TestSensitiveProtocolIsShownAsSensitive(t *testing.T) {
 	// SSH: critical); the message cannot say TCP.
 	want := sshFinding
 	want.Message = "Security group rule aws_security_group.a ingress.0 allows 0.0.0.0/0 to protocol (sensitive)"
+	want.Key = "ingress[" + sum(`{"cidr_blocks":["0.0.0.0/0"],"description":"ssh","from_port":22,"protocol":"(sensitive)","to_port":22}`) +
+		"].cidr_blocks[" + sum(`"0.0.0.0/0"`) + "]"
 	if diff := cmp.Diff([]finding.Finding{want}, fs); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}

@@ -135,29 +135,20 @@ type Resource struct {
 
 	// Meta holds format-specific facts policies may read (expansion, condition).
 	Meta map[string]any
-
-	// Suppressions are the inline ignores written at the resource: a
-	// finding of a suppressed rule is reported as suppressed, with its reason.
-	Suppressions []Suppression
-}
-
-// Suppression is an inline ignore of one rule on one resource.
-type Suppression struct {
-	RuleID string // a rule id, or "*" for every rule
-	Reason string // why: required, shown to reviewers and auditors
-	Range  Range  // where the ignore is written
 }
 
 // Ignore is an inline ignore as written: a "# portcullis:ignore" comment
 // in Terraform, an entry of Metadata.portcullis.ignore in CloudFormation.
 // The triage stage decides what it covers.
 type Ignore struct {
-	// Root is the graph root it was read for (set when graphs are merged).
+	// Root is the graph root it was read for (Graph.Root).
 	Root  string
 	Rules []string // rule ids, or "*" for every rule
 	// Reason is required; Owner, Ticket and Expires (YYYY-MM-DD) are optional.
 	Reason, Owner, Ticket, Expires string
-	Range                          Range // the ignore text ("portcullis:ignore ..." to the end of its line)
+	// Range is where it is written: in Terraform "portcullis:ignore" to
+	// the end of the comment's first line; in CloudFormation the entry.
+	Range Range
 	// Line is the line it applies to: for a comment on lines of its own,
 	// the line of code directly below it (comment lines only between);
 	// for a comment after code, its own line; 0 when it applies to no
