@@ -53,6 +53,12 @@ func (l *loader) locate(opts Options) {
 			l.g.Files = append(l.g.Files, f)
 		}
 		sort.Strings(l.g.Files)
+		// The inline ignores of the configuration apply to the plan's
+		// resources, which take their ranges and callers from it.
+		for _, ig := range hg.Ignores {
+			ig.Root = l.g.Root
+			l.g.Ignores = append(l.g.Ignores, ig)
+		}
 	}
 	// HCL instances by address, by address without the last instance key,
 	// and by address without any instance key (the first instance of each:
