@@ -36,6 +36,9 @@ const keyDigits = 12
 // digest it once.
 type keyCache map[keyList][]string
 
+// The digests of a list are stored with "#n" already appended to the n-th
+// of equal elements.
+
 // keyList names a list of a resource's values: its path with indexes.
 type keyList struct {
 	res  *graph.Resource
@@ -55,12 +58,7 @@ func (c keyCache) contentKey(res *graph.Resource, path string) string {
 		if walked {
 			if list, ok := cur.([]any); ok {
 				if n, err := strconv.Atoi(seg); err == nil && n >= 0 && n < len(list) && strconv.Itoa(n) == seg {
-					digests := c.digests(res, strings.Join(segs[:i], "."), list, sens)
-					b.WriteString("[" + digests[n])
-					if k := countBefore(digests, n); k > 0 {
-						b.WriteString("#" + strconv.Itoa(k))
-					}
-					b.WriteByte(']')
+					b.WriteString("[" + c.digests(res, strings.Join(segs[:i], "."), list, sens)[n] + "]")
 					cur, sens = list[n], sensitiveChild(sens, n)
 					continue
 				}
@@ -85,29 +83,25 @@ func (c keyCache) contentKey(res *graph.Resource, path string) string {
 	return b.String()
 }
 
-// digests returns the digests of the elements of a list, computed once.
+// digests returns the keys of the elements of a list (a digest, and #n
+// for the n-th of equal elements), computed once.
 func (c keyCache) digests(res *graph.Resource, path string, list []any, sens any) []string {
 	k := keyList{res, path}
 	if d, ok := c[k]; ok {
 		return d
 	}
 	d := make([]string, len(list))
+	seen := make(map[string]int, len(list))
 	for i, e := range list {
-		d[i] = digest(masked(e, sensitiveChild(sens, i)))
+		h := digest(masked(e, sensitiveChild(sens, i)))
+		d[i] = h
+		if n := seen[h]; n > 0 {
+			d[i] = h + "#" + strconv.Itoa(n)
+		}
+		seen[h]++
 	}
 	c[k] = d
 	return d
-}
-
-// countBefore counts the elements before n with the digest of n.
-func countBefore(digests []string, n int) int {
-	k := 0
-	for _, d := range digests[:n] {
-		if d == digests[n] {
-			k++
-		}
-	}
-	return k
 }
 
 // sensitiveChild is the sensitive mark of element i of a list whose mark

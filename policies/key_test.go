@@ -157,3 +157,24 @@ deny contains {"resource": r.address, "attribute": "ingress.1.cidr_blocks.0", "m
 		t.Errorf("suppressed %+v: triage decides", fs[0].Suppressed)
 	}
 }
+
+// BenchmarkContentKeyLongList keys a finding on every element of a list of
+// 20,000 rules of one resource: the list is digested once.
+func BenchmarkContentKeyLongList(b *testing.B) {
+	elems := make([]any, 20000)
+	for i := range elems {
+		elems[i] = rule(i%1000, "0.0.0.0/0")
+	}
+	res := ingress(elems...)
+	paths := make([]string, len(elems))
+	for i := range paths {
+		paths[i] = "ingress." + jsonInt(i) + ".cidr_blocks.0"
+	}
+	b.ResetTimer()
+	for range b.N {
+		c := keyCache{}
+		for _, p := range paths {
+			c.contentKey(res, p)
+		}
+	}
+}
