@@ -33,6 +33,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/portcullis-iac/portcullis/policies/finding"
 )
@@ -92,6 +94,12 @@ type Options struct {
 	// error, and so is a rule both enabled and disabled.
 	Enable  []string
 	Disable []string
+	// Data is a base document under data that every evaluation sees, such
+	// as the port settings of the configuration file
+	// ({"portcullis": {"config": {"ports": ...}}}, config.PortsData).
+	// It must be JSON-like (maps with string keys, slices, strings,
+	// numbers, booleans, nil).
+	Data map[string]any
 }
 
 // Defaults of Options.Timeout and Options.PerResource.
@@ -129,6 +137,8 @@ type Engine struct {
 	everyGraph  bool
 	timeout     time.Duration
 	perResource time.Duration
+	// store holds Options.Data (nil without it).
+	store storage.Store
 
 	// mu serialises compilations (and the lazy parses of modules); state
 	// is the latest compilation, replaced by a larger one when a graph needs
@@ -170,6 +180,7 @@ type queries struct {
 	strict  rego.PreparedEvalQuery
 	lenient rego.PreparedEvalQuery
 	err     error
+	store   storage.Store // Options.Data, or nil
 }
 
 // entrypoint is the rule every policy package defines.
@@ -406,6 +417,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 	}
 	e := &Engine{timeout: opts.Timeout, perResource: opts.PerResource}
+	if opts.Data != nil {
+		e.store = inmem.NewFromObject(opts.Data)
+	}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
@@ -733,7 +747,7 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool, types map[
 	}
 	for i := range e.all {
 		if has[e.ruleMod[i]] {
-			st.queries[i] = &queries{}
+			st.queries[i] = &queries{store: e.store}
 		}
 	}
 	e.state.Store(st)
@@ -824,12 +838,16 @@ func (q *queries) prepare(ctx context.Context, compiler *ast.Compiler, r finding
 		// deny is a partial set: always defined (empty when nothing matches).
 		text := resultVar + " := " + ref.String()
 		for _, strict := range []bool{true, false} {
-			pq, err := rego.New(
+			opts := []func(*rego.Rego){
 				rego.Query(text),
 				rego.Compiler(compiler),
 				rego.Capabilities(capabilities()),
 				rego.StrictBuiltinErrors(strict),
-			).PrepareForEval(context.WithoutCancel(ctx))
+			}
+			if q.store != nil {
+				opts = append(opts, rego.Store(q.store))
+			}
+			pq, err := rego.New(opts...).PrepareForEval(context.WithoutCancel(ctx))
 			if err != nil {
 				q.err = fmt.Errorf("preparing the query of rule %s: %w", r.ID, err)
 				return

@@ -173,7 +173,8 @@ _including(sensitive) := sprintf(" including %s and %v more sensitive ports", [
 
 # open_ingress_finding(e) is the finding of an open-ingress rule for exposure
 # e: at the internet peer, naming the rule, the peer and what it opens, with
-# the severity of exposure_severity.
+# the severity of exposure_severity. It is undefined, and so no finding, for
+# an exposure of public ports only (public_only).
 open_ingress_finding(e) := {
 	"resource": e.rule.resource,
 	"attribute": e.peer.path,
@@ -182,6 +183,27 @@ open_ingress_finding(e) := {
 		describe_exposure(e), _shadow_note(e),
 	]),
 	"severity": exposure_severity(e),
+} if not public_only(e)
+
+# public_only(e) is true when every port exposure e admits is one the
+# configuration allows to be public (ports.public): a TCP, UDP or SCTP rule
+# whose known admitted ranges lie within the public ports. A rule of every
+# protocol also admits ICMP and the rest, a port-less protocol has no port to
+# allow, and unknown ports may be any: none of them is public only.
+public_only(e) if {
+	count(ports.public) > 0
+	e.rule.port_based
+	e.rule.ports_known
+	not e.rule.all_protocols
+	count(e.ranges) > 0
+	every r in e.ranges {
+		_all_public(r)
+	}
+}
+
+# _all_public(r) is true when every port of the range r is public.
+_all_public(r) if {
+	count({p | some p in ports.public; r.from <= p; p <= r.to}) == (r.to - r.from) + 1
 }
 
 # _shadow_note says when an earlier deny took part of the rule away.

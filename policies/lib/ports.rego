@@ -3,13 +3,12 @@
 # rules never repeat port numbers.
 package portcullis.lib.ports
 
-# catalogue maps each port that deserves attention to the service usually
+# _builtin maps each port that deserves attention to the service usually
 # listening on it and its category. The numbers are treated for TCP and UDP
 # alike: several of these services also listen on UDP (RDP, SMB/NetBIOS,
 # Memcached, which has been abused for UDP amplification, SNMP). The
-# catalogue is data in one place: rules never repeat port numbers, and
-# configuration will be able to override it.
-catalogue := {
+# catalogue is data in one place: rules never repeat port numbers.
+_builtin := {
 	20: {"service": "FTP-data", "category": "admin"},
 	21: {"service": "FTP", "category": "admin"},
 	22: {"service": "SSH", "category": "admin"},
@@ -79,6 +78,26 @@ catalogue := {
 	27017: {"service": "MongoDB", "category": "database"},
 	27018: {"service": "MongoDB shard", "category": "database"},
 }
+
+# _config is the port settings of the configuration file (ports in
+# .portcullis.yaml), put in the store by the engine: {"catalogue": {"6380":
+# {"service", "category"}}, "public": [80, 443]}, either key optional; empty
+# without a configuration.
+default _config := {}
+
+_config := data.portcullis.config.ports
+
+# catalogue is the built-in catalogue with the configured entries added or
+# replacing built-in ones (the configuration keys ports by their decimal
+# text, as JSON must).
+catalogue := object.union(_builtin, {to_number(p): {"service": entry.service, "category": entry.category} |
+	some p, entry in object.get(_config, "catalogue", {})
+})
+
+# public is the set of ports the configuration allows to be open to the
+# internet: an open-ingress exposure of these ports alone is not reported
+# (portcullis.lib.network public_only).
+public := {p | some p in object.get(_config, "public", [])}
 
 # categories maps each category to the severity of exposing it to the
 # internet. Remote administration, data stores, file sharing and control

@@ -121,3 +121,21 @@ test_fsbp_high_risk_and_legacy_admin_ports_are_catalogued if {
 	ports.categories[ports.catalogue[25].category] == "high"
 	ports.categories[ports.catalogue[623].category] == "critical"
 }
+
+test_configured_catalogue_is_merged if {
+	cfg := {"catalogue": {"6380": {"service": "Redis (TLS)", "category": "cache"}, "443": {"service": "Admin API", "category": "admin"}}}
+	ports.catalogue[6380] == {"service": "Redis (TLS)", "category": "cache"} with data.portcullis.config.ports as cfg
+	ports.catalogue[443] == {"service": "Admin API", "category": "admin"} with data.portcullis.config.ports as cfg
+	ports.catalogue[22] == {"service": "SSH", "category": "admin"} with data.portcullis.config.ports as cfg
+	ports.sensitive[6380] == "Redis (TLS)" with data.portcullis.config.ports as cfg
+	ports.sensitive[443] == "Admin API" with data.portcullis.config.ports as cfg
+	ports.label(6380) == "6380 (Redis (TLS))" with data.portcullis.config.ports as cfg
+	not ports.catalogue[6380]
+	ports.label(6380) == "6380"
+}
+
+test_public_ports if {
+	ports.public == {80, 443} with data.portcullis.config.ports as {"public": [443, 80]}
+	ports.public == set() with data.portcullis.config.ports as {"catalogue": {}}
+	ports.public == set()
+}
