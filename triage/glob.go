@@ -118,3 +118,22 @@ func starMatch(parts []string, s string) bool {
 	}
 	return true
 }
+
+// ValidGlob checks a path pattern as Options.Exclude takes it.
+func ValidGlob(p string) error {
+	_, err := compilePathGlob(p)
+	return err
+}
+
+// MatchAny reports whether name (a slash path relative to the scan root)
+// or one of its parent directories matches one of the path patterns; a
+// pattern that is not valid matches nothing. The walk uses it to skip
+// excluded directories and files before reading them.
+func MatchAny(patterns []string, name string) bool {
+	for _, p := range patterns {
+		if g, err := compilePathGlob(p); err == nil && g.match(name) {
+			return true
+		}
+	}
+	return false
+}

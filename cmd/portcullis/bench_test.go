@@ -20,9 +20,14 @@ func benchScan(b *testing.B, root string, paths []string) {
 	b.ReportAllocs()
 	for b.Loop() {
 		roots := &scanRoots{base: root, roots: []string{"."}, paths: paths}
-		if _, err := scan(ctx, eng, roots, parser.Options{}); err != nil {
+		fsys, err := roots.fs()
+		if err != nil {
 			b.Fatal(err)
 		}
+		if _, err := scan(ctx, eng, fsys, roots.paths, parser.Options{}, nil); err != nil {
+			b.Fatal(err)
+		}
+		_ = fsys.Close()
 	}
 }
 

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,13 +18,14 @@ import (
 
 	"github.com/portcullis-iac/portcullis/parser"
 	"github.com/portcullis-iac/portcullis/parser/graph"
-	"github.com/portcullis-iac/portcullis/parser/plan"
-	"github.com/portcullis-iac/portcullis/parser/terraform"
 	"github.com/portcullis-iac/portcullis/policies"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report"
 	"github.com/portcullis-iac/portcullis/sarif"
 )
+
+// formatNames are the output formats.
+var formatNames = []string{"text", "json", "sarif", "github", "markdown", "junit", "soc2-csv", "html"}
 
 // output is one --format: a writer and where it goes ("" for --output or stdout).
 type output struct {
@@ -36,10 +41,8 @@ func parseFormats(specs []string, defaultPath string) ([]output, error) {
 	toDefault := 0
 	for _, s := range specs {
 		f, p, hasPath := strings.Cut(s, "=")
-		switch f {
-		case "text", "json", "sarif":
-		default:
-			return nil, fmt.Errorf("--format %s: unknown format %q (want text, json or sarif, optionally FORMAT=FILE)", s, f)
+		if !slices.Contains(formatNames, f) {
+			return nil, fmt.Errorf("--format %s: unknown format %q (want %s, optionally FORMAT=FILE)", s, f, strings.Join(formatNames, ", "))
 		}
 		if hasPath && p == "" {
 			return nil, fmt.Errorf("--format %s: empty file name", s)
@@ -56,163 +59,125 @@ func parseFormats(specs []string, defaultPath string) ([]output, error) {
 	return outs, nil
 }
 
-func newScanCommand(stdout, stderr io.Writer, state *exitState) *cobra.Command {
-	var (
-		formats   []string
-		outPath   string
-		threshold string
-		rootDir   string
-		sel       ruleSelection
-		groupBy   string
-		noColor   bool
-		sourceDir string
-		cfnFiles  []string
-		cfnParams []string
-		vars      varFlags
+// scanFlags are the flags of the scan command.
+type scanFlags struct {
+	formats   []string
+	outPath   string
+	threshold string
+	rootDir   string
+	sel       ruleSelection
+	groupBy   string
+	noColor   bool
+	sourceDir string
+	cfnFiles  []string
+	cfnParams []string
+	vars      varFlags
 
-		allowIncomplete bool
-		timeout         time.Duration
-		maxMemory       string
-	)
+	allowIncomplete bool
+	timeout         time.Duration
+	maxMemory       string
+
+	configFile        string
+	noConfig          bool
+	exclude           []string
+	exceptions        string
+	baseline          string
+	baselineWrite     string
+	diffBase          string
+	changedFiles      bool
+	quiet, compact    bool
+	progress          bool
+	sarifCategory     string
+	includeSuppressed bool
+}
+
+func newScanCommand(stdout, stderr io.Writer, state *exitState) *cobra.Command {
+	var fl scanFlags
 	c := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
-		Short: "Scan Terraform for policy violations",
-		Long: `Scan the Terraform modules found under each PATH (default: the current
-directory). Every directory holding *.tf, *.tf.json or *.tofu files is a module;
-those that no other scanned directory calls as a local module are evaluated as
-root modules, with every module they call. .terraform, .git and hidden
+		Short: "Scan Terraform and CloudFormation for policy violations",
+		Long: `Scan the Terraform modules, Terraform plan JSON files and CloudFormation
+templates found under each PATH (default: the current directory). Every
+directory holding *.tf, *.tf.json or *.tofu files is a module; those that no
+other scanned directory calls as a local module are evaluated as root
+modules, with every module they call. .terraform, .git and hidden
 directories are skipped.
 
 Terraform plan JSON (terraform show -json PLANFILE > plan.json) is scanned
 too: a file named as a PATH is detected by its content; while walking a
 directory, files named plan.json, tfplan.json or *.tfplan.json are read.
 Findings point at the .tf source when it is beside the plan or given with
---source-dir, else into the plan file.
+--source-dir, else into the plan file. CloudFormation templates (.yaml,
+.yml, .json, .template) are recognised by their content.
 
 The scan root is the repository holding each PATH (or PATH itself outside a
 repository, or --root): nothing outside it is read, symbolic links that lead
 out of it are not followed, and version-control directories are never read.
 
+Configuration comes from .portcullis.yaml, looked for in the first PATH's
+directory and each parent up to the scan root, or from --config (see
+docs/configuration.md); flags override it. After evaluation, a triage stage
+takes findings out of what counts, in this order, keeping them (with the
+reason) for the formats that show them: rule severity overrides, excluded
+paths, inline ignores, the exceptions register, the baseline, changed lines
+(--diff-base, --changed-files) and the severity threshold (docs/triage.md).
+
 Exit codes:
-  0  no finding at or above --severity-threshold
+  0  no finding counts (none at or above --severity-threshold, or all
+     triaged out)
   1  findings at or above --severity-threshold
-  2  the scan could not be done (bad flag, missing path, broken policy), or it
-     is incomplete: an error diagnostic (a file that cannot be read or parsed,
-     a limit reached, a policy runtime error) could hide findings. With
-     --allow-incomplete, error diagnostics are reported but findings alone
-     decide. Warnings (a value left unknown) never change the exit code.`,
+  2  the scan could not be done (bad flag, bad configuration, missing path,
+     broken policy), or it is incomplete: an error diagnostic (a file that
+     cannot be read or parsed, a limit reached, a policy runtime error) could
+     hide findings. With --allow-incomplete, error diagnostics are reported
+     but findings alone decide. Warnings (a value left unknown, an ignore
+     that matches nothing) never change the exit code.`,
 		Example: `  portcullis scan examples/terraform/insecure
   portcullis scan --format sarif=results.sarif --format text .
   portcullis scan --var-file prod.tfvars --var region=eu-west-1 infra/
-  portcullis scan --policy-dir policies/ --severity-threshold high .`,
+  portcullis scan --policy-dir policies/ --severity-threshold high .
+  portcullis scan --baseline .portcullis/baseline.json --diff-base origin/main .
+  portcullis scan --changed-files infra/net/main.tf cfn/app.yaml   # pre-commit`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			thr, err := finding.ParseSeverity(threshold)
-			if err != nil {
-				return fmt.Errorf("--severity-threshold: %w", err)
-			}
-			switch groupBy {
-			case "", "none", "control":
-			default:
-				return fmt.Errorf("--group-by: unknown grouping %q (want control or none)", groupBy)
-			}
-			outs, err := parseFormats(formats, outPath)
-			if err != nil {
-				return err
-			}
-			if len(args) == 0 {
-				args = []string{"."}
-			}
-			roots, err := newScanRoots(rootDir, args)
-			if err != nil {
-				return err
-			}
-			tfVars, err := vars.inputs()
-			if err != nil {
-				return err
-			}
-			eng, err := newEngine(cmd.Context(), sel)
-			if err != nil {
-				return err
-			}
-			tfOpts := terraform.Options{Vars: tfVars, Env: tfEnv(), DataDir: os.Getenv("TF_DATA_DIR")}
-			planOpts := plan.Options{}
-			if sourceDir != "" {
-				if planOpts.SourceDir, err = roots.relative(sourceDir); err != nil {
-					return fmt.Errorf("--source-dir: %w", err)
-				}
-			}
-			cfnOpts, err := cfnOptions(roots, cfnFiles, cfnParams)
-			if err != nil {
-				return err
-			}
-			limit, err := parseSize(maxMemory)
-			if err != nil {
-				return fmt.Errorf("--max-memory: %w", err)
-			}
-			defer memoryGuard(limit, stderr)()
-			ctx := cmd.Context()
-			if timeout > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, timeout)
-				defer cancel()
-			}
-			rep, err := scan(ctx, eng, roots, parser.Options{Terraform: tfOpts, Plan: planOpts, CloudFormation: cfnOpts})
-			if err != nil {
-				return err
-			}
-			for _, o := range outs {
-				if err := writeOutput(o, rep, stdout, noColor, groupBy == "control", roots); err != nil {
-					return err
-				}
-			}
-			incomplete := countErrors(rep.Diagnostics)
-			switch {
-			case incomplete > 0 && !allowIncomplete:
-				state.code = exitError
-				fmt.Fprintf(stderr, "portcullis: the scan is incomplete: %d error diagnostic(s) could hide findings (see above); --allow-incomplete accepts an incomplete scan\n", incomplete)
-			case anyAtLeast(rep.Findings, thr):
-				state.code = exitFindings
-			}
-			return nil
+			return runScan(cmd, args, &fl, stdout, stderr, state)
 		},
 	}
 	f := c.Flags()
-	f.StringArrayVarP(&formats, "format", "f", nil, "output `FORMAT`: text, json or sarif; FORMAT=FILE writes to FILE (repeatable)")
-	f.StringVarP(&outPath, "output", "o", "", "write the format given without a file to `FILE` instead of standard output")
-	f.StringVar(&threshold, "severity-threshold", "low", "exit 1 when a finding is at or above `SEVERITY` (critical, high, medium, low)")
-	f.StringVar(&rootDir, "root", "", "the scan root `DIR`: nothing outside it is read, and output paths are relative to it (default: the repository holding each PATH, else PATH itself)")
-	sel.flags(c, "also run the opt-in rule `ID`", "do not run the rule `ID`")
-	f.StringVar(&groupBy, "group-by", "none", "text output: list the findings under each control their rules evidence (`control`), or in file order (none)")
-	f.StringVar(&sourceDir, "source-dir", "", "the Terraform configuration `DIR` a plan JSON file was made from, for exact locations (default: the plan file's directory when it holds .tf files)")
-	f.StringArrayVar(&cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`: the [{\"ParameterKey\", \"ParameterValue\"}] form of aws cloudformation, or {\"Key\": \"Value\"} (repeatable; later files win)")
-	f.StringArrayVar(&cfnParams, "cfn-parameter", nil, "set a CloudFormation parameter: `KEY=VALUE` (repeatable; wins over --cfn-parameters)")
-	f.BoolVar(&allowIncomplete, "allow-incomplete", false, "do not fail (exit 2) when a diagnostic says the scan is incomplete (a file that cannot be read or parsed, a limit reached, a policy error); findings decide the exit code")
-	f.StringVar(&maxMemory, "max-memory", fmt.Sprintf("%dGiB", defaultMaxMemory>>30), "stop and fail the scan when it holds more than `SIZE` of memory (0: no limit)")
-	f.DurationVar(&timeout, "timeout", 10*time.Minute, "stop and fail the scan after `DURATION` (0: no limit)")
-	f.BoolVar(&noColor, "no-color", false, "never colour text output (colour is used only on a terminal; NO_COLOR is respected)")
-	f.Var(&varFlag{vars: &vars, file: false}, "var", "set a root module variable: `NAME=VALUE` (repeatable; applied in command-line order with --var-file)")
-	f.Var(&varFlag{vars: &vars, file: true}, "var-file", "load root module variables from a .tfvars or .tfvars.json `FILE` (repeatable)")
+	f.StringArrayVarP(&fl.formats, "format", "f", nil, "output `FORMAT`: "+strings.Join(formatNames, ", ")+"; FORMAT=FILE writes to FILE (repeatable)")
+	f.StringVarP(&fl.outPath, "output", "o", "", "write the format given without a file to `FILE` instead of standard output")
+	f.StringVar(&fl.threshold, "severity-threshold", "low", "count (exit 1 and print) only findings at or above `SEVERITY` (critical, high, medium, low)")
+	f.StringVar(&fl.rootDir, "root", "", "the scan root `DIR`: nothing outside it is read, and output paths are relative to it (default: the repository holding each PATH, else PATH itself)")
+	fl.sel.flags(c, "also run the opt-in rule `ID`", "do not run the rule `ID`")
+	f.StringVar(&fl.groupBy, "group-by", "none", "text output: list the findings under each control their rules evidence (`control`), or in file order (none)")
+	f.StringVar(&fl.sourceDir, "source-dir", "", "the Terraform configuration `DIR` a plan JSON file was made from, for exact locations (default: the plan file's directory when it holds .tf files)")
+	f.StringArrayVar(&fl.cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`: the [{\"ParameterKey\", \"ParameterValue\"}] form of aws cloudformation, or {\"Key\": \"Value\"} (repeatable; later files win)")
+	f.StringArrayVar(&fl.cfnParams, "cfn-parameter", nil, "set a CloudFormation parameter: `KEY=VALUE` (repeatable; wins over --cfn-parameters)")
+	f.BoolVar(&fl.allowIncomplete, "allow-incomplete", false, "do not fail (exit 2) when a diagnostic says the scan is incomplete (a file that cannot be read or parsed, a limit reached, a policy error); findings decide the exit code")
+	f.StringVar(&fl.maxMemory, "max-memory", fmt.Sprintf("%dGiB", defaultMaxMemory>>30), "stop and fail the scan when it holds more than `SIZE` of memory (0: no limit)")
+	f.DurationVar(&fl.timeout, "timeout", 10*time.Minute, "stop and fail the scan after `DURATION` (0: no limit)")
+	f.BoolVar(&fl.noColor, "no-color", false, "never colour text output (colour is used only on a terminal; NO_COLOR is respected)")
+	f.Var(&varFlag{vars: &fl.vars, file: false}, "var", "set a root module variable: `NAME=VALUE` (repeatable; applied in command-line order with --var-file)")
+	f.Var(&varFlag{vars: &fl.vars, file: true}, "var-file", "load root module variables from a .tfvars or .tfvars.json `FILE` (repeatable)")
+	f.StringVar(&fl.configFile, "config", "", "read the configuration from `FILE` instead of the .portcullis.yaml found from the first PATH up to the scan root")
+	f.BoolVar(&fl.noConfig, "no-config", false, "read no configuration file")
+	f.StringArrayVar(&fl.exclude, "exclude", nil, "do not scan, or report findings in, paths matching `GLOB` (relative to the scan root; ** matches any depth; repeatable, added to the configuration's exclude)")
+	f.StringVar(&fl.exceptions, "exceptions", "", "the exceptions register `FILE` (default: the configuration's exceptions, else .portcullis/exceptions.yaml when present)")
+	f.StringVar(&fl.baseline, "baseline", "", "report only findings that are not in the baseline `FILE` (written by --baseline-write)")
+	f.StringVar(&fl.baselineWrite, "baseline-write", "", "record the findings that count today in the baseline `FILE`")
+	f.StringVar(&fl.diffBase, "diff-base", "", "report only findings with a location on a line changed since the git `REF` (git diff REF); whole modules are still evaluated")
+	f.BoolVar(&fl.changedFiles, "changed-files", false, "the PATHs are changed files (as pre-commit passes them): evaluate the module directory or template of each, report only findings located in them, and skip quietly files that are neither Terraform nor CloudFormation")
+	f.BoolVarP(&fl.quiet, "quiet", "q", false, "text output: print only the summary and error diagnostics")
+	f.BoolVar(&fl.compact, "compact", false, "text output: print each rule's remediation once, after the findings")
+	f.BoolVar(&fl.progress, "progress", false, "show progress on standard error even when it is not a terminal")
+	f.StringVar(&fl.sarifCategory, "sarif-category", "", "SARIF: the category of the run (runs.automationDetails.id is portcullis/`CATEGORY`), one per analysis of a monorepo")
+	f.BoolVar(&fl.includeSuppressed, "sarif-include-suppressed", false, "SARIF: also write triaged-out findings, with suppressions (GitHub code scanning shows them as open alerts)")
 	return c
-}
-
-func anyAtLeast(fs []finding.Finding, thr finding.Severity) bool {
-	for _, f := range fs {
-		if f.Suppressed == nil && f.Severity.AtLeast(thr) {
-			return true
-		}
-	}
-	return false
 }
 
 // scan loads every root under the paths and evaluates the policies over
 // each. A root whose evaluation failed has an error diagnostic.
-func scan(ctx context.Context, eng *policies.Engine, roots *scanRoots, opts parser.Options) (*finding.Report, error) {
-	fsys, err := roots.fs()
-	if err != nil {
-		return nil, err
-	}
-	defer fsys.Close()
-	graphs, walkDiags, err := parser.Load(ctx, fsys, roots.paths, opts)
+func scan(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []string, opts parser.Options, prog *progress) (*finding.Report, error) {
+	graphs, walkDiags, err := parser.Load(ctx, fsys, paths, opts)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("the scan did not finish within --timeout: %w", err)
@@ -237,7 +202,7 @@ func scan(ctx context.Context, eng *policies.Engine, roots *scanRoots, opts pars
 	if err != nil {
 		return nil, err
 	}
-	rep := &finding.Report{Tool: tool(), Rules: eng.Enabled(), Sources: map[string][]byte{}}
+	rep := &finding.Report{Tool: tool(), Rules: eng.Enabled(), Sources: map[string][]byte{}, Files: map[string]string{}}
 	rep.Diagnostics = append(rep.Diagnostics, walkDiags...)
 	type evalResult struct {
 		findings []finding.Finding
@@ -247,20 +212,35 @@ func scan(ctx context.Context, eng *policies.Engine, roots *scanRoots, opts pars
 	results := make([]evalResult, len(graphs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
+	prog.Start(len(graphs))
 	for i, g := range graphs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() { <-sem; wg.Done(); prog.Done() }()
 			f, d, err := eng.Evaluate(ctx, g)
 			results[i] = evalResult{f, d, err}
 		}()
 	}
 	wg.Wait()
+	prog.Finish()
+	seenIgnore := map[string]bool{}
 	for i, g := range graphs {
 		rep.Resources += len(g.Resources)
 		rep.Diagnostics = append(rep.Diagnostics, g.Diagnostics...)
+		for _, ig := range g.Ignores {
+			ig.Root = g.Root
+			// A module shared by roots has its ignores once per root.
+			if k := ig.Root + "\x00" + ig.Range.String(); !seenIgnore[k] {
+				seenIgnore[k] = true
+				rep.Ignores = append(rep.Ignores, ig)
+			}
+		}
 		for f, src := range g.Sources {
+			if _, ok := rep.Files[f]; !ok {
+				sum := sha256.Sum256(src)
+				rep.Files[f] = hex.EncodeToString(sum[:])
+			}
 			// A plan file is not quoted: terraform show -json writes one
 			// line, with the values after_sensitive marks in clear text, so
 			// an excerpt of any finding could show a sensitive neighbour.
@@ -297,7 +277,7 @@ func countErrors(ds []graph.Diagnostic) int {
 	return n
 }
 
-func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor, byControl bool, roots *scanRoots) error {
+func writeOutput(o output, rep *finding.Report, stdout io.Writer, st *settings, roots *scanRoots) error {
 	w := stdout
 	color := false
 	var out io.WriteCloser
@@ -307,17 +287,27 @@ func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor, byCon
 			return err
 		}
 		out, w = f, f
-	} else if f, ok := stdout.(*os.File); ok && !noColor {
+	} else if f, ok := stdout.(*os.File); ok && st.color {
 		color = report.ColorEnabled(f)
 	}
 	var err error
 	switch o.format {
 	case "sarif":
-		err = sarif.Write(w, rep)
+		err = sarif.WriteWith(w, rep, sarif.Options{Category: st.sarifCategory, IncludeSuppressed: st.includeSuppressed})
 	case "json":
 		err = report.WriteJSON(w, rep)
+	case "github":
+		err = report.WriteGitHub(w, rep)
+	case "markdown":
+		err = report.WriteMarkdown(w, rep)
+	case "junit":
+		err = report.WriteJUnit(w, rep)
+	case "soc2-csv":
+		err = report.WriteSOC2CSV(w, rep)
+	case "html":
+		err = report.WriteHTML(w, rep)
 	default:
-		err = report.WriteText(w, rep, report.TextOptions{Color: color, ByControl: byControl})
+		err = report.WriteText(w, rep, report.TextOptions{Color: color, ByControl: st.groupBy == "control", Style: st.style})
 	}
 	if out == nil {
 		return err
@@ -332,4 +322,3 @@ func writeOutput(o output, rep *finding.Report, stdout io.Writer, noColor, byCon
 	}
 	return out.Close()
 }
-

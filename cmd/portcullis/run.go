@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/portcullis-iac/portcullis/parser"
+	"github.com/portcullis-iac/portcullis/parser/graph"
+	"github.com/portcullis-iac/portcullis/parser/plan"
+	"github.com/portcullis-iac/portcullis/parser/terraform"
+	"github.com/portcullis-iac/portcullis/policies/finding"
+	"github.com/portcullis-iac/portcullis/triage"
+)
+
+// now is the clock of the triage stage (expiry dates, the report's time);
+// tests replace it.
+var now = time.Now
+
+// runScan is the scan command: settings from the configuration and the
+// flags, load and evaluate, triage, write, and the exit code.
+func runScan(cmd *cobra.Command, args []string, fl *scanFlags, stdout, stderr io.Writer, state *exitState) error {
+	if len(args) == 0 {
+		if fl.changedFiles {
+			return nil // pre-commit with no file of ours: nothing to do
+		}
+		args = []string{"."}
+	}
+	roots, err := newScanRoots(fl.rootDir, args)
+	if err != nil {
+		return err
+	}
+	fsys, err := roots.fs()
+	if err != nil {
+		return err
+	}
+	defer fsys.Close()
+	st, err := resolveSettings(cmd, fl, roots, fsys, args)
+	if err != nil {
+		return err
+	}
+	tfVars, err := fl.vars.inputs()
+	if err != nil {
+		return err
+	}
+	// The configuration's rule keys are checked against the rules (an
+	// engine reads only their metadata until it evaluates), so that an
+	// unknown key is reported where it is written, before they select.
+	probe, err := newEngineWith(cmd.Context(), st, false)
+	if err != nil {
+		return err
+	}
+	if err := st.checkRules(probe); err != nil {
+		return err
+	}
+	eng, err := newEngineWith(cmd.Context(), st, true)
+	if err != nil {
+		return err
+	}
+	tfOpts := terraform.Options{Vars: tfVars, Env: tfEnv(), DataDir: os.Getenv("TF_DATA_DIR")}
+	planOpts := plan.Options{}
+	if fl.sourceDir != "" {
+		if planOpts.SourceDir, err = roots.relative(fl.sourceDir); err != nil {
+			return fmt.Errorf("--source-dir: %w", err)
+		}
+	}
+	cfnOpts, err := cfnOptions(roots, fl.cfnFiles, fl.cfnParams)
+	if err != nil {
+		return err
+	}
+	limit, err := parseSize(fl.maxMemory)
+	if err != nil {
+		return fmt.Errorf("--max-memory: %w", err)
+	}
+	defer memoryGuard(limit, stderr)()
+	ctx := cmd.Context()
+	if fl.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, fl.timeout)
+		defer cancel()
+	}
+	opts := parser.Options{Terraform: tfOpts, Plan: planOpts, CloudFormation: cfnOpts, Implicit: fl.changedFiles}
+	if len(st.exclude) > 0 {
+		opts.Exclude = func(name string) bool { return triage.MatchAny(st.exclude, name) }
+	}
+	prog := newProgress(stderr, fl.progress)
+	rep, err := scan(ctx, eng, fsys, roots.paths, opts, prog)
+	if err != nil {
+		return err
+	}
+	rep.Time = now().UTC()
+	rep.PolicySet = st.policySet
+	topts, err := st.triageOptions(ctx, roots, fsys)
+	if err != nil {
+		return err
+	}
+	rep.Diagnostics = append(rep.Diagnostics, triage.Apply(rep, topts)...)
+	rep.Sort()
+	if fl.baselineWrite != "" {
+		if err := writeBaseline(fl.baselineWrite, rep, roots); err != nil {
+			return err
+		}
+	}
+	for _, o := range st.outputs {
+		if err := writeOutput(o, rep, stdout, st, roots); err != nil {
+			return err
+		}
+	}
+	if !st.diagnosticsShown() {
+		writeDiagnostics(stderr, rep.Diagnostics)
+	}
+	incomplete := countErrors(rep.Diagnostics)
+	switch {
+	case incomplete > 0 && !st.allowIncomplete:
+		state.code = exitError
+		fmt.Fprintf(stderr, "portcullis: the scan is incomplete: %d error diagnostic(s) could hide findings (see above); --allow-incomplete accepts an incomplete scan\n", incomplete)
+	case counted(rep.Findings) > 0:
+		state.code = exitFindings
+	}
+	return nil
+}
+
+// counted is the number of findings the triage stage left in: those that
+// fail the scan.
+func counted(fs []finding.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Suppressed == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// writeBaseline records the findings that count in a new baseline file.
+func writeBaseline(name string, rep *finding.Report, roots *scanRoots) error {
+	out, err := createOutput(name, roots)
+	if err != nil {
+		return fmt.Errorf("--baseline-write: %w", err)
+	}
+	if err := triage.WriteBaseline(out, rep); err != nil {
+		if r, ok := out.(*renameOnClose); ok {
+			r.Abort()
+		} else {
+			_ = out.Close()
+		}
+		return fmt.Errorf("--baseline-write: %w", err)
+	}
+	return out.Close()
+}
+
+// diagnosticsShown reports whether some output carries every diagnostic;
+// soc2-csv has none and junit only errors.
+func (st *settings) diagnosticsShown() bool {
+	for _, o := range st.outputs {
+		if o.format != "soc2-csv" && o.format != "junit" {
+			return true
+		}
+	}
+	return false
+}
+
+// writeDiagnostics prints the warnings and errors one per line, for
+// outputs that do not carry them: an expired exception must not pass
+// unseen because the output is a spreadsheet.
+func writeDiagnostics(w io.Writer, ds []graph.Diagnostic) {
+	for _, d := range ds {
+		if d.Severity != graph.SeverityError && d.Severity != graph.SeverityWarning {
+			continue
+		}
+		fmt.Fprintf(w, "portcullis: %s\n", strings.Map(noControl, d.String()))
+	}
+}
+
+// noControl replaces control characters of scanned text, which could
+// rewrite a terminal.
+func noControl(r rune) rune {
+	if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		return '\uFFFD'
+	}
+	return r
+}
