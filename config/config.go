@@ -113,8 +113,8 @@ type Output struct {
 	GroupBy string
 	// Style is "full", "compact" or "quiet" ("" unset).
 	Style string
-	// Color false never colours the text output; true colours it even
-	// when it does not go to a terminal; nil colours on a terminal only.
+	// Color false never colours the text output; true or nil colours it
+	// on a terminal only.
 	Color *bool
 }
 
