@@ -490,12 +490,18 @@ func TestSuppressedFindingsDoNotFailTheScan(t *testing.T) {
 			t.Errorf("JSON lacks %s:\n%s", want, out)
 		}
 	}
+	// Code scanning does not honour suppressions: SARIF leaves suppressed
+	// findings out and counts them, unless asked to include them.
 	_, out, _ = runCLI(t, "scan", "--root", dir, "--format", "sarif", dir)
+	if strings.Contains(out, `"ruleId": "PCS-AWS-001"`) || !strings.Contains(out, `"suppressedFindingsOmitted": 1`) {
+		t.Errorf("SARIF shows the suppressed finding, or does not count it:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "scan", "--root", dir, "--format", "sarif", "--sarif-include-suppressed", dir)
 	if !strings.Contains(out, `"kind": "inSource"`) || !strings.Contains(out, `"justification": "public HTTPS endpoint behind the WAF, approved in SEC-123"`) {
 		t.Errorf("SARIF lacks the suppression:\n%s", out)
 	}
 	_, out, _ = runCLI(t, "scan", "--root", dir, dir)
-	if !strings.Contains(out, "No findings, 1 suppressed in 1 resource") {
+	if !strings.Contains(out, "No findings in 1 resource, 0 diagnostics; not counted: 1 ignored inline") {
 		t.Errorf("text summary: %s", out)
 	}
 }
