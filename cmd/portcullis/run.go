@@ -14,6 +14,7 @@ import (
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/parser/plan"
 	"github.com/portcullis-iac/portcullis/parser/terraform"
+	"github.com/portcullis-iac/portcullis/policies"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/triage"
 )
@@ -60,6 +61,9 @@ func runScan(cmd *cobra.Command, args []string, fl *scanFlags, stdout, stderr io
 	}
 	eng, err := newEngineWith(cmd.Context(), st, true)
 	if err != nil {
+		return err
+	}
+	if st.policySet, err = policies.PolicySetHash(st.srcs); err != nil {
 		return err
 	}
 	tfOpts := terraform.Options{Vars: tfVars, Env: tfEnv(), DataDir: os.Getenv("TF_DATA_DIR")}
