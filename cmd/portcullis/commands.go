@@ -36,9 +36,11 @@ func newRootCommand(stdout, stderr io.Writer) (*cobra.Command, *exitState) {
 	root := &cobra.Command{
 		Use:   "portcullis",
 		Short: "Static policy linter for infrastructure as code",
-		Long: `Portcullis reads Terraform, evaluates it statically into a resource graph,
-checks it against Rego policies (a built-in SOC 2 network baseline and your
-own), and reports findings as text, JSON or SARIF for GitHub code scanning.`,
+		Long: `Portcullis reads Terraform (HCL and plan JSON) and CloudFormation, evaluates
+them statically into a resource graph, checks it against Rego policies (a
+built-in SOC 2 baseline and your own), and reports findings as text, JSON,
+SARIF for GitHub code scanning, workflow annotations, Markdown, JUnit, a SOC 2
+CSV or an HTML report for auditors.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -3,6 +3,8 @@
 //	portcullis scan [flags] [PATH...]
 //	portcullis rules [--format json]
 //	portcullis explain RULE-ID
+//	portcullis test DIR...
+//	portcullis inspect [PATH...]
 //	portcullis version
 package main
 
