@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,6 +105,9 @@ func runScan(cmd *cobra.Command, args []string, fl *scanFlags, stdout, stderr io
 		return err
 	}
 	rep.Diagnostics = append(rep.Diagnostics, triage.Apply(rep, topts)...)
+	if d, ok := st.hidingNote(); ok {
+		rep.Diagnostics = append(rep.Diagnostics, d)
+	}
 	rep.Sort()
 	if fl.baselineWrite != "" {
 		if err := writeBaseline(fl.baselineWrite, rep, roots); err != nil {
@@ -188,4 +192,59 @@ func noControl(r rune) rune {
 		return '\uFFFD'
 	}
 	return r
+}
+
+// hidingNote says, as a note in every output, what the configuration file
+// turns off: a configuration is part of the change a pull request can
+// make, and what it hides must not pass unseen.
+func (st *settings) hidingNote() (graph.Diagnostic, bool) {
+	cfg := st.cfg
+	if cfg == nil {
+		return graph.Diagnostic{}, false
+	}
+	var parts []string
+	var off, lowered []string
+	for _, id := range cfg.RuleKeys() {
+		r := cfg.Rules[id]
+		if r.Enabled != nil && !*r.Enabled && !slices.Contains(st.fl.sel.enable, id) && !slices.Contains(st.fl.sel.disable, id) {
+			off = append(off, id)
+		}
+		if r.Severity != "" {
+			lowered = append(lowered, id+" to "+string(r.Severity))
+		}
+	}
+	if len(off) > 0 {
+		parts = append(parts, "disables "+strings.Join(off, ", "))
+	}
+	if len(lowered) > 0 {
+		parts = append(parts, "sets the severity of "+strings.Join(lowered, ", "))
+	}
+	if len(cfg.Exclude) > 0 {
+		parts = append(parts, "excludes "+strings.Join(cfg.Exclude, ", "))
+	}
+	if len(cfg.Ports.Public) > 0 {
+		ports := make([]string, len(cfg.Ports.Public))
+		for i, p := range cfg.Ports.Public {
+			ports[i] = fmt.Sprint(p)
+		}
+		parts = append(parts, "allows ports "+strings.Join(ports, ", ")+" open to the internet")
+	}
+	if cfg.SeverityThreshold != "" && cfg.SeverityThreshold == st.threshold && st.threshold != finding.Low {
+		parts = append(parts, "counts only findings at or above "+string(cfg.SeverityThreshold))
+	}
+	if cfg.Incomplete == "allow" && st.allowIncomplete {
+		parts = append(parts, "accepts incomplete scans")
+	}
+	if len(parts) == 0 {
+		return graph.Diagnostic{}, false
+	}
+	d := graph.Diagnostic{
+		Severity: graph.SeverityNote,
+		Summary:  "the configuration hides findings by choice",
+		Detail:   cfg.Path + " " + strings.Join(parts, "; "),
+	}
+	if st.inRepo {
+		d.Range.File = cfg.Path
+	}
+	return d, true
 }
