@@ -43,7 +43,7 @@ func oneLineReport(buckets int) *finding.Report {
 	return &finding.Report{
 		Tool: finding.Tool{Name: "portcullis", Version: "dev", RulesURI: "https://example.com/rules/"},
 		Rules: []finding.Rule{{ID: "PCS-AWS-003", Name: "s3-public-acl", Title: "S3 bucket has a public ACL",
-			Severity: finding.High, Remediation: "Remove `AccessControl` or set it to `Private`."}},
+			Severity: finding.High, Remediation: "Remove `AccessControl` or set it to `Private`.", Builtin: true}},
 		Findings:  findings,
 		Sources:   map[string][]byte{"template.json": []byte(sb.String())},
 		Resources: buckets,

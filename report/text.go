@@ -14,6 +14,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -864,6 +865,14 @@ func severityName(s string) string {
 }
 
 func docURL(rulesURI string, rule finding.Rule) string {
+	if !rule.Builtin {
+		// A user rule has no page in the catalogue: only the page its
+		// METADATA declares (related_resources), when https.
+		if u, err := url.Parse(rule.HelpURI); err == nil && u.Scheme == "https" && u.Host != "" {
+			return oneLine(rule.HelpURI)
+		}
+		return ""
+	}
 	if rulesURI == "" {
 		return ""
 	}

@@ -214,3 +214,24 @@ func TestTextOneLongLine(t *testing.T) {
 		t.Errorf("caret lines:\n%s\nwant\n%s", strings.Join(carets, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestDocURL: a built-in rule links its catalogue page; a user rule only
+// the https page its METADATA declares, never a catalogue page that does
+// not exist.
+func TestDocURL(t *testing.T) {
+	base := "https://github.com/portcullis-iac/portcullis/blob/main/"
+	for _, tc := range []struct {
+		rule finding.Rule
+		want string
+	}{
+		{finding.Rule{ID: "PCS-AWS-001", Builtin: true}, base + "docs/rules/PCS-AWS-001.md"},
+		{finding.Rule{ID: "ACME-TAG-001"}, ""},
+		{finding.Rule{ID: "ACME-TAG-001", HelpURI: "https://wiki.example.com/tags"}, "https://wiki.example.com/tags"},
+		{finding.Rule{ID: "ACME-TAG-001", HelpURI: "javascript:alert(1)"}, ""},
+		{finding.Rule{ID: "ACME-TAG-001", HelpURI: "http://wiki.example.com/tags"}, ""},
+	} {
+		if got := docURL(base, tc.rule); got != tc.want {
+			t.Errorf("docURL(%+v) = %q, want %q", tc.rule, got, tc.want)
+		}
+	}
+}
