@@ -367,8 +367,12 @@ func TestActionRuns(t *testing.T) {
 	}
 	runner["PATH"] = strings.TrimSpace(string(binDir)) + string(os.PathListSeparator) + os.Getenv("PATH")
 
-	// A workspace with the example, as a checkout would have it.
+	// A workspace with the example, as a checkout would have it: a
+	// repository (the scan root, which SARIF paths are relative to).
 	ws := t.TempDir()
+	if err := os.Mkdir(filepath.Join(ws, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.CopyFS(filepath.Join(ws, "infra"), os.DirFS(filepath.Join(root, "examples/terraform/insecure"))); err != nil {
 		t.Fatal(err)
 	}
