@@ -25,7 +25,7 @@ type exitState struct{ code int }
 func tool() finding.Tool {
 	return finding.Tool{
 		Name:           "portcullis",
-		Version:        version,
+		Version:        resolvedVersion(),
 		InformationURI: "https://github.com/portcullis-iac/portcullis",
 		RulesURI:       "https://github.com/portcullis-iac/portcullis/blob/main/",
 	}

@@ -15,8 +15,10 @@ import (
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+// version is set at build time with -ldflags "-X main.version=...". Left
+// empty, reports and `portcullis version` show the version the go command
+// recorded (resolvedVersion, version.go).
+var version string
 
 // Exit codes.
 const (
