@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/agext/levenshtein"
+
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
@@ -578,7 +580,7 @@ func (d *decoder) ignores(n *yaml.Node, key string, p *IgnorePolicy) error {
 func suggest(s string, known []string) string {
 	best, bestD := "", -1
 	for _, k := range known {
-		if dist := distance(strings.ToLower(s), k); bestD < 0 || dist < bestD {
+		if dist := levenshtein.Distance(strings.ToLower(s), k, nil); bestD < 0 || dist < bestD {
 			best, bestD = k, dist
 		}
 	}
@@ -586,25 +588,4 @@ func suggest(s string, known []string) string {
 		return ""
 	}
 	return best
-}
-
-// distance is the Levenshtein distance of a and b (bytes).
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

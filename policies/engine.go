@@ -31,6 +31,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/agext/levenshtein"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
@@ -552,7 +554,7 @@ func (e *Engine) suggest(id string) []string {
 	limit := max(2, len(id)/3)
 	up := strings.ToUpper(id)
 	for _, r := range e.all {
-		d := min(distance(up, strings.ToUpper(r.ID)), distance(strings.ToLower(id), r.Name))
+		d := min(levenshtein.Distance(up, strings.ToUpper(r.ID), nil), levenshtein.Distance(strings.ToLower(id), r.Name, nil))
 		if d <= limit {
 			found = append(found, near{r.ID, d})
 		}
@@ -566,27 +568,6 @@ func (e *Engine) suggest(id string) []string {
 		out = append(out, n.id)
 	}
 	return out
-}
-
-// distance is the Levenshtein distance of a and b (bytes).
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Prepare compiles the rules that run on graphs holding the given resource

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/agext/levenshtein"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/portcullis-iac/portcullis/parser/graph"
@@ -308,7 +310,7 @@ func lineStarts(content []byte) []int {
 func suggest(k string, known []string) string {
 	best, bestDist := "", 3
 	for _, c := range known {
-		if dist := editDistance(strings.ToLower(k), c); dist < bestDist {
+		if dist := levenshtein.Distance(strings.ToLower(k), c, nil); dist < bestDist {
 			best, bestDist = c, dist
 		}
 	}
@@ -316,27 +318,6 @@ func suggest(k string, known []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // exceptionState is an entry of the register as Apply uses it.

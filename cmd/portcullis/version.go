@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"text/tabwriter"
@@ -110,7 +108,7 @@ func currentVersion(dirs []string) (versionInfo, error) {
 		GoVersion: runtime.Version(),
 		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
 	}
-	srcs, err := versionPolicySources(dirs)
+	srcs, err := openPolicyDirs(dirs)
 	if err != nil {
 		return versionInfo{}, err
 	}
@@ -119,23 +117,6 @@ func currentVersion(dirs []string) (versionInfo, error) {
 		return versionInfo{}, err
 	}
 	return info, nil
-}
-
-// versionPolicySources are the --policy-dir directories as policy sources, each
-// checked as newEngine checks it.
-func versionPolicySources(dirs []string) ([]policies.Source, error) {
-	var srcs []policies.Source
-	for _, d := range dirs {
-		info, err := os.Stat(d)
-		if err != nil {
-			return nil, fmt.Errorf("--policy-dir: %w", err)
-		}
-		if !info.IsDir() {
-			return nil, fmt.Errorf("--policy-dir %s: not a directory", d)
-		}
-		srcs = append(srcs, policies.Source{Name: filepath.ToSlash(d), FS: os.DirFS(d)})
-	}
-	return srcs, nil
 }
 
 func newVersionCommand(stdout io.Writer) *cobra.Command {
