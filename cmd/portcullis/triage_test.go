@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // writeTree writes content to dir/name, creating directories.
@@ -186,6 +187,7 @@ func itoa(n int) string {
 // TestEveryFormat writes every format of one scan and checks each is what
 // it claims to be, identically twice.
 func TestEveryFormat(t *testing.T) {
+	setClock(t, time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)) // the HTML report states the scan time
 	target := filepath.Join(repo, "examples", "terraform", "insecure")
 	for _, format := range formatNames {
 		t.Run(format, func(t *testing.T) {
@@ -279,18 +281,18 @@ func TestConfigFlags(t *testing.T) {
 		_, out, stderr := runCLI(t, append([]string{"scan", "--root", dir, "--quiet"}, append(args, dir)...)...)
 		return out + stderr
 	}
-	if got, want := quiet(), "1 finding (1 critical) in 1 resource, 0 diagnostics\n"; got != want {
+	if got, want := quiet(), "1 finding (1 critical) in 1 resource, 1 diagnostic (1 note)\n"; got != want {
 		t.Errorf("config in the tree: %q, want %q", got, want)
 	}
 	if got, want := quiet("--no-config"), "2 findings (2 critical) in 2 resources, 0 diagnostics\n"; got != want {
 		t.Errorf("--no-config: %q, want %q", got, want)
 	}
-	if got, want := quiet("--exclude", "b/**"), "No findings in 0 resources, 0 diagnostics\n"; got != want {
+	if got, want := quiet("--exclude", "b/**"), "No findings in 0 resources, 1 diagnostic (1 note)\n"; got != want {
 		t.Errorf("--exclude: %q, want %q", got, want)
 	}
 	other := filepath.Join(t.TempDir(), "team.yaml")
 	writeTree(t, filepath.Dir(other), "team.yaml", "version: 1\nseverity_threshold: critical\nrules:\n  PCS-AWS-001:\n    severity: high\n")
-	if got, want := quiet("--config", other), "No findings in 2 resources, 0 diagnostics; not counted: 2 below the threshold\n"; got != want {
+	if got, want := quiet("--config", other), "No findings in 2 resources, 1 diagnostic (1 note); not counted: 2 below the threshold\n"; got != want {
 		t.Errorf("--config: %q, want %q", got, want)
 	}
 	if _, _, stderr := runCLI(t, "scan", "--root", dir, "--config", other, "--no-config", dir); !strings.Contains(stderr, "mutually exclusive") {
