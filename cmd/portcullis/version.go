@@ -45,6 +45,10 @@ const unknown = "unknown"
 // such as v0.0.0-20261201200358-5626182e1f2a+dirty for a build from a
 // clone), vcs.revision (with "-dirty" when vcs.modified) and vcs.time, the
 // commit's time, when no build date was given.
+// develVersion is the version of a build from a checkout (the go command
+// says "(devel)").
+const develVersion = "0.0.0-devel"
+
 func buildInfo(ver, com, dat string, bi *debug.BuildInfo) (v, c, d string) {
 	v, c, d = ver, com, dat
 	var revision, modified, vcsTime string
@@ -71,6 +75,12 @@ func buildInfo(ver, com, dat string, bi *debug.BuildInfo) (v, c, d string) {
 	}
 	if d == "" {
 		d = vcsTime
+	}
+	if v == "(devel)" {
+		// The go command's word for a build from a checkout without a
+		// version; reports (SARIF's semanticVersion) need a version that
+		// is one, and this one sorts below every release.
+		v = develVersion
 	}
 	if v == "" {
 		v = unknown

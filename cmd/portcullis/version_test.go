@@ -41,7 +41,7 @@ func TestBuildInfo(t *testing.T) {
 	}{
 		{"release (ldflags win)", "1.2.3", "abc1234", "2026-12-01T10:00:00Z", vcs, "1.2.3", "abc1234", "2026-12-01T10:00:00Z"},
 		{"clone, edited", "", "", "", vcs, "v0.0.0-20261201200358-5626182e1f2a+dirty", "5626182e1f2a0c7e1d1c59a8f0e1c2d3b4a59687-dirty", "2026-12-01T20:03:58Z"},
-		{"clean tree, no vcs.time", "", "", "", clean, "(devel)", "5626182e1f2a0c7e1d1c59a8f0e1c2d3b4a59687", "unknown"},
+		{"clean tree, no vcs.time", "", "", "", clean, "0.0.0-devel", "5626182e1f2a0c7e1d1c59a8f0e1c2d3b4a59687", "unknown"},
 		{"go install @v1.2.3", "", "", "", installed, "v1.2.3", "unknown", "unknown"},
 		{"version alone from ldflags", "1.2.3", "", "", installed, "1.2.3", "unknown", "unknown"},
 		{"no build information", "", "", "", nil, "unknown", "unknown", "unknown"},
