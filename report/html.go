@@ -136,6 +136,17 @@ type htmlSpan struct {
 
 // htmlSpans splits prose at its backticks: the text between a pair is
 // code. An unpaired backtick stays text.
+// unwrap joins the lines of a prose paragraph that its source wrapped by
+// hand (rule metadata is wrapped at 80 columns), so the browser wraps it to
+// the page instead of at the source's line ends.
+func unwrap(p string) string {
+	lines := strings.Split(p, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, " ")
+}
+
 func htmlSpans(s string) []htmlSpan {
 	var out []htmlSpan
 	for s != "" {
@@ -360,7 +371,7 @@ func htmlFindingOf(f finding.Finding, rule finding.Rule, n int, src *sourceCache
 		Resource:    oneLine(f.Resource),
 		Attribute:   oneLine(f.Attribute),
 		Message:     clean(strings.TrimSpace(f.Message)),
-		Remediation: htmlSpans(firstParagraph(rule.Remediation)),
+		Remediation: htmlSpans(unwrap(firstParagraph(rule.Remediation))),
 		Snippet:     htmlSnippet(src, f.Location.Range),
 	}
 	for _, c := range rule.Controls {
