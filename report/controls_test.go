@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report/reporttest"
 )
@@ -30,7 +31,7 @@ func TestTextByControl(t *testing.T) {
 	if err := WriteText(&b, r, TextOptions{ByControl: true}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "text_report_by_control.golden", b.Bytes())
+	golden.Check(t, "testdata/text_report_by_control.golden", b.Bytes())
 	out := b.String()
 	// Each finding is listed under every control of its rule, by its first
 	// line and message; a rule without controls is under (no control); a

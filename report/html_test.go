@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 
 	"github.com/portcullis-iac/portcullis/policies/finding"
@@ -26,8 +27,8 @@ func htmlOut(t *testing.T, r *finding.Report) []byte {
 
 func TestHTMLGolden(t *testing.T) {
 	out := htmlOut(t, reporttest.Triaged())
-	golden(t, "html_triaged.html", out)
-	golden(t, "html_empty.html", htmlOut(t, reporttest.Empty()))
+	golden.Check(t, "testdata/html_triaged.html", out)
+	golden.Check(t, "testdata/html_empty.html", htmlOut(t, reporttest.Empty()))
 }
 
 func TestHTMLSelfContained(t *testing.T) {

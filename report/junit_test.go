@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report/reporttest"
@@ -47,7 +48,7 @@ func wellFormed(t *testing.T, b []byte) junitTestSuites {
 
 func TestJUnit(t *testing.T) {
 	out := junitOut(t, reporttest.Triaged())
-	golden(t, "junit_triaged.xml", out)
+	golden.Check(t, "testdata/junit_triaged.xml", out)
 	doc := wellFormed(t, out)
 	if doc.Tests != 13 || doc.Failures != 6 || doc.Skipped != 6 || doc.Errors != 1 {
 		t.Errorf("totals: %d tests, %d failures, %d skipped, %d errors", doc.Tests, doc.Failures, doc.Skipped, doc.Errors)

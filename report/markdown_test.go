@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report/reporttest"
@@ -22,7 +23,7 @@ func markdownOut(t *testing.T, r *finding.Report) string {
 
 func TestMarkdown(t *testing.T) {
 	out := markdownOut(t, reporttest.Triaged())
-	golden(t, "markdown_triaged.md", []byte(out))
+	golden.Check(t, "testdata/markdown_triaged.md", []byte(out))
 	shuffled := reporttest.Triaged()
 	reverse(shuffled.Findings)
 	reverse(shuffled.Rules)

@@ -5,42 +5,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report/reporttest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got; go test ./report -update rewrites it):\n%s", path, diff)
-	}
-}
 
 // edgeReport holds what the text writer must survive: a very long line,
 // control characters from a hostile file and policy, a range past the end
@@ -123,9 +99,9 @@ var cases = []struct {
 func TestGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			golden(t, "text_"+tc.name+".golden", text(t, tc.report(), false))
-			golden(t, "text_"+tc.name+"_color.golden", text(t, tc.report(), true))
-			golden(t, "json_"+tc.name+".golden", jsonOut(t, tc.report()))
+			golden.Check(t, "testdata/text_"+tc.name+".golden", text(t, tc.report(), false))
+			golden.Check(t, "testdata/text_"+tc.name+"_color.golden", text(t, tc.report(), true))
+			golden.Check(t, "testdata/json_"+tc.name+".golden", jsonOut(t, tc.report()))
 		})
 	}
 }

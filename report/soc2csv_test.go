@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report/reporttest"
@@ -32,7 +33,7 @@ func readCSV(t *testing.T, b []byte) [][]string {
 
 func TestSOC2CSV(t *testing.T) {
 	out := soc2Out(t, reporttest.Triaged())
-	golden(t, "soc2_triaged.csv", out)
+	golden.Check(t, "testdata/soc2_triaged.csv", out)
 	recs := readCSV(t, out)
 	if diff := cmp.Diff(soc2Header, recs[0]); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)

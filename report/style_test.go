@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report/reporttest"
@@ -24,7 +25,7 @@ func TestTextStylesGolden(t *testing.T) {
 		for _, style := range []string{StyleCompact, StyleQuiet} {
 			t.Run(tc.name+"/"+style, func(t *testing.T) {
 				plain := styled(t, tc.report(), style, false)
-				golden(t, "text_"+tc.name+"_"+style+".golden", plain)
+				golden.Check(t, "testdata/text_"+tc.name+"_"+style+".golden", plain)
 				if got := ansi.ReplaceAll(styled(t, tc.report(), style, true), nil); !bytes.Equal(got, plain) {
 					t.Errorf("coloured output is not the plain output plus SGR codes:\n%s", got)
 				}
