@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,12 +15,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	gosarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 	"github.com/portcullis-iac/portcullis/report/reporttest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // edgeReport exercises the fallbacks: a finding without a range (located
 // at its root), a file without a line, an absolute path, a path that needs
@@ -68,27 +66,6 @@ func write(t *testing.T, r *finding.Report) []byte {
 	return b.Bytes()
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./sarif -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got; go test ./sarif -update rewrites it):\n%s", path, diff)
-	}
-}
-
 var cases = []struct {
 	name   string
 	report func() *finding.Report
@@ -115,7 +92,7 @@ func TestGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := writeWith(t, tc.report(), tc.opts)
-			golden(t, tc.name+".sarif.golden", got)
+			golden.Check(t, "testdata/"+tc.name+".sarif.golden", got)
 		})
 	}
 }
