@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/portcullis-iac/portcullis/internal/golden"
 )
 
 // git runs git in dir for a test, with no user or system configuration.
@@ -226,18 +228,7 @@ func TestRealDiffFixture(t *testing.T) {
 	}
 	// Object ids differ from run to run only if the content does; the
 	// fixture is compared whole.
-	if *update {
-		if err := os.WriteFile("testdata/real.diff", out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/real.diff")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), string(out)); d != "" {
-		t.Errorf("testdata/real.diff is stale (go test ./triage -run TestRealDiffFixture -update) (-file +git):\n%s", d)
-	}
+	golden.Check(t, "testdata/real.diff", out)
 }
 
 // FuzzParseUnifiedDiff: any input gives changes or an error, never a

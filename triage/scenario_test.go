@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 )
@@ -259,17 +258,5 @@ func runScenario(t *testing.T, dir string) {
 	}
 	out = append(out, '\n')
 	wantFile := filepath.Join(dir, "want.json")
-	if *update {
-		if err := os.WriteFile(wantFile, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(wantFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), string(out)); d != "" {
-		t.Errorf("%s (-want +got):\n%s", wantFile, d)
-	}
+	golden.Check(t, wantFile, out)
 }
