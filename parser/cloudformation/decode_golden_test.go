@@ -1,14 +1,13 @@
 package cloudformation
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var decodeUpdate = flag.Bool("decode.update", false, "rewrite the .golden files of testdata/decode")
+	"github.com/portcullis-iac/portcullis/internal/golden"
+)
 
 // TestDecodeGolden decodes each template of testdata/decode and compares
 // the tree (every node with its range and the source text the range
@@ -37,20 +36,7 @@ func TestDecodeGolden(t *testing.T) {
 			for _, p := range decodeCheckRanges("t", src, n, isYAML, !strings.Contains(string(src), "*")) {
 				t.Error(p)
 			}
-			golden := strings.TrimSuffix(file, ext) + ext + ".golden"
-			if *decodeUpdate {
-				if err := os.WriteFile(golden, []byte(got), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("decoded tree differs from %s (go test -run TestDecodeGolden -decode.update to rewrite):\n%s", golden, got)
-			}
+			golden.CheckString(t, file+".golden", got)
 		})
 	}
 }
