@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/portcullis-iac/portcullis/internal/golden"
 )
 
 // TestJSONDocExample keeps the example of docs/json-output.md the real
@@ -61,7 +63,7 @@ func TestJSONDocExample(t *testing.T) {
 	got["controls"] = selected
 	got["tool"].(map[string]any)["version"] = example["tool"].(map[string]any)["version"]
 
-	if *update {
+	if golden.Update() {
 		text, err := json.MarshalIndent(got, "", "  ")
 		if err != nil {
 			t.Fatal(err)

@@ -3,16 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/portcullis-iac/portcullis/internal/golden"
+)
 
 // repo is the repository root, relative to this package's directory.
 const repo = "../.."
@@ -22,26 +21,6 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = run(args, &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/portcullis -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; if the change is intended, run go test ./cmd/portcullis -update\n--- got ---\n%s", path, got)
-	}
 }
 
 func TestExamplesGolden(t *testing.T) {
@@ -62,7 +41,7 @@ func TestExamplesGolden(t *testing.T) {
 				if stderr != "" {
 					t.Errorf("stderr: %s", stderr)
 				}
-				golden(t, "examples/"+strings.ReplaceAll(ex.dir, "/", "_")+"."+format, stdout)
+				golden.CheckString(t, "testdata/examples/"+strings.ReplaceAll(ex.dir, "/", "_")+"."+format, stdout)
 			})
 		}
 	}

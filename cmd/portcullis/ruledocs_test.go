@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
+	"github.com/portcullis-iac/portcullis/internal/golden"
 	"github.com/portcullis-iac/portcullis/policies"
 )
 
@@ -21,33 +23,28 @@ func TestRuleDocs(t *testing.T) {
 	for _, r := range eng.Rules() {
 		want[r.ID+".md"] = ruleDoc(r)
 	}
-	if *update {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for name, content := range want {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if _, ok := want[e.Name()]; !ok {
-			t.Errorf("docs/rules/%s belongs to no rule; delete it", e.Name())
-		}
-	}
-	for name, content := range want {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Errorf("docs/rules/%s is missing; run go test ./cmd/portcullis -run TestRuleDocs -update", name)
+		if _, ok := want[e.Name()]; ok {
 			continue
 		}
-		if string(got) != content {
-			t.Errorf("docs/rules/%s is out of date with the rule metadata; run go test ./cmd/portcullis -run TestRuleDocs -update", name)
+		if golden.Update() {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				t.Fatal(err)
+			}
+			continue
 		}
+		t.Errorf("docs/rules/%s belongs to no rule; delete it (go test ./cmd/portcullis -run TestRuleDocs -update does)", e.Name())
+	}
+	names := make([]string, 0, len(want))
+	for name := range want {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		golden.CheckString(t, filepath.Join(dir, name), want[name])
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portcullis-iac/portcullis/internal/golden"
 )
 
 // TestScenarios runs the triage and configuration scenarios of
@@ -39,7 +41,7 @@ func TestScenarios(t *testing.T) {
 			code, stdout, stderr := runCLI(t, append([]string{"scan", "--root", "."}, args...)...)
 			got := "exit " + strconv.Itoa(code) + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr
 			t.Chdir(cwd0)
-			golden(t, filepath.Join("scenarios", filepath.Base(dir), "want"), got)
+			golden.CheckString(t, filepath.Join("testdata", "scenarios", filepath.Base(dir), "want"), got)
 		})
 	}
 }
