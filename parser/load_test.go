@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -71,9 +72,13 @@ func BenchmarkLoadCorpus(b *testing.B) {
 	}
 }
 
+// TestCorpusSmoke loads the shared corpus of real-world Terraform
+// (../shared/corpus/terraform, beside the repository): it must load, build
+// resources, and never hit an internal error (a recovered panic). Without
+// the corpus the test is skipped, visibly.
 func TestCorpusSmoke(t *testing.T) {
 	if _, err := os.Stat(corpus); err != nil {
-		return
+		t.Skipf("the Terraform corpus is not present (%v): nothing to smoke-test", err)
 	}
 	graphs, _, err := Load(context.Background(), os.DirFS(corpus), []string{"."}, Options{})
 	if err != nil {
@@ -84,10 +89,16 @@ func TestCorpusSmoke(t *testing.T) {
 		n += len(g.Resources)
 		d += len(g.Diagnostics)
 		for _, x := range g.Diagnostics {
+			if strings.Contains(x.Summary, "internal error") {
+				t.Errorf("%s: %s", g.Root, x)
+			}
 			t.Log(x)
 		}
 	}
 	t.Logf("%d roots, %d resources, %d diagnostics", len(graphs), n, d)
+	if len(graphs) == 0 || n == 0 {
+		t.Errorf("the corpus gave %d roots and %d resources", len(graphs), n)
+	}
 }
 
 func TestCalledModulesAreNotRoots(t *testing.T) {
