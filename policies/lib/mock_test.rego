@@ -41,6 +41,7 @@ ref(attribute, target) := {"attribute": attribute, "target": target, "target_att
 # doc(resources) is an input document holding the given resources, keyed by
 # address.
 doc(resources) := {
+	"schema_version": 1,
 	"format": "terraform",
 	"root": "examples/terraform/test",
 	"resources": {r.address: r | some r in resources},

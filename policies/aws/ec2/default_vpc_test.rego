@@ -729,6 +729,6 @@ test_every_placing_attribute_unknown_passes if {
 	count(default_vpc.deny) == 0 with input as mock.doc(resources)
 
 	# The same resources with nothing set are all reported.
-	bare := [object.remove(r, {"unknown"}) | some r in resources]
+	bare := [object.union(object.remove(r, {"unknown"}), {"unknown": {}}) | some r in resources]
 	count(default_vpc.deny) == 29 with input as mock.doc(bare)
 }

@@ -151,7 +151,7 @@ test_cloudformation_customer_key_passes if {
 
 test_one_compliant_source_is_enough if {
 	# the legacy block and the split resource both configure the bucket
-	bucket := object.union(_inline("AES256", null), {"bucket": "data"})
+	bucket := object.union(_inline("AES256", null), {"values": {"bucket": "data"}})
 	count(encryption.deny) == 0 with input as s3.doc([bucket, _split("data", "aws:kms", "alias/data")])
 }
 
