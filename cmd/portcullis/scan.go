@@ -225,8 +225,13 @@ func scan(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []string,
 	wg.Wait()
 	prog.Finish()
 	seenIgnore := map[string]bool{}
+	configurations := map[string]string{} // a plan's root → its configuration's
 	for i, g := range graphs {
 		rep.Resources += len(g.Resources)
+		rep.NotCreated += g.NotCreated
+		if g.Configuration != "" {
+			configurations[g.Root] = g.Configuration
+		}
 		rep.Diagnostics = append(rep.Diagnostics, g.Diagnostics...)
 		for _, ig := range g.Ignores {
 			ig.Root = g.Root
@@ -259,7 +264,7 @@ func scan(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []string,
 			})
 		}
 	}
-	rep.Dedupe()
+	rep.Dedupe(configurations)
 	// A file of random bytes gives a diagnostic per byte: keep a bounded
 	// number per file, and one error that counts the rest.
 	rep.Diagnostics = graph.CapDiagnostics(rep.Diagnostics, graph.DefaultDiagnosticsPerFile)

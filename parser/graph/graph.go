@@ -207,6 +207,15 @@ type Graph struct {
 	Sources map[string][]byte
 	// Ignores are the inline ignores written in the files read.
 	Ignores []Ignore
+	// NotCreated counts the resources declared but switched off: a
+	// Terraform managed resource block whose count is 0 or whose for_each
+	// is empty (once per module instance evaluated), a CloudFormation
+	// resource whose Condition is false.
+	NotCreated int
+	// Configuration is, for a plan, the Terraform configuration directory
+	// its locations come from ("" when none): findings both give are
+	// reported once (see finding.Report.Dedupe).
+	Configuration string
 }
 
 // Resource returns the resource with the given address, or nil.

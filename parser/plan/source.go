@@ -45,6 +45,7 @@ func (l *loader) sourceDir(opts Options) string {
 func (l *loader) locate(opts Options) {
 	var hg *graph.Graph
 	if dir := l.sourceDir(opts); dir != "" {
+		l.g.Configuration = dir
 		hg = terraform.LoadModule(l.fsys, dir, terraform.Options{})
 		for _, f := range hg.Files {
 			if src, ok := hg.Sources[f]; ok {

@@ -184,6 +184,9 @@ type Report struct {
 	Sources map[string][]byte
 	// Resources is the number of resources evaluated.
 	Resources int
+	// NotCreated is the number of resources declared but switched off
+	// (graph.Graph.NotCreated), summed over the roots.
+	NotCreated int
 	// Ignores are the inline ignores written in the files scanned (each
 	// once), for the triage stage.
 	Ignores []graph.Ignore
@@ -213,6 +216,7 @@ type Summary struct {
 	BySeverity  map[Severity]int `json:"by_severity"`
 	Diagnostics int              `json:"diagnostics"`
 	Resources   int              `json:"resources"`
+	NotCreated  int              `json:"not_created"`
 }
 
 // Rule returns the rule with the given ID.
@@ -232,22 +236,66 @@ func (r *Report) Sort() {
 	graph.SortDiagnostics(r.Diagnostics)
 }
 
-// Dedupe sorts the report and drops duplicate findings (same rule, range and
-// message) and diagnostics: a module shared by several roots reports a
-// problem in its own code once.
-func (r *Report) Dedupe() {
+// Dedupe sorts the report and drops duplicate findings and diagnostics.
+//
+// Two findings are the same only when their root and fingerprint are the
+// same (Fingerprint includes the root): of the same finding one is kept,
+// the first in canonical order of the highest severity. Findings of two
+// roots are never merged, even at one place with one message: two roots
+// whose module calls share a name give resources of the same address, and
+// a module called by several roots reports a problem in its own code once
+// per root. Each root deploys its own copy, and each finding has its own
+// fingerprint, which a baseline or an exception records.
+//
+// The one exception is a plan scanned beside its configuration: it
+// evaluates the same resources. configurations maps the root of such a
+// plan to the root of its configuration (graph.Graph.Configuration); a
+// finding of the plan at the same rule, resource, location and message as
+// a finding of that configuration is dropped, and the configuration's is
+// kept, so that its fingerprint does not depend on whether a plan file was
+// found beside it.
+func (r *Report) Dedupe(configurations map[string]string) {
 	r.Sort()
-	findings := r.Findings[:0]
-	for i, f := range r.Findings {
-		if i > 0 {
-			p := r.Findings[i-1]
-			if p.RuleID == f.RuleID && p.Location.Range == f.Location.Range && p.Message == f.Message {
-				continue
+	type place struct {
+		root, rule, resource, message string
+		rg                            graph.Range
+	}
+	placeOf := func(root string, f Finding) place {
+		return place{root, f.RuleID, f.Resource, f.Message, f.Location.Range}
+	}
+	inConfig := map[place]bool{}
+	if len(configurations) > 0 {
+		isConfig := map[string]bool{}
+		for _, c := range configurations {
+			isConfig[c] = true
+		}
+		for _, f := range r.Findings {
+			if isConfig[f.Root] {
+				inConfig[placeOf(f.Root, f)] = true
 			}
 		}
-		findings = append(findings, f)
 	}
-	r.Findings = findings
+	kept := make([]Finding, 0, len(r.Findings))
+	byPrint := map[string]int{}
+	replaced := false
+	for _, f := range r.Findings {
+		if c, ok := configurations[f.Root]; ok && inConfig[placeOf(c, f)] {
+			continue
+		}
+		fp := f.Fingerprint()
+		if i, ok := byPrint[fp]; ok {
+			if f.Severity.Rank() > kept[i].Severity.Rank() {
+				kept[i], replaced = f, true
+			}
+			continue
+		}
+		byPrint[fp] = len(kept)
+		kept = append(kept, f)
+	}
+	r.Findings = kept
+	if replaced {
+		sort.SliceStable(r.Findings, func(i, j int) bool { return Less(r.Findings[i], r.Findings[j]) })
+	}
 	diags := r.Diagnostics[:0]
 	for i, d := range r.Diagnostics {
 		if i > 0 && r.Diagnostics[i-1] == d {
@@ -258,7 +306,8 @@ func (r *Report) Dedupe() {
 	r.Diagnostics = diags
 }
 
-// Less orders findings by file, line, column, rule, resource, attribute and message.
+// Less orders findings by file, line, column, rule, resource, attribute,
+// message and root.
 func Less(a, b Finding) bool {
 	ra, rb := a.Location.Range, b.Location.Range
 	switch {
@@ -274,13 +323,15 @@ func Less(a, b Finding) bool {
 		return a.Resource < b.Resource
 	case a.Attribute != b.Attribute:
 		return a.Attribute < b.Attribute
+	case a.Message != b.Message:
+		return a.Message < b.Message
 	}
-	return a.Message < b.Message
+	return a.Root < b.Root
 }
 
 // Summarise counts the findings of r.
 func (r *Report) Summarise() Summary {
-	s := Summary{BySeverity: map[Severity]int{}, Diagnostics: len(r.Diagnostics), Resources: r.Resources}
+	s := Summary{BySeverity: map[Severity]int{}, Diagnostics: len(r.Diagnostics), Resources: r.Resources, NotCreated: r.NotCreated}
 	for _, sev := range Severities {
 		s.BySeverity[sev] = 0
 	}

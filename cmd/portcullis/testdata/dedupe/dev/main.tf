@@ -1,0 +1,4 @@
+module "sg" {
+  source = "../modules/sg"
+  port   = 443
+}
