@@ -35,7 +35,9 @@ Values the configuration marks sensitive are shown as "(sensitive)" (rules
 see the real value). Diagnostics go to standard error; an error diagnostic
 (a file that does not parse) exits 2 after the documents are printed.`,
 		Example: `  portcullis inspect examples/terraform/insecure
-  portcullis inspect --var-file prod.tfvars infra/ | jq '.roots[0].input.resources | keys'`,
+  portcullis inspect --var-file prod.tfvars infra/ | jq '.roots[0].input.resources | keys'
+  portcullis inspect --cfn-parameter Env=prod cfn/app.yaml
+  portcullis inspect plan.json   # terraform show -json PLANFILE > plan.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"."}
@@ -94,8 +96,8 @@ see the real value). Diagnostics go to standard error; an error diagnostic
 	}
 	f := c.Flags()
 	f.StringVar(&rootDir, "root", "", "the scan root `DIR`, as for scan")
-	f.Var(&varFlag{vars: &vars, file: false}, "var", "set a root module variable: `NAME=VALUE` (repeatable; as for scan)")
-	f.Var(&varFlag{vars: &vars, file: true}, "var-file", "load root module variables from a .tfvars or .tfvars.json `FILE` (repeatable)")
+	f.Var(&varFlag{vars: &vars, file: false}, "var", "set a Terraform root module variable: `NAME=VALUE` (repeatable; as for scan)")
+	f.Var(&varFlag{vars: &vars, file: true}, "var-file", "load Terraform root module variables from a .tfvars or .tfvars.json `FILE` (repeatable)")
 	f.StringArrayVar(&cfnFiles, "cfn-parameters", nil, "CloudFormation parameter values from a JSON `FILE`, as for scan (repeatable)")
 	f.StringArrayVar(&cfnParams, "cfn-parameter", nil, "set a CloudFormation parameter: `KEY=VALUE` (repeatable)")
 	return c
