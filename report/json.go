@@ -49,7 +49,8 @@ const JSONSchemaVersion = 1
 //	    "suppressed": 3,                     // findings that do not count: the sum of not_counted
 //	    "not_counted": {"inline": 1, "exception": 1, "baseline": 1, "excluded": 0, "unchanged": 0, "threshold": 0},
 //	    "by_severity": {"critical": 1, "high": 1, "medium": 3, "low": 1}, // of the total
-//	    "resources": 12,
+//	    "resources": 12,                     // resources evaluated
+//	    "not_created": 3,                    // switched off: count = 0, an empty for_each, a false Condition
 //	    "diagnostics": 2
 //	  },
 //	  "controls": {                         // every control of the rules that ran
@@ -145,11 +146,14 @@ type JSONSummary struct {
 	Total int `json:"total"` // findings not suppressed
 	// Suppressed is the number of findings that do not count, whatever
 	// the kind of their suppression: the sum of NotCounted.
-	Suppressed  int            `json:"suppressed"`
-	NotCounted  JSONNotCounted `json:"not_counted"`
-	BySeverity  JSONBySeverity `json:"by_severity"` // of the findings that count
-	Resources   int            `json:"resources"`
-	Diagnostics int            `json:"diagnostics"`
+	Suppressed int            `json:"suppressed"`
+	NotCounted JSONNotCounted `json:"not_counted"`
+	BySeverity JSONBySeverity `json:"by_severity"` // of the findings that count
+	Resources  int            `json:"resources"`
+	// NotCreated is the number of resources declared but switched off:
+	// count = 0, an empty for_each, a false CloudFormation Condition.
+	NotCreated  int `json:"not_created"`
+	Diagnostics int `json:"diagnostics"`
 }
 
 // JSONNotCounted counts the suppressed findings by the kind of their
@@ -216,6 +220,7 @@ func NewJSONReport(r *finding.Report) JSONReport {
 		Diagnostics:   make([]JSONDiagnostic, 0, len(diags)),
 		Summary: JSONSummary{
 			Resources:   r.Resources,
+			NotCreated:  r.NotCreated,
 			Diagnostics: len(diags),
 		},
 	}

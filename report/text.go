@@ -134,7 +134,7 @@ func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
 		if len(errs) > 0 {
 			t.line("")
 		}
-		t.summary(findings, suppressed, diags, r.Resources)
+		t.summary(findings, suppressed, diags, r.Resources, r.NotCreated)
 		return bw.Flush()
 	}
 	compact := opts.Style == StyleCompact
@@ -168,7 +168,7 @@ func WriteText(w io.Writer, r *finding.Report, opts TextOptions) error {
 	if len(findings) > 0 || len(diags) > 0 {
 		t.line("")
 	}
-	t.summary(findings, suppressed, diags, r.Resources)
+	t.summary(findings, suppressed, diags, r.Resources, r.NotCreated)
 	return bw.Flush()
 }
 
@@ -738,8 +738,11 @@ func (t *textWriter) diagnostic(d graph.Diagnostic) {
 // summary writes the closing line, for example
 // "6 findings (1 critical, 1 high, 3 medium, 1 low) in 12 resources,
 // 2 diagnostics (1 error, 1 warning); not counted: 2 ignored inline,
-// 4 in the baseline"; notes are counted apart.
-func (t *textWriter) summary(findings, suppressed []finding.Finding, diags []graph.Diagnostic, resources int) {
+// 4 in the baseline"; notes are counted apart. Resources switched off
+// are counted after the diagnostics, when there are any: "No findings in
+// 0 resources, 0 diagnostics; 12 resources not created (count = 0, empty
+// for_each or a false CloudFormation Condition)".
+func (t *textWriter) summary(findings, suppressed []finding.Finding, diags []graph.Diagnostic, resources, notCreated int) {
 	counts := map[finding.Severity]int{}
 	other := 0
 	for _, f := range findings {
@@ -786,6 +789,9 @@ func (t *textWriter) summary(findings, suppressed []finding.Finding, diags []gra
 	}
 	if len(dparts) > 0 {
 		s += " (" + strings.Join(dparts, ", ") + ")"
+	}
+	if notCreated > 0 {
+		s += "; " + plural(notCreated, "resource") + " not created (count = 0, empty for_each or a false CloudFormation Condition)"
 	}
 	if nc := notCountedText(suppressed); nc != "" {
 		s += "; not counted: " + nc

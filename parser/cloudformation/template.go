@@ -324,7 +324,7 @@ func (t *tmpl) expandResources(sec *Node) []resourceDecl {
 }
 
 // resource evaluates one resource declaration; nil when the declaration
-// is invalid or its Condition is false.
+// is invalid or its Condition is false (counted in Graph.NotCreated).
 func (t *tmpl) resource(d resourceDecl, globals map[string]*Node) *graph.Resource {
 	body := d.body
 	if body == nil || body.Kind != Mapping {
@@ -354,6 +354,7 @@ func (t *tmpl) resource(d resourceDecl, globals map[string]*Node) *graph.Resourc
 		} else {
 			switch t.condition(c.Value, c.Range) {
 			case tFalse:
+				t.g.NotCreated++
 				return nil
 			case tUnknown:
 				meta["condition"] = c.Value

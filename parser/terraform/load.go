@@ -88,6 +88,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (g *graph.Graph) {
 		}
 	}
 	g.Resources = res
+	g.NotCreated = tf.st.notCreated
 	g.Sources = map[string][]byte{}
 	for f := range files {
 		g.Files = append(g.Files, f)
@@ -230,6 +231,9 @@ func (e *evaluator) resources() []*graph.Resource {
 	var out []*graph.Resource
 	for _, rc := range e.cfg.resources {
 		insts := e.expand(rc)
+		if len(insts) == 0 && e.switchedOff(rc) {
+			e.st.notCreated++
+		}
 		for _, in := range insts {
 			if in.dropped {
 				continue // past the instance budget (an error diagnostic says where)

@@ -114,6 +114,10 @@ type loadState struct {
 	// registry holds what the calls of modules understood without their
 	// code create, by module instance address (see registry.go).
 	registry map[string]*regPlan
+
+	// notCreated counts the managed resources switched off (switchedOff)
+	// in every module instance evaluated: Graph.NotCreated.
+	notCreated int
 }
 
 // functions returns the function table of this module tree, built once:
