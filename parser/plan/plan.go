@@ -371,8 +371,13 @@ func (l *loader) read() bool {
 	return true
 }
 
-// checkVersion accepts format 1.x, Terraform's promise of compatibility:
-// minor versions only add; another major version is rejected.
+// checkVersion accepts the format versions terraform-json reads (0.1 to
+// 1.x: Terraform 0.12 and later; its constraint is
+// tfjson.PlanFormatVersionConstraints): minor versions only add, and 0.x
+// differs from 1.0 only in what it leaves out. A later major version is
+// said to be newer than this program reads. Format 0.1 (Terraform 0.12 to
+// 0.14) has no after_sensitive: a note says its values are all taken as
+// not sensitive.
 func (l *loader) checkVersion(v any) bool {
 	s, ok := v.(string)
 	var rg graph.Range
@@ -385,13 +390,30 @@ func (l *loader) checkVersion(v any) bool {
 		l.diag(graph.SeverityError, "not a Terraform plan", "the plan JSON has no format_version string", rg)
 		return false
 	}
-	major, _, _ := strings.Cut(s, ".")
-	if major != "1" {
+	if err := (&tfjson.Plan{FormatVersion: s}).Validate(); err != nil {
+		if major, ok := majorVersion(s); ok && major >= 2 {
+			l.diag(graph.SeverityError, fmt.Sprintf("format_version %s is newer than this Portcullis reads (1.x)", s),
+				"a new major version of Terraform's plan JSON changes the format incompatibly; update Portcullis", rg)
+			return false
+		}
 		l.diag(graph.SeverityError, fmt.Sprintf("unsupported plan format version %q", s),
-			"Portcullis reads Terraform plan JSON format 1.x; a new major version changes the format incompatibly", rg)
+			"Portcullis reads Terraform plan JSON format 0.1 to 1.x, written by Terraform 0.12 and later", rg)
 		return false
 	}
+	if s == "0.1" || strings.HasPrefix(s, "0.1.") {
+		l.diag(graph.SeverityNote, "plan format 0.1 does not mark sensitive values",
+			"Terraform 0.12 to 0.14 wrote no after_sensitive: every value of the plan is taken as not sensitive, so a message may quote a secret; "+
+				"a plan written by Terraform 0.15 or later marks them", rg)
+	}
 	return true
+}
+
+// majorVersion returns the major version of a format version ("2" of
+// "2.0"), when it is a number.
+func majorVersion(s string) (int, bool) {
+	m, _, _ := strings.Cut(s, ".")
+	n, err := strconv.Atoi(m)
+	return n, err == nil && n >= 0
 }
 
 // planDoc is what is decoded of the whole plan: its format version and the

@@ -530,9 +530,13 @@ func diags(t *testing.T, content string) (*graph.Graph, []string) {
 func TestUnsupportedFormatVersion(t *testing.T) {
 	for _, tc := range []struct{ content, want string }{
 		{"{\n  \"format_version\": \"2.0\",\n  \"planned_values\": {}\n}\n",
-			`plan.json:2:21-2:26 error: unsupported plan format version "2.0"`},
-		{`{"format_version": "0.2", "resource_changes": []}`,
-			`plan.json:1:20-1:25 error: unsupported plan format version "0.2"`},
+			`plan.json:2:21-2:26 error: format_version 2.0 is newer than this Portcullis reads (1.x)`},
+		{`{"format_version": "10.1", "resource_changes": []}`,
+			`plan.json:1:20-1:26 error: format_version 10.1 is newer than this Portcullis reads (1.x)`},
+		{`{"format_version": "0.0", "resource_changes": []}`,
+			`plan.json:1:20-1:25 error: unsupported plan format version "0.0"`},
+		{`{"format_version": "one", "resource_changes": []}`,
+			`plan.json:1:20-1:25 error: unsupported plan format version "one"`},
 		{`{"format_version": 1, "resource_changes": []}`,
 			`plan.json:1:20-1:21 error: not a Terraform plan`},
 		{`{"resource_changes": []}`,
@@ -549,8 +553,12 @@ func TestUnsupportedFormatVersion(t *testing.T) {
 		}
 	}
 	g, _ := diags(t, `{"format_version": "2.0"}`)
-	if d := g.Diagnostics[0].Detail; !strings.Contains(d, "format 1.x") {
-		t.Errorf("detail %q", d)
+	if d, want := g.Diagnostics[0].Detail, "a new major version of Terraform's plan JSON changes the format incompatibly; update Portcullis"; d != want {
+		t.Errorf("detail %q, want %q", d, want)
+	}
+	g, _ = diags(t, `{"format_version": "0.0"}`)
+	if d, want := g.Diagnostics[0].Detail, "Portcullis reads Terraform plan JSON format 0.1 to 1.x, written by Terraform 0.12 and later"; d != want {
+		t.Errorf("detail %q, want %q", d, want)
 	}
 	// Later 1.x versions are read.
 	if _, got := diags(t, `{"format_version": "1.9", "resource_changes": []}`); len(got) != 0 {
