@@ -376,7 +376,7 @@ func (l *loader) read() bool {
 // tfjson.PlanFormatVersionConstraints): minor versions only add, and 0.x
 // differs from 1.0 only in what it leaves out. A later major version is
 // said to be newer than this program reads. Format 0.1 (Terraform 0.12 to
-// 0.14) has no after_sensitive: a note says its values are all taken as
+// 0.14) has no after_sensitive: a warning says its values are all taken as
 // not sensitive.
 func (l *loader) checkVersion(v any) bool {
 	s, ok := v.(string)
@@ -401,7 +401,7 @@ func (l *loader) checkVersion(v any) bool {
 		return false
 	}
 	if s == "0.1" || strings.HasPrefix(s, "0.1.") {
-		l.diag(graph.SeverityNote, "plan format 0.1 does not mark sensitive values",
+		l.diag(graph.SeverityWarning, "plan format 0.1 does not mark sensitive values",
 			"Terraform 0.12 to 0.14 wrote no after_sensitive: every value of the plan is taken as not sensitive, so a message may quote a secret; "+
 				"a plan written by Terraform 0.15 or later marks them", rg)
 	}

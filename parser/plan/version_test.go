@@ -10,14 +10,14 @@ import (
 )
 
 // Plans of format 0.1 (Terraform 0.12 to 0.14) and 0.2 (0.15 and 1.0) are
-// read as 1.x is; 0.1, which has no after_sensitive, with a note.
+// read as 1.x is; 0.1, which has no after_sensitive, with a warning.
 func TestFormatVersionsBefore1(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
 		diags []string
 		cidr  string // the location of cidr_blocks.0
 	}{
-		{"v0.1.json", []string{"plan.json:2:21-2:26 note: plan format 0.1 does not mark sensitive values"}, "plan.json:46:27"},
+		{"v0.1.json", []string{"plan.json:2:21-2:26 warning: plan format 0.1 does not mark sensitive values"}, "plan.json:46:27"},
 		{"v0.2.json", nil, "plan.json:56:13"},
 	} {
 		data, err := os.ReadFile("testdata/versions/" + tc.file)
