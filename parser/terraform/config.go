@@ -376,7 +376,7 @@ func (m *moduleConfig) decodeVariable(b *hcl.Block, override bool) {
 		return
 	}
 	if a, ok := content.Attributes["type"]; ok {
-		ty, defaults, diags := typeexpr.TypeConstraintWithDefaults(a.Expr)
+		ty, defaults, diags := variableType(a.Expr)
 		m.addDiags(diags)
 		if !diags.HasErrors() {
 			v.typ, v.defaults, v.hasType = ty, defaults, true
