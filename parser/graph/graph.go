@@ -84,6 +84,9 @@ const (
 	OriginRemoteModuleCall = "remote-module-call" // a module block calling an installed (remote) module
 	OriginParameter        = "parameter"          // a CloudFormation parameter
 	OriginAttribute        = "attribute"          // the attribute that uses the value
+	OriginLocal            = "local"              // a local value
+	OriginOutput           = "output"             // a module output
+	OriginForEach          = "for_each"           // the for_each of a resource or module block
 )
 
 // Origin is one hop of a value's provenance: where a value was written before
@@ -103,6 +106,13 @@ type Origin struct {
 	// bounded: they tell which argument an offending value came from when
 	// several reach one attribute.
 	Values []string
+	// Partial is set when Values leaves some out (the bound, a sensitive
+	// part): the hop may carry a value it does not list.
+	Partial bool
+	// Written is set when the hop is where a scalar was written (a
+	// literal in a variable default, a variables file, a module argument,
+	// a local), not a value passed on.
+	Written bool
 }
 
 // Resource is one evaluated resource instance.
@@ -129,6 +139,12 @@ type Resource struct {
 	// Callers are the module blocks from the root module down to the
 	// resource's module, outermost first (Kind OriginModuleCall).
 	Callers []Origin
+	// Decided are the hops, written upstream of the resource's module,
+	// that decided that this instance exists: the for_each entry that
+	// created it, the argument that turned its count on; those of the
+	// module calls that created its module after. Empty when nothing
+	// upstream decided it.
+	Decided []Origin
 
 	Refs         []Ref
 	ReferencedBy []Ref // filled by Graph.Link: Target is then the referring resource
@@ -337,20 +353,28 @@ func (r *Resource) OriginsFor(path string) []Origin {
 }
 
 // Locate returns where a finding on an attribute path must point, and the
-// related locations to show with it:
+// related locations to show with it.
 //
-//  1. In the root module: the attribute (Lookup); the provenance of its value
-//     (variable default, tfvars) is related.
-//  2. In a child module, when the value came in through a module argument:
-//     the outermost such argument inside the repository, which is the line a
-//     user changes; the attribute inside the module is related.
-//  3. In a module installed outside the repository (a remote module): the
-//     module block in the repository that calls it.
-//  4. Otherwise the attribute in the module.
+// A finding about a value (Terraform) points where that value was written
+// in the repository: the literal in a variable default, a variables file,
+// a module argument, a local or a for_each entry (Origin.Written), else
+// the first hop in the repository that carried it (a module argument),
+// else the attribute. Only the hops that carried the offending value are
+// related (a variable that only switched the resource on did not), in
+// order from where it was written, then the attribute that uses it. A
+// value that only code installed outside the repository wrote points at
+// the module block in the repository that calls that code.
+//
+// A finding about the resource (an empty path, or an attribute it does not
+// set) points at what created it (Decided): the for_each entry, the
+// argument that turned count on; else the resource block, or for code
+// installed outside the repository the module block that calls it.
+//
+// Other formats keep the attribute, with the provenance of its value.
 func (r *Resource) Locate(path string) (Range, []Origin) {
-	rg, _ := r.Lookup(path)
+	rg, matched := r.Lookup(path)
 	origins := r.OriginsFor(path)
-	if len(r.Callers) == 0 {
+	if r.Format != FormatTerraform {
 		return rg, origins
 	}
 	var remote *Origin
@@ -360,20 +384,38 @@ func (r *Resource) Locate(path string) (Range, []Origin) {
 			break
 		}
 	}
+	if matched == "" && !hasValue(r, path) {
+		return r.locateResource(path, rg, origins, remote)
+	}
+	if leaves := scalarsAt(r.Values, path); len(leaves) > 0 {
+		origins = carrying(origins, leaves)
+	}
+	origins = distinctPlaces(origins, rg)
 	used := Origin{Kind: OriginAttribute, Description: "used by " + r.Address + attrSuffix(path), Range: rg, External: remote != nil}
-	// The outermost module argument that carried the offending value. When
-	// the value is known, the argument must have carried it: a list built
-	// from a literal in the module and an argument points at the module.
-	leaf, known := scalarAt(r.Values, path)
+	// A sensitive value is never pointed at where it is written: the
+	// line would be quoted. It points where it entered the module.
+	secret := sensitiveAt(r.Sensitive, path)
+	pick := -1
 	for i, o := range origins {
-		if o.Kind != OriginModuleArgument || o.External {
+		if o.External || secret && o.Kind != OriginModuleArgument {
 			continue
 		}
-		if known && !carries(o.Values, leaf) {
-			continue
+		if o.Written {
+			pick = i
+			break
 		}
-		related := append(append([]Origin{}, origins[:i]...), origins[i+1:]...)
-		return o.Range, append(related, used)
+		if pick < 0 {
+			pick = i
+		}
+	}
+	if pick >= 0 {
+		related := append(append([]Origin{}, origins[:pick]...), origins[pick+1:]...)
+		if encloses(origins[pick].Range, rg) {
+			// The attribute's range is a part of the hop (an element
+			// of a comma-separated string): the more precise place.
+			return rg, related
+		}
+		return origins[pick].Range, append(related, used)
 	}
 	if remote != nil {
 		return remote.Range, append(append([]Origin{}, origins...), used)
@@ -381,19 +423,34 @@ func (r *Resource) Locate(path string) (Range, []Origin) {
 	return rg, origins
 }
 
-func attrSuffix(path string) string {
-	if path == "" {
-		return ""
+// locateResource locates a finding about the resource itself (see Locate).
+func (r *Resource) locateResource(path string, rg Range, origins []Origin, remote *Origin) (Range, []Origin) {
+	block := Origin{Kind: OriginAttribute, Description: "creates " + r.Address, Range: r.Range, External: remote != nil}
+	decided := distinctPlaces(r.Decided, Range{})
+	for i, o := range decided {
+		if o.External {
+			continue
+		}
+		related := append(append([]Origin{}, decided[:i]...), decided[i+1:]...)
+		return o.Range, append(related, block)
 	}
-	return " " + path
+	if remote != nil {
+		used := Origin{Kind: OriginAttribute, Description: "used by " + r.Address + attrSuffix(path), Range: rg, External: true}
+		return remote.Range, append(append(append([]Origin{}, r.Decided...), origins...), used)
+	}
+	return rg, origins
 }
 
-// scalarAt returns the scalar value at a dotted path of a values tree, as
-// text.
-func scalarAt(values map[string]any, path string) (string, bool) {
+// hasValue reports whether the resource sets path (known or unknown).
+func hasValue(r *Resource, path string) bool {
 	if path == "" {
-		return "", false
+		return false
 	}
+	return valueAt(r.Values, path) != nil || valueAt(r.Unknown, path) != nil
+}
+
+// valueAt returns the part of a values tree at a dotted path, nil if none.
+func valueAt(values map[string]any, path string) any {
 	var cur any = values
 	for _, step := range strings.Split(path, ".") {
 		switch c := cur.(type) {
@@ -402,22 +459,136 @@ func scalarAt(values map[string]any, path string) (string, bool) {
 		case []any:
 			i, err := strconv.Atoi(step)
 			if err != nil || i < 0 || i >= len(c) {
-				return "", false
+				return nil
 			}
 			cur = c[i]
 		default:
-			return "", false
+			return nil
 		}
 	}
-	switch v := cur.(type) {
-	case string:
-		return v, true
-	case fmt.Stringer:
-		return v.String(), true
-	case bool:
-		return strconv.FormatBool(v), true
+	return cur
+}
+
+// sensitiveAt reports whether a sensitive tree marks path or a prefix of it.
+func sensitiveAt(sensitive map[string]any, path string) bool {
+	var cur any = sensitive
+	for _, step := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case bool:
+			return c
+		case map[string]any:
+			cur = c[step]
+		case []any:
+			i, err := strconv.Atoi(step)
+			if err != nil || i < 0 || i >= len(c) {
+				return false
+			}
+			cur = c[i]
+		default:
+			return false
+		}
 	}
-	return "", false
+	b, _ := cur.(bool)
+	return b
+}
+
+// maxLeaves bounds the scalars a container path is matched by.
+const maxLeaves = 64
+
+// scalarsAt returns the known scalars at or under a dotted path of a
+// values tree, as text, bounded.
+func scalarsAt(values map[string]any, path string) []string {
+	if path == "" {
+		return nil
+	}
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		if len(out) >= maxLeaves {
+			return
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case string:
+			out = append(out, x)
+		case fmt.Stringer:
+			out = append(out, x.String())
+		case bool:
+			out = append(out, strconv.FormatBool(x))
+		}
+	}
+	walk(valueAt(values, path))
+	return out
+}
+
+// carrying keeps the hops that carried one of the values: a hop with only
+// other values (a variable that switched the resource on, a key) did not
+// bring the value. A hop whose values are cut short may have.
+func carrying(origins []Origin, leaves []string) []Origin {
+	var out []Origin
+	for _, o := range origins {
+		if o.Partial && !o.Written {
+			out = append(out, o)
+			continue
+		}
+		for _, l := range leaves {
+			if carries(o.Values, l) {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// distinctPlaces drops the hops written at a place an earlier hop or the
+// attribute is written in: the whole argument around a literal of it.
+func distinctPlaces(origins []Origin, attr Range) []Origin {
+	var out []Origin
+	for i, o := range origins {
+		if o.Range == attr {
+			continue
+		}
+		inside := false
+		for j, p := range origins {
+			if j != i && p.Range != o.Range && encloses(o.Range, p.Range) {
+				inside = true // o holds p: p is the more precise place
+				break
+			}
+			if j < i && p.Range == o.Range {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// encloses reports whether a contains b (same file).
+func encloses(a, b Range) bool {
+	return a.File == b.File && a.Start.Byte <= b.Start.Byte && b.End.Byte <= a.End.Byte
+}
+
+func attrSuffix(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " " + path
 }
 
 // carries reports whether a hop's values include the offending value, as

@@ -269,6 +269,7 @@ func loadModuleConfig(fsys fs.FS, dir string, pos *positions, rd reading) *modul
 		m.decodeFile(p.file, isOverride(p.name))
 		m.collectAttrNames(p.file)
 	}
+	m.markConfigLiterals()
 	return m
 }
 

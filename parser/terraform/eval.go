@@ -29,6 +29,7 @@ type evaluator struct {
 	callers    []graph.Origin // the module blocks from the root down to this instance
 	callArgs   hcl.Attributes // the arguments of the call that created this instance
 	callScope  *scope         // the caller's scope for this instance (count/each of the call)
+	callFrom   cty.Value      // the value that decided the call's instance (see instance.from)
 	funcs      map[string]function.Function
 
 	vars       map[string]cty.Value
@@ -52,6 +53,10 @@ type instance struct {
 	// dropped: past the instance budget, nothing is evaluated for it (a
 	// module's outputs and a resource's value are unknown).
 	dropped bool
+	// from is the value that decided this instance, with its marks: the
+	// for_each element, or the count (true, marked as the count was);
+	// NilVal without count or for_each.
+	from cty.Value
 }
 
 // scope is what names bound by the enclosing constructs resolve to.

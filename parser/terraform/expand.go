@@ -173,9 +173,10 @@ func (e *evaluator) expandCount(expr hcl.Expression) []instance {
 		return []instance{rep}
 	}
 	insts := make([]instance, n)
+	from := cty.True.WithMarks(marks)
 	for i := range insts {
 		idx := cty.NumberIntVal(int64(i))
-		insts[i] = instance{key: idx, scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": idx})}}
+		insts[i] = instance{key: idx, scope: &scope{count: cty.ObjectVal(map[string]cty.Value{"index": idx})}, from: from}
 	}
 	return insts
 }
@@ -250,7 +251,7 @@ func (e *evaluator) eachInstances(v cty.Value, at hcl.Range, what string, bind f
 				return nil
 			}
 		}
-		insts = append(insts, instance{key: k, scope: bind(k, val)})
+		insts = append(insts, instance{key: k, scope: bind(k, val), from: val})
 	}
 	return insts
 }

@@ -120,6 +120,7 @@ func evaluateTree(fsys fs.FS, dir string, opts Options, cache *Cache, rd reading
 	st := &loadState{
 		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir, reading: rd,
 		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{}, local: map[*moduleConfig]bool{},
+		depthOf: map[*moduleConfig]int{},
 	}
 	st.budget = newBudget(opts.Limits, st.addDiag, cache.pos)
 	cfg := st.module(dir)
@@ -274,7 +275,8 @@ func (e *evaluator) materialise(rc *resourceConfig, in instance) *graph.Resource
 	if _, ok := e.instVals[addr]; !ok {
 		e.instVals[addr] = v
 	}
-	res.Origins = origins(v)
+	res.Origins = e.st.origins(v)
+	res.Decided = e.decided(in)
 	res.Values, res.Unknown, res.Sensitive = toTree(v)
 	return res
 }

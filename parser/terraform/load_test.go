@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -413,9 +414,21 @@ resource "x_sg" "a" {
 			t.Errorf("%s at %s, want %s", path, got, pos)
 		}
 	}
-	// The CIDR list came from the variable default.
-	if o := sg.OriginsFor("group.0.ingress.1.cidrs.0"); len(o) != 1 || o[0].Range.String() != "m/main.tf:3:13" {
-		t.Errorf("origins = %+v", o)
+	// The CIDR was written in the variable default: the literal first,
+	// then the default it is part of.
+	var hops []string
+	for _, o := range sg.OriginsFor("group.0.ingress.1.cidrs.0") {
+		hops = append(hops, fmt.Sprintf("%s %s written=%v %q", o.Kind, o.Range, o.Written, o.Values))
+	}
+	wantHops := []string{
+		`variable-default m/main.tf:4:41 written=true ["0.0.0.0/0"]`,
+		`variable-default m/main.tf:3:13 written=false ["0.0.0.0/0" "80" "443"]`,
+	}
+	if diff := cmp.Diff(wantHops, hops); diff != "" {
+		t.Errorf("origins (-want +got):\n%s", diff)
+	}
+	if p, related := sg.Locate("group.0.ingress.1.cidrs.0"); p.String() != "m/main.tf:4:41" || len(related) != 1 || related[0].Range.String() != "m/main.tf:37:19" {
+		t.Errorf("located at %s, related %+v", p, related)
 	}
 	if len(g.Diagnostics) != 0 {
 		t.Errorf("diagnostics: %v", g.Diagnostics)

@@ -99,7 +99,10 @@ type loadState struct {
 	stack      []string
 	diags      []graph.Diagnostic
 	configs    []*moduleConfig
-	local      map[*moduleConfig]bool // read by a module instance in the repository (not remote)
+	local      map[*moduleConfig]bool       // read by a module instance in the repository (not remote)
+	depthOf    map[*moduleConfig]int        // the least depth of a module instance reading it (the root's: 0)
+	literals   map[*literalMark]*originMark // literalOrigin, memoised
+	converted  map[*originMark]graph.Origin // originOf, memoised
 	used       map[*moduleConfig]bool
 	files      []string // variables files read
 	funcs      map[string]function.Function
@@ -319,6 +322,10 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 	c := newEvaluator(e.st, cfg, addr)
 	c.parent = e
 	c.depth = e.depth + 1
+	c.callFrom = in.from
+	if d, ok := e.st.depthOf[cfg]; !ok || c.depth < d {
+		e.st.depthOf[cfg] = c.depth
+	}
 	c.callPath = call.name
 	if e.callPath != "" {
 		c.callPath = e.callPath + "." + call.name

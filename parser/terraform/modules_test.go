@@ -99,9 +99,10 @@ func TestThreeLevelModuleChain(t *testing.T) {
 		t.Errorf("module = %q", sg.Module)
 	}
 	// The CIDR was written in the root's variable default and passed through
-	// two arguments: the finding points at the root's argument.
+	// two arguments: the finding points at the default, each argument on
+	// the way is related, then the attribute.
 	primary, related := sg.Locate("ingress.0.cidr_blocks.0")
-	if got := primary.String(); got != "root/main.tf:8:14" {
+	if got := primary.String(); got != "root/main.tf:2:13" {
 		t.Errorf("primary location = %s", got)
 	}
 	var hops []string
@@ -109,15 +110,15 @@ func TestThreeLevelModuleChain(t *testing.T) {
 		hops = append(hops, o.Kind+" "+o.Range.String()+" "+o.Description)
 	}
 	wantHops := []string{
-		"variable-default root/main.tf:2:13 value from the default of var.cidr",
+		`module-argument root/main.tf:8:14 value passed as argument "cidr" of module.a["x"]`,
 		`module-argument modules/a/main.tf:7:12 value passed as argument "cidrs" of module.a["x"].module.b[0]`,
 		`attribute modules/b/main.tf:8:19 used by module.a["x"].module.b[0].aws_security_group.this ingress.0.cidr_blocks.0`,
 	}
 	if diff := cmp.Diff(wantHops, hops); diff != "" {
 		t.Errorf("related (-want +got):\n%s", diff)
 	}
-	// The port came from each.value in the root: it points there too.
-	if p, _ := sg.Locate("ingress.0.from_port"); p.String() != "root/main.tf:7:14" {
+	// The port was written in the for_each of the root's module call.
+	if p, _ := sg.Locate("ingress.0.from_port"); p.String() != "root/main.tf:6:20" {
 		t.Errorf("from_port location = %s", p)
 	}
 	// The edge crosses both module boundaries through the outputs.
@@ -398,7 +399,7 @@ resource "x_rule" "r" {
 	if p, _ := r.Locate("cidr_blocks.0"); p.String() != "r/mixed/main.tf:3:17" {
 		t.Errorf("literal in the module located at %s", p)
 	}
-	if p, _ := r.Locate("cidr_blocks.1"); p.String() != "r/main.tf:29:12" {
+	if p, _ := r.Locate("cidr_blocks.1"); p.String() != "r/main.tf:29:13" {
 		t.Errorf("argument value located at %s", p)
 	}
 }

@@ -532,7 +532,8 @@ func (rc *regCall) partRange(x hcl.Expression, part [2]int) (hcl.Range, bool) {
 	if !ok || r.Start.Byte < 0 || r.End.Byte > len(src) || r.End.Byte-r.Start.Byte < 2 {
 		return hcl.Range{}, false
 	}
-	text := lit.Val.AsString()
+	val, _ := lit.Val.Unmark()
+	text := val.AsString()
 	if string(src[r.Start.Byte+1:r.End.Byte-1]) != text || part[0]+part[1] > len(text) {
 		return hcl.Range{}, false // escapes: the offsets in the value are not those in the file
 	}
@@ -899,7 +900,7 @@ func (p *regPlan) materialise(r *regRes) *graph.Resource {
 		res.Refs = append(res.Refs, graph.Ref{Attribute: ref.attr, Target: p.address(ref.target), TargetAttribute: ref.targetAttr, Range: hdr})
 	}
 	obj := cty.ObjectVal(r.attrs)
-	res.Origins = origins(obj)
+	res.Origins = e.st.origins(obj)
 	res.Values, res.Unknown, res.Sensitive = toTree(obj)
 	return res
 }

@@ -151,13 +151,14 @@ func TestRegistrySecurityGroup(t *testing.T) {
 		ranges:  map[string]string{"source_security_group_id": "sg/main.tf:38:34", "from_port": "sg/main.tf:37:34"},
 		refs:    []string{toGroup, "source_security_group_id -> aws_security_group.lb id @ sg/main.tf:38:34"},
 	})
-	// A value from a variable: at the argument, the default related.
+	// A value from a variable: at the default's element, the argument
+	// that uses it related.
 	eg := g.Resource("module.web.aws_security_group_rule.egress_rules[0]")
 	checkResource(t, g, eg.Address, wantResource{
 		values: `{"cidr_blocks":["198.51.100.0/24"],"description":"All protocols","from_port":"-1","ipv6_cidr_blocks":["::/0"],"prefix_list_ids":[],"protocol":"-1","to_port":"-1","type":"egress"}`,
-		ranges: map[string]string{"cidr_blocks.0": "sg/main.tf:41:24", "ipv6_cidr_blocks.0": "sg/main.tf:13:1"},
+		ranges: map[string]string{"cidr_blocks.0": "sg/main.tf:3:14", "ipv6_cidr_blocks.0": "sg/main.tf:13:1"},
 	})
-	if _, related := eg.Locate("cidr_blocks.0"); len(related) != 1 || related[0].Kind != graph.OriginVariableDefault || related[0].Range.String() != "sg/main.tf:3:13" {
+	if _, related := eg.Locate("cidr_blocks.0"); len(related) != 1 || related[0].Kind != graph.OriginAttribute || related[0].Range.String() != "sg/main.tf:41:24" {
 		t.Errorf("related %+v", related)
 	}
 	// A reference to an output is an edge to the resource it comes from.
@@ -417,7 +418,7 @@ module "sg" {
 	if got := jsonOf(r.Values); got != `{"cidr_blocks":["0.0.0.0/0"],"description":"Remote Desktop","from_port":"3389","ipv6_cidr_blocks":[],"prefix_list_ids":[],"protocol":"tcp","to_port":"3389","type":"ingress"}` {
 		t.Errorf("values %s", got)
 	}
-	if got := at(r, "cidr_blocks.0"); got != "root/main.tf:3:12" {
+	if got := at(r, "cidr_blocks.0"); got != "root/main.tf:3:13" {
 		t.Errorf("cidr_blocks.0 points at %s", got)
 	}
 	if got := at(r, "from_port"); got != "root/net/main.tf:4:1" {

@@ -154,31 +154,45 @@ func sensitiveTree(v cty.Value) any {
 // path, ordered from where the value was first written to where it was
 // last passed on. A part inside a sensitive value is recorded at the
 // sensitive value's path: a path must not show a sensitive map key.
-func origins(v cty.Value) map[string][]graph.Origin {
+func (st *loadState) origins(v cty.Value) map[string][]graph.Origin {
 	out := map[string][]graph.Origin{}
-	_, pvms := v.UnmarkDeepWithPaths()
+	uv, pvms := v.UnmarkDeepWithPaths()
 	var secret []cty.Path
 	for _, pvm := range pvms {
 		if _, ok := pvm.Marks[sensitiveMark{}]; ok {
 			secret = append(secret, pvm.Path)
 		}
 	}
-	byPath := map[string]map[originMark]bool{}
+	byPath := map[string]map[*originMark]bool{}
 	for _, pvm := range pvms {
+		var p string
+		pathDone := false
 		for m := range pvm.Marks {
-			if om, ok := m.(originMark); ok {
-				p := pathString(outsideSecrets(pvm.Path, secret))
-				if byPath[p] == nil {
-					byPath[p] = map[originMark]bool{}
+			var om *originMark
+			switch x := m.(type) {
+			case *originMark:
+				om = x
+			case *literalMark:
+				if secretAt(pvm.Path, secret) || !holdsLiteral(uv, pvm.Path) {
+					continue
 				}
-				byPath[p][om] = true
+				om = st.literalOrigin(x)
+			default:
+				continue
 			}
+			if !pathDone {
+				p, pathDone = pathString(outsideSecrets(pvm.Path, secret)), true
+			}
+			if byPath[p] == nil {
+				byPath[p] = map[*originMark]bool{}
+			}
+			byPath[p][om] = true
 		}
 	}
 	for p, marks := range byPath {
 		// A value inside a marked container came through the container's
 		// hops too: an element of a list passed as a module argument.
-		var ms []originMark
+		ms := make([]*originMark, 0, len(marks))
 		for m := range marks {
 			ms = append(ms, m)
 		}
@@ -189,35 +203,92 @@ func origins(v cty.Value) map[string][]graph.Origin {
 				}
 			}
 		}
-		sort.Slice(ms, func(i, j int) bool {
-			a, b := ms[i], ms[j]
-			if a.depth != b.depth {
-				return a.depth < b.depth
-			}
-			if originRank(a.kind) != originRank(b.kind) {
-				return originRank(a.kind) < originRank(b.kind)
-			}
-			if a.file != b.file {
-				return a.file < b.file
-			}
-			if a.sb != b.sb {
-				return a.sb < b.sb
-			}
-			if a.kind != b.kind {
-				return a.kind < b.kind
-			}
-			return a.desc < b.desc
-		})
+		sort.Slice(ms, func(i, j int) bool { return markLess(*ms[i], *ms[j]) })
 		for i, m := range ms {
 			// Hops written at the same place (six instances of one module
 			// passing one value) are one hop.
 			if i > 0 && ms[i-1].file == m.file && ms[i-1].sb == m.sb && ms[i-1].eb == m.eb && ms[i-1].kind == m.kind {
 				continue
 			}
-			out[p] = append(out[p], m.origin())
+			out[p] = append(out[p], st.originOf(m))
 		}
 	}
 	return out
+}
+
+// holdsLiteral reports whether the part of v at p can hold a literal's
+// value: a scalar, or a list of strings (split of a literal). A literal
+// on an object or a map came there as the condition of a conditional or
+// a for expression's if: it decided the value, it is not in it. A
+// sensitive literal is no location to show either (checked by the caller).
+func holdsLiteral(v cty.Value, p cty.Path) bool {
+	x, err := p.Apply(v)
+	if err != nil || !x.IsKnown() || x.IsNull() {
+		return false
+	}
+	ty := x.Type()
+	switch {
+	case ty.IsPrimitiveType():
+		return true
+	case ty.IsListType() || ty.IsSetType():
+		return ty.ElementType() == cty.String
+	case ty.IsTupleType():
+		for _, et := range ty.TupleElementTypes() {
+			if et != cty.String {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// originOf converts a mark into a graph origin, once per mark.
+func (st *loadState) originOf(m *originMark) graph.Origin {
+	if o, ok := st.converted[m]; ok {
+		return o
+	}
+	if st.converted == nil {
+		st.converted = map[*originMark]graph.Origin{}
+	}
+	o := m.origin()
+	st.converted[m] = o
+	return o
+}
+
+// markLess orders hops from where a value was first written to where it
+// was last passed on: by module depth, the literal first, then variable
+// values before the arguments that pass them on.
+func markLess(a, b originMark) bool {
+	if a.depth != b.depth {
+		return a.depth < b.depth
+	}
+	if a.literal != b.literal {
+		return a.literal
+	}
+	if originRank(a.kind) != originRank(b.kind) {
+		return originRank(a.kind) < originRank(b.kind)
+	}
+	if a.file != b.file {
+		return a.file < b.file
+	}
+	if a.sb != b.sb {
+		return a.sb < b.sb
+	}
+	if a.kind != b.kind {
+		return a.kind < b.kind
+	}
+	return a.desc < b.desc
+}
+
+// secretAt reports whether p is at or inside a sensitive path.
+func secretAt(p cty.Path, secret []cty.Path) bool {
+	for _, s := range secret {
+		if len(s) <= len(p) && s.Equals(p[:len(s)]) {
+			return true
+		}
+	}
+	return false
 }
 
 // outsideSecrets cuts p at the shortest sensitive path that is a prefix

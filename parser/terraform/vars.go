@@ -59,6 +59,8 @@ type originMark struct {
 	depth            int
 	external         bool
 	values           string // the known scalars carried, "\x00"-separated (see graph.Origin.Values)
+	partial          bool   // values is cut short (see graph.Origin.Partial)
+	literal          bool   // the hop is a literal (see graph.Origin.Written)
 }
 
 func (e *evaluator) mark(raw rawValue, v cty.Value) (originMark, bool) {
@@ -66,24 +68,38 @@ func (e *evaluator) mark(raw rawValue, v cty.Value) (originMark, bool) {
 		return originMark{}, false
 	}
 	r := e.st.pos.rng(raw.rng)
+	values, partial := boundedScalars(v)
 	return originMark{kind: raw.kind, desc: raw.desc, file: r.File,
 		sl: r.Start.Line, sc: r.Start.Column, sb: r.Start.Byte,
 		el: r.End.Line, ec: r.End.Column, eb: r.End.Byte,
-		depth: raw.depth, external: raw.external, values: scalars(v)}, true
+		depth: raw.depth, external: raw.external, values: values, partial: partial}, true
 }
 
 // scalars lists the known scalar values of v as text, bounded. Sensitive
 // parts are left out: origins are shown to users.
 func scalars(v cty.Value) string {
+	s, _ := boundedScalars(v)
+	return s
+}
+
+// boundedScalars is scalars, and whether values were left out for the
+// bound (a long string, too many values).
+func boundedScalars(v cty.Value) (string, bool) {
 	const maxValues, maxLen = 64, 512
 	var out []string
+	partial := false
 	var walk func(cty.Value)
 	walk = func(v cty.Value) {
 		v, marks := v.Unmark()
 		if _, secret := marks[sensitiveMark{}]; secret {
+			partial = true
 			return
 		}
-		if len(out) >= maxValues || !v.IsKnown() || v.IsNull() {
+		if !v.IsKnown() || v.IsNull() {
+			return
+		}
+		if len(out) >= maxValues {
+			partial = true
 			return
 		}
 		ty := v.Type()
@@ -91,6 +107,8 @@ func scalars(v cty.Value) string {
 		case ty == cty.String:
 			if s := v.AsString(); len(s) <= maxLen {
 				out = append(out, s)
+			} else {
+				partial = true
 			}
 		case ty == cty.Number:
 			out = append(out, v.AsBigFloat().Text('f', -1))
@@ -104,7 +122,7 @@ func scalars(v cty.Value) string {
 		}
 	}
 	walk(v)
-	return strings.Join(out, "\x00")
+	return strings.Join(out, "\x00"), partial
 }
 
 func (m originMark) origin() graph.Origin {
@@ -112,8 +130,9 @@ func (m originMark) origin() graph.Origin {
 	if m.values != "" {
 		values = strings.Split(m.values, "\x00")
 	}
-	return graph.Origin{Kind: m.kind, Description: m.desc, External: m.external, Values: values, Range: graph.Range{File: m.file,
-		Start: graph.Pos{Line: m.sl, Column: m.sc, Byte: m.sb}, End: graph.Pos{Line: m.el, Column: m.ec, Byte: m.eb}}}
+	return graph.Origin{Kind: m.kind, Description: m.desc, External: m.external, Values: values,
+		Partial: m.partial, Written: m.literal, Range: graph.Range{File: m.file,
+			Start: graph.Pos{Line: m.sl, Column: m.sc, Byte: m.sb}, End: graph.Pos{Line: m.el, Column: m.ec, Byte: m.eb}}}
 }
 
 // originRank orders the hops of a value from where it was first written to
@@ -204,6 +223,7 @@ func (e *evaluator) varsFile(name string, src []byte, out map[string]rawValue) {
 		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	for n, a := range attrs {
+		markLiterals(a.Expr, &literalSite{kind: graph.OriginVarsFile, desc: fmt.Sprintf("value of var.%s written in %s", n, name)})
 		if _, declared := e.cfg.variables[n]; !declared {
 			e.diag(graph.SeverityWarning, "value for undeclared variable",
 				fmt.Sprintf("%s sets %q, which is not declared in %s", name, n, e.cfg.dir), a.NameRange)
@@ -282,7 +302,7 @@ func (e *evaluator) bindVariable(vc *variableConfig, raw rawValue, given bool) c
 		cv = cv.Mark(sensitiveMark{})
 	}
 	if m, ok := e.mark(raw, cv); ok {
-		cv = cv.Mark(m)
+		cv = cv.Mark(&m) // a pointer: mark sets hash it, not its text
 	}
 	return cv
 }

@@ -1,0 +1,245 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
+)
+
+// Provenance per element. Every literal written where a value starts its
+// way to a resource (a local, a module argument, a variable default, an
+// output, a for_each, a variables file) carries a literalMark of its own:
+// marks travel with values through expressions and functions, so the
+// element of a list, the attribute of an object and the entry of a map each
+// know the line where they were written, through for expressions,
+// for_each, module arguments and outputs. The whole-value marks of
+// variables and module arguments (originMark) are the hops in between.
+
+// literalSite is what a literal belongs to: shared by the literals of one
+// top-level expression.
+type literalSite struct {
+	cfg  *moduleConfig // nil for a variables file (the root's)
+	kind string        // graph.Origin* kind
+	desc string
+}
+
+// literalMark is the cty mark of one literal: a string (with its quotes),
+// a number or a bool.
+type literalMark struct {
+	site *literalSite
+	rng  hcl.Range
+	text string // the value written, as text
+}
+
+// passThrough names, for the functions whose result holds their arguments'
+// values (not values computed from them), which arguments do: nil for all.
+var passThrough = map[string][]int{
+	"merge": nil, "concat": nil, "flatten": nil, "try": nil, "coalesce": nil, "coalescelist": nil,
+	"tolist": nil, "toset": nil, "tomap": nil, "compact": nil, "distinct": nil, "setunion": nil,
+	"reverse": nil, "sort": nil, "values": nil, "one": nil, "setintersection": nil,
+	"element": {0}, "lookup": {0, 2}, "split": {1}, "zipmap": {1}, "slice": {0}, "chunklist": {0},
+	"setsubtract": {0},
+}
+
+// markLiterals marks every literal in a value position of expr (an element
+// of a list, the value of an object item, a branch of a conditional, an
+// argument of a function that passes it on) with its own literalMark.
+// Keys, conditions, indexes and the operands of operators are not values
+// that reach a resource. It changes the syntax tree in place: call it once,
+// when the tree is built.
+func markLiterals(expr hcl.Expression, site *literalSite) {
+	var walk func(x hclsyntax.Expression)
+	walk = func(x hclsyntax.Expression) {
+		switch x := x.(type) {
+		case *hclsyntax.LiteralValueExpr:
+			markLiteral(x, x.SrcRange, site)
+		case *hclsyntax.TemplateExpr:
+			if len(x.Parts) == 1 {
+				if lit, ok := x.Parts[0].(*hclsyntax.LiteralValueExpr); ok {
+					markLiteral(lit, x.SrcRange, site)
+				}
+			}
+		case *hclsyntax.TemplateWrapExpr:
+			walk(x.Wrapped)
+		case *hclsyntax.ParenthesesExpr:
+			walk(x.Expression)
+		case *metered: // the budget's wrapper (see meter)
+			walk(x.Expression)
+		case *hclsyntax.TupleConsExpr:
+			for _, el := range x.Exprs {
+				walk(el)
+			}
+		case *hclsyntax.ObjectConsExpr:
+			for _, it := range x.Items {
+				walk(it.ValueExpr)
+			}
+		case *hclsyntax.ConditionalExpr:
+			walk(x.TrueResult)
+			walk(x.FalseResult)
+		case *hclsyntax.ForExpr:
+			walk(x.CollExpr)
+			walk(x.ValExpr)
+		case *hclsyntax.FunctionCallExpr:
+			which, ok := passThrough[x.Name]
+			if !ok {
+				return
+			}
+			for i, a := range x.Args {
+				if which == nil || slices.Contains(which, i) {
+					walk(a)
+				}
+			}
+		}
+	}
+	if se, ok := expr.(hclsyntax.Expression); ok {
+		walk(se)
+	}
+}
+
+func markLiteral(lit *hclsyntax.LiteralValueExpr, rng hcl.Range, site *literalSite) {
+	v := lit.Val
+	if v.IsMarked() || !v.IsKnown() || v.IsNull() {
+		return
+	}
+	if ty := v.Type(); ty != cty.String && ty != cty.Number && ty != cty.Bool {
+		return
+	}
+	lit.Val = v.Mark(&literalMark{site: site, rng: rng, text: scalars(v)}) // a pointer: cheap to hash
+}
+
+// markConfigLiterals marks the literals of a module's locals, module
+// arguments, variable defaults, outputs and for_each expressions.
+func (m *moduleConfig) markConfigLiterals() {
+	for _, name := range sortedKeys(m.locals) {
+		markLiterals(m.locals[name].Expr, &literalSite{cfg: m, kind: graph.OriginLocal,
+			desc: fmt.Sprintf("value written in local.%s", name)})
+	}
+	for _, name := range sortedKeys(m.variables) {
+		if vc := m.variables[name]; vc.def != nil {
+			markLiterals(vc.def, &literalSite{cfg: m, kind: graph.OriginVariableDefault,
+				desc: fmt.Sprintf("value written in the default of var.%s", name)})
+		}
+	}
+	for _, name := range sortedKeys(m.outputs) {
+		markLiterals(m.outputs[name].Expr, &literalSite{cfg: m, kind: graph.OriginOutput,
+			desc: fmt.Sprintf("value written in output %q", name)})
+	}
+	for _, name := range sortedKeys(m.calls) {
+		call := m.calls[name]
+		for _, arg := range sortedKeys(call.args) {
+			markLiterals(call.args[arg].Expr, &literalSite{cfg: m, kind: graph.OriginModuleArgument,
+				desc: fmt.Sprintf("value written in argument %q of module %q", arg, name)})
+		}
+		if call.forEach != nil {
+			markLiterals(call.forEach, &literalSite{cfg: m, kind: graph.OriginForEach,
+				desc: fmt.Sprintf("value written in the for_each of module %q", name)})
+		}
+	}
+	for _, rc := range m.resources {
+		if rc.forEach != nil {
+			markLiterals(rc.forEach, &literalSite{cfg: m, kind: graph.OriginForEach,
+				desc: fmt.Sprintf("value written in the for_each of %s", rc.addr())})
+		}
+	}
+}
+
+// literalOrigin converts a literal's mark into the form of the other hops:
+// its depth is that of the module instance that read its module first (a
+// variables file is the root's), and it is external when that module was
+// installed outside the repository.
+func (st *loadState) literalOrigin(l *literalMark) *originMark {
+	if m, ok := st.literals[l]; ok {
+		return m
+	}
+	if st.literals == nil {
+		st.literals = map[*literalMark]*originMark{}
+	}
+	r := st.pos.rng(l.rng)
+	m := &originMark{kind: l.site.kind, desc: l.site.desc, file: r.File,
+		sl: r.Start.Line, sc: r.Start.Column, sb: r.Start.Byte,
+		el: r.End.Line, ec: r.End.Column, eb: r.End.Byte, values: l.text, literal: true}
+	if cfg := l.site.cfg; cfg != nil {
+		m.depth = st.depthOf[cfg]
+		m.external = !st.local[cfg]
+	}
+	st.literals[l] = m
+	return m
+}
+
+// decided returns the hops that decided that instance in exists, for a
+// finding about the resource rather than a value: the entry of a for_each
+// (its first literal, then how it came), the value that turned count on;
+// then those of the module calls that created the module instance. Only
+// hops written upstream count: in a calling module, in a variables file or
+// on the command line, or (for_each) the entry itself; a module's own
+// defaults decide nothing a user of the module changes.
+func (e *evaluator) decided(in instance) []graph.Origin {
+	out := e.decidingHops(in.from)
+	for ev := e; ev.parent != nil; ev = ev.parent {
+		out = append(out, ev.parent.decidingHops(ev.callFrom)...)
+	}
+	return out
+}
+
+// decidingHops orders the marks of one instance's deciding value (see
+// decided): the first literal (the for_each entry, the argument that
+// turned count on), then the other hops by depth. Only hops written
+// upstream count, or (for_each) a literal inside the entry; the literals
+// a function gathered on the whole value are not places of their own.
+func (e *evaluator) decidingHops(from cty.Value) []graph.Origin {
+	if from == cty.NilVal {
+		return nil
+	}
+	_, pvms := from.UnmarkDeepWithPaths()
+	var entry *originMark
+	var hops []originMark
+	seen := map[originMark]bool{}
+	for _, pvm := range pvms {
+		for mk := range pvm.Marks {
+			var om originMark
+			var upstream bool
+			switch x := mk.(type) {
+			case *originMark:
+				om = *x
+				// A module's own default decides nothing its caller
+				// changes; the root's defaults are the repository's.
+				upstream = om.depth < e.depth && (om.kind != graph.OriginVariableDefault || om.depth == 0)
+			case *literalMark:
+				om = *e.st.literalOrigin(x)
+				upstream = x.site.cfg != e.cfg // written in another module (a caller), or a variables file
+			default:
+				continue
+			}
+			upstream = upstream || om.kind == graph.OriginVarsFile ||
+				om.kind == graph.OriginCommandLine || om.kind == graph.OriginEnvironment
+			if om.literal {
+				if (upstream || len(pvm.Path) > 0) && (entry == nil || om.file < entry.file || om.file == entry.file && om.sb < entry.sb) {
+					c := om
+					entry = &c
+				}
+				continue
+			}
+			if !upstream || seen[om] {
+				continue
+			}
+			seen[om] = true
+			hops = append(hops, om)
+		}
+	}
+	sort.Slice(hops, func(i, j int) bool { return markLess(hops[i], hops[j]) })
+	var out []graph.Origin
+	if entry != nil {
+		entry.desc = "decides that the resource exists: " + entry.desc
+		out = append(out, entry.origin())
+	}
+	for _, h := range hops {
+		out = append(out, h.origin())
+	}
+	return out
+}
