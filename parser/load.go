@@ -7,6 +7,10 @@
 // Loading never stops at a bad file: problems are graph.Diagnostics on the
 // graph they belong to. Load returns an error only when the scan cannot be
 // done at all (a path that does not exist).
+//
+// Stream loads the same graphs one root at a time, for a caller that
+// evaluates each and lets it go: its memory follows the largest root, not
+// the repository.
 package parser
 
 import (
@@ -45,7 +49,28 @@ type Options struct {
 	// format claims is skipped in silence, and a Terraform variables file
 	// stands for its module directory.
 	Implicit bool
+	// SharedCacheBytes bounds the Terraform source (bytes of .tf, .tf.json,
+	// .tofu files found while walking) up to which one cache of parsed
+	// module directories serves the whole scan, each parsed once. Above it
+	// (a monorepo), finding the roots parses each directory and keeps only
+	// the modules it calls, and each group of roots that share a module
+	// directory is loaded with a cache of its own, dropped when the group is
+	// done: memory then follows the largest group, not the repository, for
+	// the price of parsing each directory twice. 0 means
+	// DefaultSharedCacheBytes; a negative value, never shared. Ignored when
+	// Terraform.Cache is set (that cache serves the whole scan).
+	SharedCacheBytes int64
+	// Planned, when set, is told how the number of roots Stream is to load
+	// changes: once before the first is loaded, then as more are found
+	// (module directories no root evaluated, nested stacks) or fewer (a
+	// file found while walking that is no format's). It may be called from
+	// several goroutines.
+	Planned func(delta int)
 }
+
+// DefaultSharedCacheBytes is the default of Options.SharedCacheBytes: the
+// parsed form of a module takes several times its source.
+const DefaultSharedCacheBytes = 16 << 20
 
 // skipDir reports whether a directory is never scanned: Terraform's working
 // directory, version-control directories and hidden directories.
@@ -56,12 +81,70 @@ func skipDir(name string) bool {
 // Load finds every Terraform module directory under paths (slash-separated,
 // relative to the root of fsys) and loads each as a root module; every
 // Terraform plan JSON file; and every CloudFormation template. fsys should
-// be a *safefs.FS: Load reads nothing any other way.
+// be a *safefs.FS: Load reads nothing any other way. The graphs come in
+// Seq order: Terraform roots by directory, then the module directories no
+// root evaluated (see uncalled), then plans and templates by file name.
 //
 // The diagnostics returned are about the walk itself (a directory that
 // cannot be read, a name that is not valid UTF-8, a link out of the scan
 // root); each graph carries its own.
 func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*graph.Graph, []graph.Diagnostic, error) {
+	type loaded struct {
+		g  *graph.Graph
+		at Seq
+	}
+	var mu sync.Mutex
+	var all []loaded
+	diags, err := Stream(ctx, fsys, paths, opts, func(g *graph.Graph, at Seq) {
+		mu.Lock()
+		all = append(all, loaded{g, at})
+		mu.Unlock()
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].at.Less(all[j].at) })
+	graphs := make([]*graph.Graph, len(all))
+	for i, l := range all {
+		graphs[i] = l.g
+	}
+	return graphs, diags, nil
+}
+
+// Seq is a graph's place in Load's order.
+type Seq struct {
+	phase int    // phaseRoots, phaseUncalled, phaseFiles
+	key   string // the root directory or file
+}
+
+// The phases of a scan, in Load's order.
+const (
+	phaseRoots = iota
+	phaseUncalled
+	phaseFiles
+)
+
+// Less reports whether s comes before t in Load's order. No two graphs of
+// one scan have the same Seq.
+func (s Seq) Less(t Seq) bool {
+	if s.phase != t.phase {
+		return s.phase < t.phase
+	}
+	return s.key < t.key
+}
+
+// Stream loads what Load loads and hands each graph to yield as soon as it
+// is loaded, from up to GOMAXPROCS goroutines at once, with its place in
+// Load's order; yield may run the policies on it. A caller that keeps
+// nothing of a graph after yield returns holds about GOMAXPROCS roots at a
+// time: Terraform roots are loaded group by group (roots that call the same
+// module directory), and above Options.SharedCacheBytes of Terraform source
+// each group's parsed modules are dropped when its last root is loaded.
+//
+// Stream returns when every graph has been handed over, with the walk's
+// diagnostics; an error when the scan cannot be done (a path that does not
+// exist) or ctx ended (then some graphs were not loaded).
+func Stream(ctx context.Context, fsys fs.FS, paths []string, opts Options, yield func(g *graph.Graph, at Seq)) ([]graph.Diagnostic, error) {
 	w := walker{fsys: fsys, dirs: map[string]bool{}, files: map[string]bool{}, exclude: opts.Exclude, implicit: opts.Implicit,
 		formats: []fileFormat{plan.Format{Options: opts.Plan}, cloudformation.Format{Options: opts.CloudFormation}}}
 	for _, p := range paths {
@@ -71,7 +154,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 		p = path.Clean(p)
 		info, err := fs.Stat(fsys, p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("cannot scan %s: %w", p, safefs.Cause(err))
+			return nil, fmt.Errorf("cannot scan %s: %w", p, safefs.Cause(err))
 		}
 		if !info.IsDir() {
 			w.named(p)
@@ -80,7 +163,7 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 		if err := fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
 			return w.visit(p, name, d, err)
 		}); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	list := make([]string, 0, len(w.dirs))
@@ -90,23 +173,259 @@ func Load(ctx context.Context, fsys fs.FS, paths []string, opts Options) ([]*gra
 	sort.Strings(list)
 
 	tfOpts := opts.Terraform
-	if tfOpts.Cache == nil {
-		tfOpts.Cache = terraform.NewCache()
+	m := &modules{fsys: fsys, shared: tfOpts.Cache, facts: map[string]*dirFacts{}}
+	if budget := opts.SharedCacheBytes; m.shared == nil && (budget == 0 && w.tfBytes <= DefaultSharedCacheBytes || budget > 0 && w.tfBytes <= budget) {
+		m.shared = terraform.NewCache()
 	}
-	rootList := roots(fsys, list, tfOpts.Cache)
-	load := func(dir string) *graph.Graph { return terraform.LoadModule(fsys, dir, tfOpts) }
-	graphs := inParallel(ctx, rootList, load)
-	graphs = append(graphs, inParallel(ctx, uncalled(fsys, list, rootList, graphs, tfOpts.Cache), load)...)
+	p := newPool(ctx)
+	// What each directory calls decides the roots: found on every
+	// processor.
+	for _, d := range list {
+		p.add(func() { m.get(d) })
+	}
+	p.run()
+	rootList := roots(list, m)
+
+	var mu sync.Mutex
+	evaluated := map[string]bool{} // directories some root instantiated
+	loadRoot := func(g *group, dir string, phase int) func() {
+		return func() {
+			o := tfOpts
+			o.Cache = g.acquire(m.shared)
+			gr := terraform.LoadModule(fsys, dir, o)
+			g.release()
+			if phase == phaseRoots {
+				// A Terraform graph's files are those of the module
+				// directories it instantiated at least once.
+				mu.Lock()
+				for _, f := range gr.Files {
+					evaluated[path.Dir(f)] = true
+				}
+				mu.Unlock()
+			}
+			yield(gr, Seq{phase, dir})
+		}
+	}
+	planned := func(n int) {
+		if opts.Planned != nil && n != 0 {
+			opts.Planned(n)
+		}
+	}
+	for _, g := range groups(rootList, m) {
+		for _, dir := range g.roots {
+			p.add(loadRoot(g, dir, phaseRoots))
+		}
+	}
+	w.planned = planned
+	planned(len(rootList) + len(w.files))
 	// A plan found beside a configuration is scanned in addition to it,
 	// never instead: a plan file in a pull request must not be able to
 	// replace the configuration it claims to come from. Findings that both
 	// give (the same rule, location and message) are reported once.
-	graphs = append(graphs, w.loadFiles(ctx)...)
+	w.loadFiles(p, yield)
+	p.run()
+	more := uncalled(list, rootList, evaluated, m)
+	planned(len(more))
+	for _, g := range groups(more, m) {
+		for _, dir := range g.roots {
+			p.add(loadRoot(g, dir, phaseUncalled))
+		}
+	}
+	p.run()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	graph.SortDiagnostics(w.diags)
-	return graphs, w.diags, nil
+	return w.diags, nil
+}
+
+// modules knows of each Terraform module directory what it calls and
+// whether it declares resources: from the shared cache, or else by parsing
+// the directory alone and keeping only these facts.
+type modules struct {
+	fsys   fs.FS
+	shared *terraform.Cache // nil: each directory parsed alone
+	mu     sync.Mutex
+	facts  map[string]*dirFacts
+}
+
+type dirFacts struct {
+	once     sync.Once
+	calls    []string
+	declares bool
+}
+
+func (m *modules) get(dir string) *dirFacts {
+	m.mu.Lock()
+	f := m.facts[dir]
+	if f == nil {
+		f = &dirFacts{}
+		m.facts[dir] = f
+	}
+	m.mu.Unlock()
+	f.once.Do(func() {
+		c := m.shared
+		if c == nil {
+			c = terraform.NewCache()
+		}
+		f.calls = c.LocalCalls(m.fsys, dir)
+		f.declares = c.DeclaresResources(m.fsys, dir)
+	})
+	return f
+}
+
+// calls returns the directories that the module in dir calls with a local
+// source.
+func (m *modules) calls(dir string) []string { return m.get(dir).calls }
+
+// group is roots that call a module directory in common (directly or
+// through other modules), loaded with one cache of parsed modules.
+type group struct {
+	roots []string
+	mu    sync.Mutex
+	cache *terraform.Cache
+	left  int // roots not loaded yet
+}
+
+// acquire returns the cache to load one of the group's roots with: shared,
+// or the group's own, made on first use.
+func (g *group) acquire(shared *terraform.Cache) *terraform.Cache {
+	if shared != nil {
+		return shared
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.cache == nil {
+		g.cache = terraform.NewCache()
+	}
+	return g.cache
+}
+
+// release records that one root is loaded, and drops the group's cache
+// after the last.
+func (g *group) release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.left--; g.left == 0 {
+		g.cache = nil
+	}
+}
+
+// groups splits roots into groups whose module trees (the directories
+// reached through local calls) share no directory, in the order of each
+// group's first root, each root in its order.
+func groups(roots []string, m *modules) []*group {
+	parent := make([]int, len(roots))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	owner := map[string]int{} // directory → a root reaching it
+	for i, r := range roots {
+		seen := map[string]bool{}
+		stack := []string{r}
+		for len(stack) > 0 {
+			d := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			if j, ok := owner[d]; ok {
+				if a, b := find(i), find(j); a != b {
+					parent[max(a, b)] = min(a, b)
+				}
+			} else {
+				owner[d] = i
+			}
+			stack = append(stack, m.calls(d)...)
+		}
+	}
+	var out []*group
+	byRoot := map[int]*group{}
+	for i, r := range roots {
+		k := find(i)
+		g := byRoot[k]
+		if g == nil {
+			g = &group{}
+			byRoot[k] = g
+			out = append(out, g)
+		}
+		g.roots = append(g.roots, r)
+		g.left++
+	}
+	return out
+}
+
+// pool runs tasks on GOMAXPROCS goroutines; a task may add more.
+type pool struct {
+	ctx     context.Context
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []func()
+	pending int // tasks queued or running
+}
+
+func newPool(ctx context.Context) *pool {
+	p := &pool{ctx: ctx}
+	p.cond = sync.NewCond(&p.mu)
+	return p
+}
+
+// add queues a task, run in the order added.
+func (p *pool) add(task func()) {
+	p.mu.Lock()
+	p.queue = append(p.queue, task)
+	p.pending++
+	p.mu.Unlock()
+	p.cond.Signal()
+}
+
+// run runs the queued tasks, and those they add, and returns when all are
+// done. Once ctx is done, the tasks not started are dropped.
+func (p *pool) run() {
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				task, ok := p.next()
+				if !ok {
+					return
+				}
+				if p.ctx.Err() == nil {
+					task()
+				}
+				p.mu.Lock()
+				if p.pending--; p.pending == 0 {
+					p.cond.Broadcast()
+				}
+				p.mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// next waits for a task; false when none is queued or running.
+func (p *pool) next() (func(), bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.queue) == 0 && p.pending > 0 {
+		p.cond.Wait()
+	}
+	if len(p.queue) == 0 {
+		return nil, false
+	}
+	task := p.queue[0]
+	p.queue[0] = nil
+	p.queue = p.queue[1:]
+	return task, true
 }
 
 // fileFormat is one format whose inputs are single files (a plan, a
@@ -141,6 +460,13 @@ type walker struct {
 	// exclude and implicit are Options.Exclude and Options.Implicit.
 	exclude  func(string) bool
 	implicit bool
+	// tfBytes is the size of the Terraform files of the module directories
+	// found (see Options.SharedCacheBytes).
+	tfBytes int64
+	// mu guards files and seen once files load (loadFiles).
+	mu      sync.Mutex
+	seen    map[string]bool
+	planned func(delta int)
 }
 
 // named takes a file named on the command line.
@@ -234,6 +560,14 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 		}
 		if terraform.IsModuleDir(entries) {
 			w.dirs[name] = true
+			for _, e := range entries {
+				if e.IsDir() || !terraform.IsConfigFile(e.Name()) {
+					continue
+				}
+				if info, err := e.Info(); err == nil {
+					w.tfBytes += info.Size()
+				}
+			}
 		}
 		return nil
 	}
@@ -270,30 +604,20 @@ func (w *walker) visit(top, name string, d fs.DirEntry, err error) error {
 
 // uncalled returns the module directories that roots dropped because a
 // scanned directory calls them, but whose calls made no instance (count =
-// 0, for_each = {}) and that declare resources: no root evaluated them, so
+// 0, for_each = {}) and that declare resources: no root evaluated them
+// (evaluated holds the directories of the files of the roots' graphs), so
 // they are roots after all, or a call with for_each = {} would hide them.
-func uncalled(fsys fs.FS, dirs, rootList []string, graphs []*graph.Graph, cache *terraform.Cache) []string {
+func uncalled(dirs, rootList []string, evaluated map[string]bool, m *modules) []string {
 	isRoot := map[string]bool{}
 	for _, d := range rootList {
 		isRoot[d] = true
-	}
-	evaluated := map[string]bool{}
-	for _, g := range graphs {
-		if g == nil {
-			continue
-		}
-		// A Terraform graph's files are those of the module directories it
-		// instantiated at least once.
-		for _, f := range g.Files {
-			evaluated[path.Dir(f)] = true
-		}
 	}
 	// Only those that declare resources of their own: a directory of
 	// module calls alone hides nothing, since what it calls is evaluated
 	// (or is a candidate here) itself.
 	var out []string
 	for _, d := range dirs {
-		if !isRoot[d] && !evaluated[d] && cache.DeclaresResources(fsys, d) {
+		if !isRoot[d] && !evaluated[d] && m.get(d).declares {
 			out = append(out, d)
 		}
 	}
@@ -301,7 +625,7 @@ func uncalled(fsys fs.FS, dirs, rootList []string, graphs []*graph.Graph, cache 
 		return nil
 	}
 	// Of those, the ones another of them calls are evaluated through it.
-	return roots(fsys, out, cache)
+	return roots(out, m)
 }
 
 // maxWalkDepth bounds how deep the walk goes: a directory nested deeper is
@@ -362,14 +686,14 @@ func (w *walker) reaches(dir string) bool {
 // callers pass, and scanning them alone with their defaults would report
 // what no caller configured. A directory is kept when none of its callers
 // is itself a root (a cycle of calls), so nothing is lost.
-func roots(fsys fs.FS, dirs []string, cache *terraform.Cache) []string {
+func roots(dirs []string, m *modules) []string {
 	scanned := map[string]bool{}
 	for _, d := range dirs {
 		scanned[d] = true
 	}
 	calledBy := map[string][]string{}
 	for _, d := range dirs {
-		for _, callee := range cache.LocalCalls(fsys, d) {
+		for _, callee := range m.calls(d) {
 			if scanned[callee] && callee != d {
 				calledBy[callee] = append(calledBy[callee], d)
 			}
@@ -388,7 +712,7 @@ func roots(fsys fs.FS, dirs []string, cache *terraform.Cache) []string {
 			return
 		}
 		reach[d] = true
-		for _, callee := range cache.LocalCalls(fsys, d) {
+		for _, callee := range m.calls(d) {
 			visit(callee)
 		}
 	}
@@ -407,97 +731,78 @@ func roots(fsys fs.FS, dirs []string, cache *terraform.Cache) []string {
 	return out
 }
 
-// inParallel loads each item on up to GOMAXPROCS goroutines and returns the
-// graphs in the items' order (nil for items not started once ctx is done).
-func inParallel(ctx context.Context, items []string, load func(string) *graph.Graph) []*graph.Graph {
-	graphs := make([]*graph.Graph, len(items))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, item := range items {
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			graphs[i] = load(item)
-		}()
-	}
-	wg.Wait()
-	return graphs
-}
-
-// loadFiles loads the files of the file formats in parallel, then the
-// files they name (nested stacks), once each; graphs come back in name
-// order. A file found while walking is offered to each format that is a
-// candidate for it, in order, until one loads it; a file named on the
-// command line is offered to every format, the last of which
-// (CloudFormation) says why it is not one when no other claims it.
-func (w *walker) loadFiles(ctx context.Context) []*graph.Graph {
-	seen := map[string]bool{}
-	var out []*graph.Graph
-	queue := make([]string, 0, len(w.files))
+// loadFiles queues on p the loading of the files of the file formats,
+// in name order, and of the files they name (nested stacks), once each. A
+// file found while walking is offered to each format that is a candidate
+// for it, in order, until one loads it; a file named on the command line
+// is offered to every format, the last of which (CloudFormation) says why
+// it is not one when no other claims it.
+func (w *walker) loadFiles(p *pool, yield func(*graph.Graph, Seq)) {
+	w.seen = map[string]bool{}
+	names := make([]string, 0, len(w.files))
 	for f := range w.files {
-		queue = append(queue, path.Clean(f))
+		names = append(names, path.Clean(f))
 	}
-	for len(queue) > 0 && ctx.Err() == nil {
-		sort.Strings(queue)
-		var batch []string
-		for _, f := range queue {
-			if !seen[f] {
-				seen[f] = true
-				batch = append(batch, f)
-			}
-		}
-		queue = nil
-		graphs := inParallel(ctx, batch, w.loadFile)
-		for _, g := range graphs {
-			if g == nil {
-				continue
-			}
-			out = append(out, g)
-			for _, f := range w.formats {
-				fl, ok := f.(follower)
-				if !ok || !f.Candidate(g.Root) {
-					continue
-				}
-				for _, next := range fl.Follow(g) {
-					if !fs.ValidPath(next) {
-						// A local template above the scan root: its resources
-						// are lost, so the scan is incomplete.
-						g.Diagnostics = append(g.Diagnostics, graph.Diagnostic{Severity: graph.SeverityError,
-							Summary: "nested template not followed",
-							Detail:  fmt.Sprintf("a nested stack's template (%s) is outside the scan root; scan from a directory that contains it (--root)", next),
-							Range:   graph.Range{File: g.Root}})
-						continue
-					}
-					if seen[next] {
-						continue
-					}
-					// One that is absent is reported by the file that names it;
-					// one that cannot be read (a link out of the root, not a
-					// regular file) by the format's Load.
-					if _, err := fs.Stat(w.fsys, next); !errors.Is(err, fs.ErrNotExist) {
-						w.files[next] = true
-						queue = append(queue, next)
-					}
-				}
-			}
+	sort.Strings(names)
+	for _, f := range names {
+		if !w.seen[f] {
+			w.seen[f] = true
+			explicit := w.files[f]
+			p.add(func() { w.loadFile(p, f, explicit, yield) })
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Root < out[j].Root })
-	return out
 }
 
-func (w *walker) loadFile(name string) *graph.Graph {
-	explicit := w.files[name]
+// loadFile loads one file, queues the files it names, and hands over its
+// graph.
+func (w *walker) loadFile(p *pool, name string, explicit bool, yield func(*graph.Graph, Seq)) {
+	var g *graph.Graph
 	for _, f := range w.formats {
 		if explicit || f.Candidate(name) {
-			if g := f.Load(w.fsys, name, explicit); g != nil {
-				return g
+			if g = f.Load(w.fsys, name, explicit); g != nil {
+				break
 			}
 		}
 	}
-	return nil
+	if g == nil {
+		w.planned(-1)
+		return
+	}
+	for _, f := range w.formats {
+		fl, ok := f.(follower)
+		if !ok || !f.Candidate(g.Root) {
+			continue
+		}
+		for _, next := range fl.Follow(g) {
+			if !fs.ValidPath(next) {
+				// A local template above the scan root: its resources
+				// are lost, so the scan is incomplete.
+				g.Diagnostics = append(g.Diagnostics, graph.Diagnostic{Severity: graph.SeverityError,
+					Summary: "nested template not followed",
+					Detail:  fmt.Sprintf("a nested stack's template (%s) is outside the scan root; scan from a directory that contains it (--root)", next),
+					Range:   graph.Range{File: g.Root}})
+				continue
+			}
+			w.mu.Lock()
+			done := w.seen[next]
+			w.mu.Unlock()
+			if done {
+				continue
+			}
+			// One that is absent is reported by the file that names it;
+			// one that cannot be read (a link out of the root, not a
+			// regular file) by the format's Load.
+			if _, err := fs.Stat(w.fsys, next); errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			w.mu.Lock()
+			if !w.seen[next] {
+				w.seen[next] = true
+				w.planned(1)
+				p.add(func() { w.loadFile(p, next, true, yield) })
+			}
+			w.mu.Unlock()
+		}
+	}
+	yield(g, Seq{phaseFiles, g.Root})
 }
