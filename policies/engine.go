@@ -607,7 +607,8 @@ func (e *Engine) selectFor(types map[string]bool) []int {
 }
 
 // ensure returns a compilation holding the rules sel and the library
-// modules that apply to types.
+// modules that apply to types: the first compiles what sel needs, a later
+// one that lacks something every enabled rule.
 func (e *Engine) ensure(ctx context.Context, sel []int, types map[string]bool) (*compiled, error) {
 	holds := func(st *compiled) bool {
 		if st == nil {
@@ -627,8 +628,15 @@ func (e *Engine) ensure(ctx context.Context, sel []int, types map[string]bool) (
 		}
 		return true
 	}
-	if st := e.state.Load(); len(sel) == 0 || holds(st) {
+	st := e.state.Load()
+	if len(sel) == 0 || holds(st) {
 		return st, nil
+	}
+	if st != nil {
+		// Graphs evaluated as they are loaded (a monorepo streamed root
+		// by root) would each compile again the growing set of rules
+		// they need: the second compilation takes every enabled rule.
+		return e.compile(ctx, func(i int) bool { return e.enabled[i] }, types)
 	}
 	want := map[int]bool{}
 	for _, i := range sel {
