@@ -55,3 +55,13 @@ func BenchmarkEngineCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScanTree is a whole scan of the directory PORTCULLIS_BENCH_TREE
+// (a fleet of copies of the corpus, say); skipped without it.
+func BenchmarkScanTree(b *testing.B) {
+	root := os.Getenv("PORTCULLIS_BENCH_TREE")
+	if root == "" {
+		b.Skip("PORTCULLIS_BENCH_TREE is not set")
+	}
+	benchScan(b, root, []string{"."})
+}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -175,100 +172,10 @@ Exit codes:
 }
 
 // scan loads every root under the paths and evaluates the policies over
-// each. A root whose evaluation failed has an error diagnostic.
+// each as it is loaded (scanStream). A root whose evaluation failed has an
+// error diagnostic.
 func scan(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []string, opts parser.Options, prog *progress) (*finding.Report, error) {
-	graphs, walkDiags, err := parser.Load(ctx, fsys, paths, opts)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("the scan did not finish within --timeout: %w", err)
-		}
-		return nil, err
-	}
-	// Compile at once the rules that run on the types loaded, so that the
-	// evaluations below share one compilation.
-	types := map[string]bool{}
-	for _, g := range graphs {
-		for _, r := range g.Resources {
-			types[r.Type] = true
-		}
-	}
-	list := make([]string, 0, len(types))
-	for t := range types {
-		list = append(list, t)
-	}
-	restore := lessGC()
-	err = eng.Prepare(ctx, list)
-	restore()
-	if err != nil {
-		return nil, err
-	}
-	rep := &finding.Report{Tool: tool(), Rules: eng.Enabled(), Sources: map[string][]byte{}, Files: map[string]string{}}
-	rep.Diagnostics = append(rep.Diagnostics, walkDiags...)
-	type evalResult struct {
-		findings []finding.Finding
-		diags    []graph.Diagnostic
-		err      error
-	}
-	results := make([]evalResult, len(graphs))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	prog.Start(len(graphs))
-	for i, g := range graphs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done(); prog.Done() }()
-			f, d, err := eng.Evaluate(ctx, g)
-			results[i] = evalResult{f, d, err}
-		}()
-	}
-	wg.Wait()
-	prog.Finish()
-	seenIgnore := map[string]bool{}
-	configurations := map[string]string{} // a plan's root → its configuration's
-	for i, g := range graphs {
-		rep.Resources += len(g.Resources)
-		rep.NotCreated += g.NotCreated
-		if g.Configuration != "" {
-			configurations[g.Root] = g.Configuration
-		}
-		rep.Diagnostics = append(rep.Diagnostics, g.Diagnostics...)
-		for _, ig := range g.Ignores {
-			ig.Root = g.Root
-			// A module shared by roots has its ignores once per root.
-			if k := ig.Root + "\x00" + ig.Range.String(); !seenIgnore[k] {
-				seenIgnore[k] = true
-				rep.Ignores = append(rep.Ignores, ig)
-			}
-		}
-		for f, src := range g.Sources {
-			if _, ok := rep.Files[f]; !ok {
-				sum := sha256.Sum256(src)
-				rep.Files[f] = hex.EncodeToString(sum[:])
-			}
-			// A plan file is not quoted: terraform show -json writes one
-			// line, with the values after_sensitive marks in clear text, so
-			// an excerpt of any finding could show a sensitive neighbour.
-			if g.Format == graph.FormatTerraformPlan && f == g.Root {
-				continue
-			}
-			rep.Sources[f] = src
-		}
-		res := results[i]
-		rep.Findings = append(rep.Findings, res.findings...)
-		rep.Diagnostics = append(rep.Diagnostics, res.diags...)
-		if res.err != nil {
-			rep.Diagnostics = append(rep.Diagnostics, graph.Diagnostic{
-				Severity: graph.SeverityError, Summary: "policy evaluation failed", Detail: res.err.Error(),
-				Range: graph.Range{File: g.Root},
-			})
-		}
-	}
-	rep.Dedupe(configurations)
-	// A file of random bytes gives a diagnostic per byte: keep a bounded
-	// number per file, and one error that counts the rest.
-	rep.Diagnostics = graph.CapDiagnostics(rep.Diagnostics, graph.DefaultDiagnosticsPerFile)
-	return rep, nil
+	return scanStream(ctx, eng, fsys, paths, opts, prog)
 }
 
 // countErrors counts the diagnostics that fail the gate.
