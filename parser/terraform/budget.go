@@ -858,6 +858,7 @@ func parseSource(name string, src []byte, isJSON bool) (*hcl.File, hcl.Diagnosti
 	if f != nil {
 		if b, ok := f.Body.(*hclsyntax.Body); ok {
 			meter(b)
+			markSwitches(b)
 		}
 	}
 	return f, capHCLDiagnostics(name, diags)

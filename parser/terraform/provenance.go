@@ -172,6 +172,69 @@ func (st *loadState) literalOrigin(l *literalMark) *originMark {
 	return m
 }
 
+// switchMark is the mark of a hop or literal that reached a value only as
+// the condition of a conditional or of a for expression's if: it decided
+// which value was taken (count = var.create ? 1 : 0, for_each =
+// var.create ? var.rules : {}), it carried no part of it. The origins of a
+// value leave it out; what decided an instance (decided) counts it.
+type switchMark struct {
+	inner any // *originMark or *literalMark
+}
+
+// switchExpr wraps the condition of a conditional or of a for
+// expression's if: its value's provenance marks become switchMarks.
+type switchExpr struct {
+	*hclsyntax.ParenthesesExpr
+}
+
+func (s *switchExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	v, diags := s.Expression.Value(ctx)
+	if !v.IsMarked() {
+		return v, diags
+	}
+	u, marks := v.Unmark()
+	out := make(cty.ValueMarks, len(marks))
+	for m := range marks {
+		switch m.(type) {
+		case *originMark, *literalMark:
+			out[switchMark{inner: m}] = struct{}{}
+		default:
+			out[m] = struct{}{}
+		}
+	}
+	return u.WithMarks(out), diags
+}
+
+// markSwitches wraps, in a freshly parsed syntax tree (not yet shared),
+// every condition that decides which value an expression takes (see
+// switchMark).
+func markSwitches(n hclsyntax.Node) {
+	wrap := func(x hclsyntax.Expression) hclsyntax.Expression {
+		if _, done := x.(*switchExpr); done || x == nil {
+			return x
+		}
+		return &switchExpr{&hclsyntax.ParenthesesExpr{Expression: x, SrcRange: x.Range()}}
+	}
+	var conds []hclsyntax.Node
+	_ = hclsyntax.VisitAll(n, func(x hclsyntax.Node) hcl.Diagnostics {
+		switch x.(type) {
+		case *hclsyntax.ConditionalExpr, *hclsyntax.ForExpr:
+			conds = append(conds, x)
+		}
+		return nil
+	})
+	for _, x := range conds {
+		switch x := x.(type) {
+		case *hclsyntax.ConditionalExpr:
+			x.Condition = wrap(x.Condition)
+		case *hclsyntax.ForExpr:
+			if x.CondExpr != nil {
+				x.CondExpr = wrap(x.CondExpr)
+			}
+		}
+	}
+}
+
 // decided returns the hops that decided that instance in exists, for a
 // finding about the resource rather than a value: the entry of a for_each
 // (its first literal, then how it came), the value that turned count on;
@@ -197,13 +260,17 @@ func (e *evaluator) decidingHops(from cty.Value) []graph.Origin {
 		return nil
 	}
 	_, pvms := from.UnmarkDeepWithPaths()
-	var entry *originMark
+	var entry, switched *originMark
 	var hops []originMark
 	seen := map[originMark]bool{}
 	for _, pvm := range pvms {
 		for mk := range pvm.Marks {
 			var om originMark
 			var upstream bool
+			sw, isSwitch := mk.(switchMark)
+			if isSwitch {
+				mk = sw.inner
+			}
 			switch x := mk.(type) {
 			case *originMark:
 				om = *x
@@ -219,9 +286,15 @@ func (e *evaluator) decidingHops(from cty.Value) []graph.Origin {
 			upstream = upstream || om.kind == graph.OriginVarsFile ||
 				om.kind == graph.OriginCommandLine || om.kind == graph.OriginEnvironment
 			if om.literal {
-				if (upstream || len(pvm.Path) > 0) && (entry == nil || om.file < entry.file || om.file == entry.file && om.sb < entry.sb) {
+				// A literal in the entry is where the entry is; a
+				// switch (create = true) is, when no entry was written.
+				at := &entry
+				if isSwitch {
+					at = &switched
+				}
+				if (upstream || len(pvm.Path) > 0) && (*at == nil || om.file < (*at).file || om.file == (*at).file && om.sb < (*at).sb) {
 					c := om
-					entry = &c
+					*at = &c
 				}
 				continue
 			}
@@ -233,6 +306,9 @@ func (e *evaluator) decidingHops(from cty.Value) []graph.Origin {
 		}
 	}
 	sort.Slice(hops, func(i, j int) bool { return markLess(hops[i], hops[j]) })
+	if entry == nil {
+		entry = switched
+	}
 	var out []graph.Origin
 	if entry != nil {
 		entry.desc = "decides that the resource exists: " + entry.desc
