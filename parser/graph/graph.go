@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Format names the kind of input a Graph was built from.
@@ -134,6 +135,8 @@ type Resource struct {
 	// the expression or block that set them. The empty path is the block.
 	Ranges map[string]Range
 	// Origins maps attribute paths to the provenance of their values.
+	// A loader may compute it (and Decided) when first needed (see
+	// SetProvenance): read it after ResolveProvenance.
 	Origins map[string][]Origin
 
 	// Callers are the module blocks from the root module down to the
@@ -145,6 +148,8 @@ type Resource struct {
 	// module calls that created its module after. Empty when nothing
 	// upstream decided it.
 	Decided []Origin
+	// provenance computes Origins and Decided on first use, or is nil.
+	provenance *provenance
 
 	Refs         []Ref
 	ReferencedBy []Ref // filled by Graph.Link: Target is then the referring resource
@@ -314,6 +319,33 @@ func SortDiagnostics(ds []Diagnostic) {
 	})
 }
 
+// provenance is a resource's Origins and Decided, computed once, when
+// first needed.
+type provenance struct {
+	once    sync.Once
+	compute func() (map[string][]Origin, []Origin)
+}
+
+// SetProvenance has Origins and Decided computed by compute the first time
+// they are needed (OriginsFor, Locate, ResolveProvenance), instead of for
+// every resource: most resources have no finding.
+func (r *Resource) SetProvenance(compute func() (origins map[string][]Origin, decided []Origin)) {
+	r.provenance = &provenance{compute: compute}
+}
+
+// ResolveProvenance fills Origins and Decided if SetProvenance deferred
+// them. It is safe to call from several goroutines at once.
+func (r *Resource) ResolveProvenance() {
+	p := r.provenance
+	if p == nil {
+		return
+	}
+	p.once.Do(func() {
+		r.Origins, r.Decided = p.compute()
+		p.compute = nil // what it kept alive can go
+	})
+}
+
 // Lookup returns the most precise recorded range for an attribute path: the
 // path itself, else its longest recorded prefix, else the resource's range.
 // The second result is the path that matched ("" for the resource).
@@ -334,6 +366,7 @@ func (r *Resource) Lookup(path string) (Range, string) {
 
 // OriginsFor returns the provenance recorded for path or its longest prefix.
 func (r *Resource) OriginsFor(path string) []Origin {
+	r.ResolveProvenance()
 	p := path
 	for {
 		if o, ok := r.Origins[p]; ok {

@@ -130,6 +130,7 @@ func (l *loader) sourceRanges(r, h *graph.Resource) {
 	}
 	r.Ranges[""] = r.Range
 	dropInsideSensitive(r)
+	h.ResolveProvenance() // the HCL graph's origins are computed when first needed
 	// Provenance describes the values the HCL evaluation saw; the plan may
 	// have used others (-var, a different tfvars). Keep a hop only where
 	// both agree on the value.

@@ -290,12 +290,15 @@ func valueSize(v cty.Value, limit int64, depth int) (int64, bool) {
 	if depth > MaxValueDepth {
 		return 0, true
 	}
-	v, _ = v.Unmark()
 	n := int64(ValueOverhead)
+	ty := v.Type()
+	if ty != cty.String && (ty.IsPrimitiveType() || ty.IsCapsuleType()) {
+		return n, false // known or not: unmarking (a copy of its marks) is not needed to tell
+	}
+	v, _ = v.Unmark()
 	if !v.IsKnown() || v.IsNull() {
 		return n, false
 	}
-	ty := v.Type()
 	switch {
 	case ty == cty.String:
 		return n + int64(len(v.AsString())), false

@@ -122,6 +122,7 @@ func evaluateTree(fsys fs.FS, dir string, opts Options, cache *Cache, rd reading
 		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{}, local: map[*moduleConfig]bool{},
 		depthOf: map[*moduleConfig]int{},
 	}
+	st.prov = &resolver{pos: cache.pos, depthOf: st.depthOf, local: st.local}
 	st.budget = newBudget(opts.Limits, st.addDiag, cache.pos)
 	cfg := st.module(dir)
 	st.local[cfg] = true
@@ -257,7 +258,6 @@ func (e *evaluator) materialise(rc *resourceConfig, in instance) *graph.Resource
 		Provider: providerOf(rc.typ),
 		Range:    e.st.pos.rng(rc.block.DefRange),
 		Ranges:   map[string]graph.Range{},
-		Origins:  map[string][]graph.Origin{},
 		Callers:  e.callers,
 		Meta:     map[string]any{},
 	}
@@ -275,8 +275,10 @@ func (e *evaluator) materialise(rc *resourceConfig, in instance) *graph.Resource
 	if _, ok := e.instVals[addr]; !ok {
 		e.instVals[addr] = v
 	}
-	res.Origins = e.st.origins(v)
-	res.Decided = e.decided(in)
+	pv, froms := e.st.prov, e.decidingFroms(in)
+	res.SetProvenance(func() (map[string][]graph.Origin, []graph.Origin) {
+		return pv.origins(v), pv.decided(froms)
+	})
 	res.Values, res.Unknown, res.Sensitive = toTree(v)
 	return res
 }

@@ -99,10 +99,9 @@ type loadState struct {
 	stack      []string
 	diags      []graph.Diagnostic
 	configs    []*moduleConfig
-	local      map[*moduleConfig]bool       // read by a module instance in the repository (not remote)
-	depthOf    map[*moduleConfig]int        // the least depth of a module instance reading it (the root's: 0)
-	literals   map[*literalMark]*originMark // literalOrigin, memoised
-	converted  map[*originMark]graph.Origin // originOf, memoised
+	local      map[*moduleConfig]bool // read by a module instance in the repository (not remote)
+	depthOf    map[*moduleConfig]int  // the least depth of a module instance reading it (the root's: 0)
+	prov       *resolver              // turns marks into origins, after the load (see resolver)
 	used       map[*moduleConfig]bool
 	files      []string // variables files read
 	funcs      map[string]function.Function

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -153,7 +154,7 @@ func (m *moduleConfig) markConfigLiterals() {
 // its depth is that of the module instance that read its module first (a
 // variables file is the root's), and it is external when that module was
 // installed outside the repository.
-func (st *loadState) literalOrigin(l *literalMark) *originMark {
+func (st *resolver) literalOrigin(l *literalMark) *originMark {
 	if m, ok := st.literals[l]; ok {
 		return m
 	}
@@ -192,17 +193,15 @@ func (s *switchExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	if !v.IsMarked() {
 		return v, diags
 	}
-	u, marks := v.Unmark()
-	out := make(cty.ValueMarks, len(marks))
+	u, marks := v.Unmark() // marks is a copy: ours to change
 	for m := range marks {
 		switch m.(type) {
 		case *originMark, *literalMark:
-			out[switchMark{inner: m}] = struct{}{}
-		default:
-			out[m] = struct{}{}
+			delete(marks, m)
+			marks[switchMark{inner: m}] = struct{}{}
 		}
 	}
-	return u.WithMarks(out), diags
+	return u.WithMarks(marks), diags
 }
 
 // markSwitches wraps, in a freshly parsed syntax tree (not yet shared),
@@ -235,27 +234,68 @@ func markSwitches(n hclsyntax.Node) {
 	}
 }
 
-// decided returns the hops that decided that instance in exists, for a
-// finding about the resource rather than a value: the entry of a for_each
-// (its first literal, then how it came), the value that turned count on;
-// then those of the module calls that created the module instance. Only
-// hops written upstream count: in a calling module, in a variables file or
-// on the command line, or (for_each) the entry itself; a module's own
-// defaults decide nothing a user of the module changes.
-func (e *evaluator) decided(in instance) []graph.Origin {
-	out := e.decidingHops(in.from)
+// resolver turns the marks of a resource's value into its origins and
+// what decided it, when a finding first asks (graph.Resource.SetProvenance):
+// most resources have no finding. It keeps what that needs of the load
+// (not the evaluators): the positions, where modules were read, and the
+// origins converted so far, shared by the resources of one tree, which a
+// policy engine may locate at once.
+type resolver struct {
+	mu        sync.Mutex
+	pos       *positions
+	depthOf   map[*moduleConfig]int        // loadState.depthOf, complete after the load
+	local     map[*moduleConfig]bool       // loadState.local, complete after the load
+	literals  map[*literalMark]*originMark // literalOrigin, memoised
+	converted map[*originMark]graph.Origin // originOf, memoised
+}
+
+// decidingFrom is the value that decided one instance (instance.from) and
+// the module instance it was evaluated in.
+type decidingFrom struct {
+	from  cty.Value
+	depth int
+	cfg   *moduleConfig
+}
+
+// decidingFroms lists the values that decided instance in: its own, then
+// those of the module calls that created its module instance.
+func (e *evaluator) decidingFroms(in instance) []decidingFrom {
+	var out []decidingFrom
+	if in.from != cty.NilVal {
+		out = append(out, decidingFrom{in.from, e.depth, e.cfg})
+	}
 	for ev := e; ev.parent != nil; ev = ev.parent {
-		out = append(out, ev.parent.decidingHops(ev.callFrom)...)
+		if ev.callFrom != cty.NilVal {
+			out = append(out, decidingFrom{ev.callFrom, ev.parent.depth, ev.parent.cfg})
+		}
+	}
+	return out
+}
+
+// decided returns the hops that decided an instance, for a finding about
+// the resource rather than a value: the entry of a for_each (its first
+// literal, then how it came), the value that turned count on; then those
+// of the module calls that created the module instance. Only hops written
+// upstream count: in a calling module, in a variables file or on the
+// command line, or (for_each) the entry itself; a module's own defaults
+// decide nothing a user of the module changes.
+func (st *resolver) decided(froms []decidingFrom) []graph.Origin {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var out []graph.Origin
+	for _, f := range froms {
+		out = append(out, st.decidingHops(f.from, f.depth, f.cfg)...)
 	}
 	return out
 }
 
 // decidingHops orders the marks of one instance's deciding value (see
-// decided): the first literal (the for_each entry, the argument that
-// turned count on), then the other hops by depth. Only hops written
-// upstream count, or (for_each) a literal inside the entry; the literals
-// a function gathered on the whole value are not places of their own.
-func (e *evaluator) decidingHops(from cty.Value) []graph.Origin {
+// decided), evaluated at depth in module cfg: the first literal (the
+// for_each entry, the argument that turned count on), then the other hops
+// by depth. Only hops written upstream count, or (for_each) a literal
+// inside the entry; the literals a function gathered on the whole value
+// are not places of their own.
+func (st *resolver) decidingHops(from cty.Value, depth int, cfg *moduleConfig) []graph.Origin {
 	if from == cty.NilVal {
 		return nil
 	}
@@ -276,10 +316,10 @@ func (e *evaluator) decidingHops(from cty.Value) []graph.Origin {
 				om = *x
 				// A module's own default decides nothing its caller
 				// changes; the root's defaults are the repository's.
-				upstream = om.depth < e.depth && (om.kind != graph.OriginVariableDefault || om.depth == 0)
+				upstream = om.depth < depth && (om.kind != graph.OriginVariableDefault || om.depth == 0)
 			case *literalMark:
-				om = *e.st.literalOrigin(x)
-				upstream = x.site.cfg != e.cfg // written in another module (a caller), or a variables file
+				om = *st.literalOrigin(x)
+				upstream = x.site.cfg != cfg // written in another module (a caller), or a variables file
 			default:
 				continue
 			}

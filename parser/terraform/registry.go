@@ -900,7 +900,8 @@ func (p *regPlan) materialise(r *regRes) *graph.Resource {
 		res.Refs = append(res.Refs, graph.Ref{Attribute: ref.attr, Target: p.address(ref.target), TargetAttribute: ref.targetAttr, Range: hdr})
 	}
 	obj := cty.ObjectVal(r.attrs)
-	res.Origins = e.st.origins(obj)
+	pv := e.st.prov
+	res.SetProvenance(func() (map[string][]graph.Origin, []graph.Origin) { return pv.origins(obj), nil })
 	res.Values, res.Unknown, res.Sensitive = toTree(obj)
 	return res
 }

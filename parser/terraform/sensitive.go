@@ -60,16 +60,17 @@ func sensitiveWithin(v cty.Value, limit int) (found, complete bool) {
 			}
 			limit--
 		}
-		v, marks := v.Unmark()
-		if _, ok := marks[sensitiveMark{}]; ok {
+		if v.HasMark(sensitiveMark{}) {
 			found = true
 			return true
 		}
-		if !v.IsKnown() || v.IsNull() {
-			return false
-		}
+		// Unmarking copies the marks: a scalar needs none of it.
 		ty := v.Type()
 		if !ty.IsCollectionType() && !ty.IsObjectType() && !ty.IsTupleType() {
+			return false
+		}
+		v, _ = v.Unmark()
+		if !v.IsKnown() || v.IsNull() {
 			return false
 		}
 		for it := v.ElementIterator(); it.Next(); {

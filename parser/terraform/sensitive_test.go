@@ -54,6 +54,7 @@ func visibleParts(g *graph.Graph) string {
 	}
 	var rs []res
 	for _, r := range g.Resources {
+		r.ResolveProvenance()
 		rs = append(rs, res{r.Address, r.Module, r.Range, r.Ranges, r.Origins, r.Callers, r.Refs, r.ReferencedBy, r.Meta})
 	}
 	b, err := json.Marshal(struct {
@@ -338,6 +339,7 @@ resource "aws_vpc" "v" {
 	// The origin of a value under a sensitive key is recorded at the
 	// sensitive container.
 	var paths []string
+	r.ResolveProvenance()
 	for p := range r.Origins {
 		paths = append(paths, p)
 	}

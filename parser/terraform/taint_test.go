@@ -210,6 +210,7 @@ resource "x_attrs" "a" {
 	}
 	// Only the file and the default leave origins (with their values).
 	var origins []string
+	r.ResolveProvenance()
 	for p, os := range r.Origins {
 		for _, o := range os {
 			origins = append(origins, p+" "+o.Kind+" "+strings.Join(o.Values, ","))

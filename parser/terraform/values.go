@@ -154,7 +154,9 @@ func sensitiveTree(v cty.Value) any {
 // path, ordered from where the value was first written to where it was
 // last passed on. A part inside a sensitive value is recorded at the
 // sensitive value's path: a path must not show a sensitive map key.
-func (st *loadState) origins(v cty.Value) map[string][]graph.Origin {
+func (st *resolver) origins(v cty.Value) map[string][]graph.Origin {
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	out := map[string][]graph.Origin{}
 	uv, pvms := v.UnmarkDeepWithPaths()
 	var secret []cty.Path
@@ -244,7 +246,7 @@ func holdsLiteral(v cty.Value, p cty.Path) bool {
 }
 
 // originOf converts a mark into a graph origin, once per mark.
-func (st *loadState) originOf(m *originMark) graph.Origin {
+func (st *resolver) originOf(m *originMark) graph.Origin {
 	if o, ok := st.converted[m]; ok {
 		return o
 	}

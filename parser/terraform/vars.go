@@ -90,11 +90,11 @@ func boundedScalars(v cty.Value) (string, bool) {
 	partial := false
 	var walk func(cty.Value)
 	walk = func(v cty.Value) {
-		v, marks := v.Unmark()
-		if _, secret := marks[sensitiveMark{}]; secret {
+		if v.HasMark(sensitiveMark{}) {
 			partial = true
 			return
 		}
+		v, _ = v.Unmark()
 		if !v.IsKnown() || v.IsNull() {
 			return
 		}
