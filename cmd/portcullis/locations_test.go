@@ -81,13 +81,13 @@ func checkLocated(t *testing.T, dir string, want []string) {
 // own entry, not at "rules = {", and only the attribute that used it is
 // related (the argument around the literal is the same place).
 // (e) A rule the map's entry made without a description points at that
-// entry; create = true switched it on and is related; the resource block
-// is last.
+// entry's key; create = true switched it on and is related; the resource
+// block is last.
 func TestLocationsMapOfRules(t *testing.T) {
 	checkLocated(t, "maprules/root", []string{
 		`PCS-AWS-001 module.web_sg.aws_vpc_security_group_ingress_rule.this["all_http"] cidr_ipv4 at maprules/root/main.tf:12:21-12:32
   <- used by module.web_sg.aws_vpc_security_group_ingress_rule.this["all_http"] cidr_ipv4 at maprules/modules/sg/main.tf:35:23-35:43`,
-		`PCS-AWS-003 module.web_sg.aws_vpc_security_group_ingress_rule.this["ssh"] at maprules/root/main.tf:16:21-16:23
+		`PCS-AWS-003 module.web_sg.aws_vpc_security_group_ingress_rule.this["ssh"] at maprules/root/main.tf:15:5-15:8
   <- value passed as argument "create" of module.web_sg at maprules/root/main.tf:4:12-4:16
   <- creates module.web_sg.aws_vpc_security_group_ingress_rule.this["ssh"] at maprules/modules/sg/main.tf:28:1-28:54`,
 		`PCS-AWS-001 module.web_sg.aws_vpc_security_group_ingress_rule.this["ssh"] cidr_ipv4 at maprules/root/main.tf:19:21-19:32
@@ -158,5 +158,19 @@ func TestLocationsInstalledModule(t *testing.T) {
   <- used by module.firewall_passed.aws_vpc_security_group_ingress_rule.ssh cidr_ipv4 at installed/root/.terraform/modules/firewall/main.tf:35:23-35:39`,
 		`PCS-AWS-001 module.firewall_passed.aws_vpc_security_group_ingress_rule.https cidr_ipv4 at installed/root/main.tf:13:20-13:31
   <- used by module.firewall_passed.aws_vpc_security_group_ingress_rule.https cidr_ipv4 at installed/root/.terraform/modules/firewall/main.tf:26:23-26:43`,
+	})
+}
+
+// A resource for_each'd over a map from terraform.tfvars: a finding about
+// an instance (no description) points at its entry's key in the tfvars
+// file, quoted or not; a finding about a value at the value in the entry.
+func TestLocationsForEachEntry(t *testing.T) {
+	checkLocated(t, "foreach", []string{
+		`PCS-AWS-003 aws_security_group_rule.app["web"] at foreach/terraform.tfvars:2:3-2:6
+  <- creates aws_security_group_rule.app["web"] at foreach/main.tf:14:1-14:41`,
+		`PCS-AWS-003 aws_security_group_rule.app["db-admin"] at foreach/terraform.tfvars:6:3-6:13
+  <- creates aws_security_group_rule.app["db-admin"] at foreach/main.tf:14:1-14:41`,
+		`PCS-AWS-001 aws_security_group_rule.app["db-admin"] cidr_blocks.0 at foreach/terraform.tfvars:8:12-8:23
+  <- used by aws_security_group_rule.app["db-admin"] cidr_blocks.0 at foreach/main.tf:22:24-22:39`,
 	})
 }

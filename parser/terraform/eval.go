@@ -30,6 +30,7 @@ type evaluator struct {
 	callArgs   hcl.Attributes // the arguments of the call that created this instance
 	callScope  *scope         // the caller's scope for this instance (count/each of the call)
 	callFrom   cty.Value      // the value that decided the call's instance (see instance.from)
+	callKey    cty.Value      // the key of the call's instance (see instance.key)
 	funcs      map[string]function.Function
 
 	vars       map[string]cty.Value

@@ -321,7 +321,7 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 	c := newEvaluator(e.st, cfg, addr)
 	c.parent = e
 	c.depth = e.depth + 1
-	c.callFrom = in.from
+	c.callFrom, c.callKey = in.from, in.key
 	if d, ok := e.st.depthOf[cfg]; !ok || c.depth < d {
 		e.st.depthOf[cfg] = c.depth
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -35,7 +36,19 @@ type literalSite struct {
 type literalMark struct {
 	site *literalSite
 	rng  hcl.Range
-	text string // the value written, as text
+	text string     // the value written, as text
+	item *entryItem // the object item or tuple element it is written in, nil at the top
+}
+
+// entryItem is an item of an object constructor (key = value) or an
+// element of a tuple constructor that holds literals: the chain of them
+// from a literal up says which entry of a written map the literal is in,
+// so that a for_each instance made from that entry points at its key.
+type entryItem struct {
+	key   string    // the item's key as written; "" for a tuple element or a computed key
+	keyed bool      // an object item with a key known from the syntax
+	rng   hcl.Range // the key (an object item) or the element (a tuple)
+	up    *entryItem
 }
 
 // passThrough names, for the functions whose result holds their arguments'
@@ -55,37 +68,43 @@ var passThrough = map[string][]int{
 // that reach a resource. It changes the syntax tree in place: call it once,
 // when the tree is built.
 func markLiterals(expr hcl.Expression, site *literalSite) {
-	var walk func(x hclsyntax.Expression)
-	walk = func(x hclsyntax.Expression) {
+	var walk func(x hclsyntax.Expression, in *entryItem)
+	walk = func(x hclsyntax.Expression, in *entryItem) {
 		switch x := x.(type) {
 		case *hclsyntax.LiteralValueExpr:
-			markLiteral(x, x.SrcRange, site)
+			markLiteral(x, x.SrcRange, site, in)
 		case *hclsyntax.TemplateExpr:
 			if len(x.Parts) == 1 {
 				if lit, ok := x.Parts[0].(*hclsyntax.LiteralValueExpr); ok {
-					markLiteral(lit, x.SrcRange, site)
+					markLiteral(lit, x.SrcRange, site, in)
 				}
 			}
 		case *hclsyntax.TemplateWrapExpr:
-			walk(x.Wrapped)
+			walk(x.Wrapped, in)
 		case *hclsyntax.ParenthesesExpr:
-			walk(x.Expression)
+			walk(x.Expression, in)
 		case *metered: // the budget's wrapper (see meter)
-			walk(x.Expression)
+			walk(x.Expression, in)
 		case *hclsyntax.TupleConsExpr:
 			for _, el := range x.Exprs {
-				walk(el)
+				walk(el, &entryItem{rng: el.Range(), up: in})
 			}
 		case *hclsyntax.ObjectConsExpr:
 			for _, it := range x.Items {
-				walk(it.ValueExpr)
+				e := &entryItem{rng: it.KeyExpr.Range(), up: in}
+				if k, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && k.Type() == cty.String && k.IsKnown() && !k.IsNull() && !k.IsMarked() {
+					e.key, e.keyed = k.AsString(), true
+				}
+				walk(it.ValueExpr, e)
 			}
 		case *hclsyntax.ConditionalExpr:
-			walk(x.TrueResult)
-			walk(x.FalseResult)
+			walk(x.TrueResult, in)
+			walk(x.FalseResult, in)
 		case *hclsyntax.ForExpr:
-			walk(x.CollExpr)
-			walk(x.ValExpr)
+			// The for expression builds a value of its own: where its
+			// literals stand in it is not where they were written.
+			walk(x.CollExpr, in)
+			walk(x.ValExpr, nil)
 		case *hclsyntax.FunctionCallExpr:
 			which, ok := passThrough[x.Name]
 			if !ok {
@@ -93,17 +112,17 @@ func markLiterals(expr hcl.Expression, site *literalSite) {
 			}
 			for i, a := range x.Args {
 				if which == nil || slices.Contains(which, i) {
-					walk(a)
+					walk(a, in)
 				}
 			}
 		}
 	}
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		walk(se)
+		walk(se, nil)
 	}
 }
 
-func markLiteral(lit *hclsyntax.LiteralValueExpr, rng hcl.Range, site *literalSite) {
+func markLiteral(lit *hclsyntax.LiteralValueExpr, rng hcl.Range, site *literalSite, in *entryItem) {
 	v := lit.Val
 	if v.IsMarked() || !v.IsKnown() || v.IsNull() {
 		return
@@ -111,7 +130,7 @@ func markLiteral(lit *hclsyntax.LiteralValueExpr, rng hcl.Range, site *literalSi
 	if ty := v.Type(); ty != cty.String && ty != cty.Number && ty != cty.Bool {
 		return
 	}
-	lit.Val = v.Mark(&literalMark{site: site, rng: rng, text: scalars(v)}) // a pointer: cheap to hash
+	lit.Val = v.Mark(&literalMark{site: site, rng: rng, text: scalars(v), item: in}) // a pointer: cheap to hash
 }
 
 // markConfigLiterals marks the literals of a module's locals, module
@@ -234,6 +253,25 @@ func markSwitches(n hclsyntax.Node) {
 	}
 }
 
+// entryOrigin returns, for a literal at a path of the given length inside
+// a for_each element, the key of the map entry that the element is (as
+// written: "ssh = {" of the caller's map), when the entry's key is the
+// instance's key; else nil. om is the literal's origin.
+func (st *resolver) entryOrigin(l *literalMark, depth int, key string, om originMark) *originMark {
+	it := l.item
+	for i := 0; i < depth && it != nil; i++ {
+		it = it.up
+	}
+	if it == nil || !it.keyed || it.key != key {
+		return nil
+	}
+	r := st.pos.rng(it.rng)
+	om.file, om.sl, om.sc, om.sb, om.el, om.ec, om.eb = r.File, r.Start.Line, r.Start.Column, r.Start.Byte, r.End.Line, r.End.Column, r.End.Byte
+	om.desc = fmt.Sprintf("entry %q ", key) + strings.TrimPrefix(om.desc, "value ")
+	om.values = key
+	return &om
+}
+
 // resolver turns the marks of a resource's value into its origins and
 // what decided it, when a finding first asks (graph.Resource.SetProvenance):
 // most resources have no finding. It keeps what that needs of the load
@@ -253,6 +291,7 @@ type resolver struct {
 // the module instance it was evaluated in.
 type decidingFrom struct {
 	from  cty.Value
+	key   cty.Value // the instance's key
 	depth int
 	cfg   *moduleConfig
 }
@@ -262,11 +301,11 @@ type decidingFrom struct {
 func (e *evaluator) decidingFroms(in instance) []decidingFrom {
 	var out []decidingFrom
 	if in.from != cty.NilVal {
-		out = append(out, decidingFrom{in.from, e.depth, e.cfg})
+		out = append(out, decidingFrom{in.from, in.key, e.depth, e.cfg})
 	}
 	for ev := e; ev.parent != nil; ev = ev.parent {
 		if ev.callFrom != cty.NilVal {
-			out = append(out, decidingFrom{ev.callFrom, ev.parent.depth, ev.parent.cfg})
+			out = append(out, decidingFrom{ev.callFrom, ev.callKey, ev.parent.depth, ev.parent.cfg})
 		}
 	}
 	return out
@@ -284,7 +323,7 @@ func (st *resolver) decided(froms []decidingFrom) []graph.Origin {
 	defer st.mu.Unlock()
 	var out []graph.Origin
 	for _, f := range froms {
-		out = append(out, st.decidingHops(f.from, f.depth, f.cfg)...)
+		out = append(out, st.decidingHops(f, f.depth, f.cfg)...)
 	}
 	return out
 }
@@ -295,12 +334,16 @@ func (st *resolver) decided(froms []decidingFrom) []graph.Origin {
 // by depth. Only hops written upstream count, or (for_each) a literal
 // inside the entry; the literals a function gathered on the whole value
 // are not places of their own.
-func (st *resolver) decidingHops(from cty.Value, depth int, cfg *moduleConfig) []graph.Origin {
-	if from == cty.NilVal {
+func (st *resolver) decidingHops(f decidingFrom, depth int, cfg *moduleConfig) []graph.Origin {
+	if f.from == cty.NilVal {
 		return nil
 	}
-	_, pvms := from.UnmarkDeepWithPaths()
-	var entry, switched *originMark
+	_, pvms := f.from.UnmarkDeepWithPaths()
+	var key string
+	if k, _ := f.key.Unmark(); k != cty.NilVal && k.Type() == cty.String && k.IsKnown() && !k.IsNull() {
+		key = k.AsString()
+	}
+	var entry, switched, keyed *originMark
 	var hops []originMark
 	seen := map[originMark]bool{}
 	for _, pvm := range pvms {
@@ -336,6 +379,9 @@ func (st *resolver) decidingHops(from cty.Value, depth int, cfg *moduleConfig) [
 					c := om
 					*at = &c
 				}
+				if lm, ok := mk.(*literalMark); ok && !isSwitch && keyed == nil && key != "" {
+					keyed = st.entryOrigin(lm, len(pvm.Path), key, om)
+				}
 				continue
 			}
 			if !upstream || seen[om] {
@@ -346,6 +392,9 @@ func (st *resolver) decidingHops(from cty.Value, depth int, cfg *moduleConfig) [
 		}
 	}
 	sort.Slice(hops, func(i, j int) bool { return markLess(hops[i], hops[j]) })
+	if keyed != nil {
+		entry = keyed
+	}
 	if entry == nil {
 		entry = switched
 	}
