@@ -174,3 +174,13 @@ func TestLocationsForEachEntry(t *testing.T) {
   <- used by aws_security_group_rule.app["db-admin"] cidr_blocks.0 at foreach/main.tf:22:24-22:39`,
 	})
 }
+
+// The elements a dynamic block is made from, written in the resource's
+// own for_each: the finding points at the element's value, not at the
+// content attribute that used it.
+func TestLocationsDynamicForEach(t *testing.T) {
+	checkLocated(t, "dynamic", []string{
+		`PCS-AWS-001 aws_security_group.bastion ingress.1.cidr_blocks.0 at dynamic/main.tf:9:27-9:38
+  <- used by aws_security_group.bastion ingress.1.cidr_blocks.0 at dynamic/main.tf:16:22-16:40`,
+	})
+}

@@ -166,6 +166,24 @@ func (m *moduleConfig) markConfigLiterals() {
 			markLiterals(rc.forEach, &literalSite{cfg: m, kind: graph.OriginForEach,
 				desc: fmt.Sprintf("value written in the for_each of %s", rc.addr())})
 		}
+		if body, ok := rc.block.Body.(*hclsyntax.Body); ok {
+			m.markDynamicLiterals(body, rc.addr())
+		}
+	}
+}
+
+// markDynamicLiterals marks the literals of the for_each of each dynamic
+// block in a resource body (nested ones too): the elements a rule's blocks
+// are made from, written in the resource itself.
+func (m *moduleConfig) markDynamicLiterals(body *hclsyntax.Body, addr string) {
+	for _, blk := range body.Blocks {
+		if blk.Type == "dynamic" && len(blk.Labels) == 1 {
+			if fe, ok := blk.Body.Attributes["for_each"]; ok {
+				markLiterals(fe.Expr, &literalSite{cfg: m, kind: graph.OriginForEach,
+					desc: fmt.Sprintf("value written in the for_each of dynamic %q of %s", blk.Labels[0], addr)})
+			}
+		}
+		m.markDynamicLiterals(blk.Body, addr)
 	}
 }
 
