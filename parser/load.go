@@ -211,7 +211,15 @@ func Stream(ctx context.Context, fsys fs.FS, paths []string, opts Options, yield
 			opts.Planned(n)
 		}
 	}
-	for _, g := range groups(rootList, m) {
+	rootGroups := groups(rootList, m)
+	if m.shared != nil && tfOpts.Cache == nil && len(rootList) > 0 {
+		// The cache that found the roots serves them all, and is dropped
+		// when the last is loaded: the policies then run on it without
+		// the parsed modules beside it.
+		all := &group{roots: rootList, left: len(rootList), cache: m.shared}
+		rootGroups, m.shared = []*group{all}, nil
+	}
+	for _, g := range rootGroups {
 		for _, dir := range g.roots {
 			p.add(loadRoot(g, dir, phaseRoots))
 		}
@@ -287,8 +295,9 @@ type group struct {
 	left  int // roots not loaded yet
 }
 
-// acquire returns the cache to load one of the group's roots with: shared,
-// or the group's own, made on first use.
+// acquire returns the cache to load one of the group's roots with: shared
+// (Options.Terraform.Cache), or the group's own, made on first use unless
+// it was given.
 func (g *group) acquire(shared *terraform.Cache) *terraform.Cache {
 	if shared != nil {
 		return shared
