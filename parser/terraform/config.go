@@ -25,7 +25,8 @@ const MaxFileSize = 8 << 20
 // blocks with their bodies kept for on-demand evaluation.
 type moduleConfig struct {
 	dir   string
-	files []string // relative paths, sorted
+	id    *configID // what the marks of its literals name it by (see literalSite)
+	files []string  // relative paths, sorted
 	// tofu is set when the directory holds OpenTofu files (*.tofu,
 	// *.tofu.json): its Terraform and OpenTofu readings differ.
 	tofu bool
@@ -206,6 +207,7 @@ type parsedFile struct {
 func loadModuleConfig(fsys fs.FS, dir string, pos *positions, rd reading) *moduleConfig {
 	m := &moduleConfig{
 		dir:              dir,
+		id:               &configID{dir: dir},
 		pos:              pos,
 		variables:        map[string]*variableConfig{},
 		locals:           map[string]*hcl.Attribute{},

@@ -120,12 +120,12 @@ func evaluateTree(fsys fs.FS, dir string, opts Options, cache *Cache, rd reading
 	st := &loadState{
 		fsys: fsys, cache: cache, pos: cache.pos, opts: opts, rootDir: dir, reading: rd,
 		inProgress: map[string]bool{}, used: map[*moduleConfig]bool{}, local: map[*moduleConfig]bool{},
-		depthOf: map[*moduleConfig]int{},
 	}
-	st.prov = &resolver{pos: cache.pos, depthOf: st.depthOf, local: st.local}
+	st.prov = &resolver{depthOf: map[*configID]int{}, local: map[*configID]bool{}}
 	st.budget = newBudget(opts.Limits, st.addDiag, cache.pos)
 	cfg := st.module(dir)
 	st.local[cfg] = true
+	st.prov.local[cfg.id] = true
 	e := newEvaluator(st, cfg, "")
 	e.bindVariables(e.inputValues(opts))
 	out := treeResult{st: st, resources: e.collect(), files: map[string]bool{}, ignores: map[string][]ignoreComment{}}

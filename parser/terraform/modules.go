@@ -100,7 +100,6 @@ type loadState struct {
 	diags      []graph.Diagnostic
 	configs    []*moduleConfig
 	local      map[*moduleConfig]bool // read by a module instance in the repository (not remote)
-	depthOf    map[*moduleConfig]int  // the least depth of a module instance reading it (the root's: 0)
 	prov       *resolver              // turns marks into origins, after the load (see resolver)
 	used       map[*moduleConfig]bool
 	files      []string // variables files read
@@ -322,8 +321,8 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 	c.parent = e
 	c.depth = e.depth + 1
 	c.callFrom, c.callKey = in.from, in.key
-	if d, ok := e.st.depthOf[cfg]; !ok || c.depth < d {
-		e.st.depthOf[cfg] = c.depth
+	if d, ok := e.st.prov.depthOf[cfg.id]; !ok || c.depth < d {
+		e.st.prov.depthOf[cfg.id] = c.depth
 	}
 	c.callPath = call.name
 	if e.callPath != "" {
@@ -339,6 +338,7 @@ func (e *evaluator) child(call *moduleCall, in instance) *evaluator {
 	})
 	if !c.remote() {
 		e.st.local[cfg] = true
+		e.st.prov.local[cfg.id] = true
 	}
 	c.callArgs = call.args
 	c.callScope = in.scope

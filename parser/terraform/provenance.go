@@ -26,18 +26,25 @@ import (
 // literalSite is what a literal belongs to: shared by the literals of one
 // top-level expression.
 type literalSite struct {
-	cfg  *moduleConfig // nil for a variables file (the root's)
-	kind string        // graph.Origin* kind
+	cfg  *configID // nil for a variables file (the root's)
+	kind string    // graph.Origin* kind
 	desc string
+}
+
+// configID names a module's configuration in the marks of its literals:
+// marks live as long as the values of a graph, which must not keep the
+// parsed configuration (its syntax trees, the cache) alive.
+type configID struct {
+	dir string
 }
 
 // literalMark is the cty mark of one literal: a string (with its quotes),
 // a number or a bool.
 type literalMark struct {
 	site *literalSite
-	rng  hcl.Range
-	text string     // the value written, as text
-	item *entryItem // the object item or tuple element it is written in, nil at the top
+	rng  graph.Range // converted when marked: the positions are not kept
+	text string      // the value written, as text
+	item *entryItem  // the object item or tuple element it is written in, nil at the top
 }
 
 // entryItem is an item of an object constructor (key = value) or an
@@ -45,9 +52,9 @@ type literalMark struct {
 // from a literal up says which entry of a written map the literal is in,
 // so that a for_each instance made from that entry points at its key.
 type entryItem struct {
-	key   string    // the item's key as written; "" for a tuple element or a computed key
-	keyed bool      // an object item with a key known from the syntax
-	rng   hcl.Range // the key (an object item) or the element (a tuple)
+	key   string      // the item's key as written; "" for a tuple element or a computed key
+	keyed bool        // an object item with a key known from the syntax
+	rng   graph.Range // the key (an object item) or the element (a tuple)
 	up    *entryItem
 }
 
@@ -67,16 +74,16 @@ var passThrough = map[string][]int{
 // Keys, conditions, indexes and the operands of operators are not values
 // that reach a resource. It changes the syntax tree in place: call it once,
 // when the tree is built.
-func markLiterals(expr hcl.Expression, site *literalSite) {
+func markLiterals(expr hcl.Expression, site *literalSite, pos *positions) {
 	var walk func(x hclsyntax.Expression, in *entryItem)
 	walk = func(x hclsyntax.Expression, in *entryItem) {
 		switch x := x.(type) {
 		case *hclsyntax.LiteralValueExpr:
-			markLiteral(x, x.SrcRange, site, in)
+			markLiteral(x, pos.rng(x.SrcRange), site, in)
 		case *hclsyntax.TemplateExpr:
 			if len(x.Parts) == 1 {
 				if lit, ok := x.Parts[0].(*hclsyntax.LiteralValueExpr); ok {
-					markLiteral(lit, x.SrcRange, site, in)
+					markLiteral(lit, pos.rng(x.SrcRange), site, in)
 				}
 			}
 		case *hclsyntax.TemplateWrapExpr:
@@ -87,11 +94,11 @@ func markLiterals(expr hcl.Expression, site *literalSite) {
 			walk(x.Expression, in)
 		case *hclsyntax.TupleConsExpr:
 			for _, el := range x.Exprs {
-				walk(el, &entryItem{rng: el.Range(), up: in})
+				walk(el, &entryItem{rng: pos.rng(el.Range()), up: in})
 			}
 		case *hclsyntax.ObjectConsExpr:
 			for _, it := range x.Items {
-				e := &entryItem{rng: it.KeyExpr.Range(), up: in}
+				e := &entryItem{rng: pos.rng(it.KeyExpr.Range()), up: in}
 				if k, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && k.Type() == cty.String && k.IsKnown() && !k.IsNull() && !k.IsMarked() {
 					e.key, e.keyed = k.AsString(), true
 				}
@@ -122,7 +129,7 @@ func markLiterals(expr hcl.Expression, site *literalSite) {
 	}
 }
 
-func markLiteral(lit *hclsyntax.LiteralValueExpr, rng hcl.Range, site *literalSite, in *entryItem) {
+func markLiteral(lit *hclsyntax.LiteralValueExpr, rng graph.Range, site *literalSite, in *entryItem) {
 	v := lit.Val
 	if v.IsMarked() || !v.IsKnown() || v.IsNull() {
 		return
@@ -137,34 +144,34 @@ func markLiteral(lit *hclsyntax.LiteralValueExpr, rng hcl.Range, site *literalSi
 // arguments, variable defaults, outputs and for_each expressions.
 func (m *moduleConfig) markConfigLiterals() {
 	for _, name := range sortedKeys(m.locals) {
-		markLiterals(m.locals[name].Expr, &literalSite{cfg: m, kind: graph.OriginLocal,
-			desc: fmt.Sprintf("value written in local.%s", name)})
+		markLiterals(m.locals[name].Expr, &literalSite{cfg: m.id, kind: graph.OriginLocal,
+			desc: fmt.Sprintf("value written in local.%s", name)}, m.pos)
 	}
 	for _, name := range sortedKeys(m.variables) {
 		if vc := m.variables[name]; vc.def != nil {
-			markLiterals(vc.def, &literalSite{cfg: m, kind: graph.OriginVariableDefault,
-				desc: fmt.Sprintf("value written in the default of var.%s", name)})
+			markLiterals(vc.def, &literalSite{cfg: m.id, kind: graph.OriginVariableDefault,
+				desc: fmt.Sprintf("value written in the default of var.%s", name)}, m.pos)
 		}
 	}
 	for _, name := range sortedKeys(m.outputs) {
-		markLiterals(m.outputs[name].Expr, &literalSite{cfg: m, kind: graph.OriginOutput,
-			desc: fmt.Sprintf("value written in output %q", name)})
+		markLiterals(m.outputs[name].Expr, &literalSite{cfg: m.id, kind: graph.OriginOutput,
+			desc: fmt.Sprintf("value written in output %q", name)}, m.pos)
 	}
 	for _, name := range sortedKeys(m.calls) {
 		call := m.calls[name]
 		for _, arg := range sortedKeys(call.args) {
-			markLiterals(call.args[arg].Expr, &literalSite{cfg: m, kind: graph.OriginModuleArgument,
-				desc: fmt.Sprintf("value written in argument %q of module %q", arg, name)})
+			markLiterals(call.args[arg].Expr, &literalSite{cfg: m.id, kind: graph.OriginModuleArgument,
+				desc: fmt.Sprintf("value written in argument %q of module %q", arg, name)}, m.pos)
 		}
 		if call.forEach != nil {
-			markLiterals(call.forEach, &literalSite{cfg: m, kind: graph.OriginForEach,
-				desc: fmt.Sprintf("value written in the for_each of module %q", name)})
+			markLiterals(call.forEach, &literalSite{cfg: m.id, kind: graph.OriginForEach,
+				desc: fmt.Sprintf("value written in the for_each of module %q", name)}, m.pos)
 		}
 	}
 	for _, rc := range m.resources {
 		if rc.forEach != nil {
-			markLiterals(rc.forEach, &literalSite{cfg: m, kind: graph.OriginForEach,
-				desc: fmt.Sprintf("value written in the for_each of %s", rc.addr())})
+			markLiterals(rc.forEach, &literalSite{cfg: m.id, kind: graph.OriginForEach,
+				desc: fmt.Sprintf("value written in the for_each of %s", rc.addr())}, m.pos)
 		}
 		if body, ok := rc.block.Body.(*hclsyntax.Body); ok {
 			m.markDynamicLiterals(body, rc.addr())
@@ -179,8 +186,8 @@ func (m *moduleConfig) markDynamicLiterals(body *hclsyntax.Body, addr string) {
 	for _, blk := range body.Blocks {
 		if blk.Type == "dynamic" && len(blk.Labels) == 1 {
 			if fe, ok := blk.Body.Attributes["for_each"]; ok {
-				markLiterals(fe.Expr, &literalSite{cfg: m, kind: graph.OriginForEach,
-					desc: fmt.Sprintf("value written in the for_each of dynamic %q of %s", blk.Labels[0], addr)})
+				markLiterals(fe.Expr, &literalSite{cfg: m.id, kind: graph.OriginForEach,
+					desc: fmt.Sprintf("value written in the for_each of dynamic %q of %s", blk.Labels[0], addr)}, m.pos)
 			}
 		}
 		m.markDynamicLiterals(blk.Body, addr)
@@ -198,7 +205,7 @@ func (st *resolver) literalOrigin(l *literalMark) *originMark {
 	if st.literals == nil {
 		st.literals = map[*literalMark]*originMark{}
 	}
-	r := st.pos.rng(l.rng)
+	r := l.rng
 	m := &originMark{kind: l.site.kind, desc: l.site.desc, file: r.File,
 		sl: r.Start.Line, sc: r.Start.Column, sb: r.Start.Byte,
 		el: r.End.Line, ec: r.End.Column, eb: r.End.Byte, values: l.text, literal: true}
@@ -283,7 +290,7 @@ func (st *resolver) entryOrigin(l *literalMark, depth int, key string, om origin
 	if it == nil || !it.keyed || it.key != key {
 		return nil
 	}
-	r := st.pos.rng(it.rng)
+	r := it.rng
 	om.file, om.sl, om.sc, om.sb, om.el, om.ec, om.eb = r.File, r.Start.Line, r.Start.Column, r.Start.Byte, r.End.Line, r.End.Column, r.End.Byte
 	om.desc = fmt.Sprintf("entry %q ", key) + strings.TrimPrefix(om.desc, "value ")
 	om.values = key
@@ -292,15 +299,16 @@ func (st *resolver) entryOrigin(l *literalMark, depth int, key string, om origin
 
 // resolver turns the marks of a resource's value into its origins and
 // what decided it, when a finding first asks (graph.Resource.SetProvenance):
-// most resources have no finding. It keeps what that needs of the load
-// (not the evaluators): the positions, where modules were read, and the
-// origins converted so far, shared by the resources of one tree, which a
-// policy engine may locate at once.
+// most resources have no finding. It keeps what that needs of the load,
+// and nothing of the evaluators or the parsed configuration (the marks
+// name a module by its configID and hold their ranges converted): the
+// depth and place of each module, and the origins converted so far,
+// shared by the resources of one tree, which a policy engine may locate
+// at once.
 type resolver struct {
 	mu        sync.Mutex
-	pos       *positions
-	depthOf   map[*moduleConfig]int        // loadState.depthOf, complete after the load
-	local     map[*moduleConfig]bool       // loadState.local, complete after the load
+	depthOf   map[*configID]int            // the least depth of a module instance reading it (the root's: 0)
+	local     map[*configID]bool           // read by a module instance in the repository (not remote)
 	literals  map[*literalMark]*originMark // literalOrigin, memoised
 	converted map[*originMark]graph.Origin // originOf, memoised
 }
@@ -311,7 +319,7 @@ type decidingFrom struct {
 	from  cty.Value
 	key   cty.Value // the instance's key
 	depth int
-	cfg   *moduleConfig
+	cfg   *configID
 }
 
 // decidingFroms lists the values that decided instance in: its own, then
@@ -319,11 +327,11 @@ type decidingFrom struct {
 func (e *evaluator) decidingFroms(in instance) []decidingFrom {
 	var out []decidingFrom
 	if in.from != cty.NilVal {
-		out = append(out, decidingFrom{in.from, in.key, e.depth, e.cfg})
+		out = append(out, decidingFrom{in.from, in.key, e.depth, e.cfg.id})
 	}
 	for ev := e; ev.parent != nil; ev = ev.parent {
 		if ev.callFrom != cty.NilVal {
-			out = append(out, decidingFrom{ev.callFrom, ev.callKey, ev.parent.depth, ev.parent.cfg})
+			out = append(out, decidingFrom{ev.callFrom, ev.callKey, ev.parent.depth, ev.parent.cfg.id})
 		}
 	}
 	return out
@@ -352,7 +360,7 @@ func (st *resolver) decided(froms []decidingFrom) []graph.Origin {
 // by depth. Only hops written upstream count, or (for_each) a literal
 // inside the entry; the literals a function gathered on the whole value
 // are not places of their own.
-func (st *resolver) decidingHops(f decidingFrom, depth int, cfg *moduleConfig) []graph.Origin {
+func (st *resolver) decidingHops(f decidingFrom, depth int, cfg *configID) []graph.Origin {
 	if f.from == cty.NilVal {
 		return nil
 	}

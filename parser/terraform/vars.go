@@ -223,7 +223,7 @@ func (e *evaluator) varsFile(name string, src []byte, out map[string]rawValue) {
 		e.st.diags = append(e.st.diags, e.st.pos.diagnostic(d))
 	}
 	for n, a := range attrs {
-		markLiterals(a.Expr, &literalSite{kind: graph.OriginVarsFile, desc: fmt.Sprintf("value of var.%s written in %s", n, name)})
+		markLiterals(a.Expr, &literalSite{kind: graph.OriginVarsFile, desc: fmt.Sprintf("value of var.%s written in %s", n, name)}, e.st.pos)
 		if _, declared := e.cfg.variables[n]; !declared {
 			e.diag(graph.SeverityWarning, "value for undeclared variable",
 				fmt.Sprintf("%s sets %q, which is not declared in %s", name, n, e.cfg.dir), a.NameRange)
