@@ -116,6 +116,21 @@ func evaluateRoot(ctx context.Context, eng *policies.Engine, g *graph.Graph, at 
 	return res
 }
 
+// prepareFor compiles the rules that run on g.
+func prepareFor(ctx context.Context, eng *policies.Engine, g *graph.Graph) error {
+	seen := map[string]bool{}
+	var types []string
+	for _, r := range g.Resources {
+		if !seen[r.Type] {
+			seen[r.Type] = true
+			types = append(types, r.Type)
+		}
+	}
+	restore := lessGC()
+	defer restore()
+	return eng.Prepare(ctx, types)
+}
+
 // scanStream loads the roots under paths one by one and evaluates each as
 // soon as it is loaded, on every processor, keeping only what the report
 // needs of each (rootResult); the report is then assembled in Load's order,
@@ -135,7 +150,13 @@ func scanStream(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []s
 		}
 		prog.grow(delta)
 	}
+	var prepare sync.Once
+	var prepareErr error
 	walkDiags, err := parser.Stream(ctx, fsys, paths, opts, func(g *graph.Graph, at parser.Seq) {
+		// The rules the first root needs are compiled with the collector
+		// held back, as a one-file scan is mostly compilation; the engine
+		// compiles what later roots need as they come.
+		prepare.Do(func() { prepareErr = prepareFor(ctx, eng, g) })
 		res := evaluateRoot(ctx, eng, g, at, sums)
 		mu.Lock()
 		results = append(results, res)
@@ -143,6 +164,9 @@ func scanStream(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []s
 		prog.Done()
 	})
 	prog.Finish()
+	if err == nil {
+		err = prepareErr
+	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("the scan did not finish within --timeout: %w", err)
