@@ -422,7 +422,9 @@ func (m *metered) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 // expression charges its iterations before the first one and the value of
 // each, template pieces, splat elements, the results of conditionals and
 // the operands of == and != charge their size (the work of copying or
-// comparing them).
+// comparing them). In the same walk, the conditions of conditionals and of
+// for expressions' ifs are wrapped so that their provenance marks become
+// switch marks (see switchMark).
 func meter(n hclsyntax.Node) {
 	if n == nil {
 		return
@@ -441,6 +443,7 @@ func meter(n hclsyntax.Node) {
 			per := int64(LoopOverhead) + NodeOverhead*int64(countNodes(x.KeyExpr)+countNodes(x.ValExpr)+countNodes(x.CondExpr))
 			x.CollExpr = wrapMetered(x.CollExpr, true, per)
 			x.ValExpr = wrapMetered(x.ValExpr, false, 0)
+			x.CondExpr = wrapSwitch(x.CondExpr)
 		case *hclsyntax.TemplateExpr:
 			if len(x.Parts) > 1 {
 				for i, p := range x.Parts {
@@ -454,6 +457,7 @@ func meter(n hclsyntax.Node) {
 		case *hclsyntax.ConditionalExpr:
 			x.TrueResult = wrapMetered(x.TrueResult, false, 0)
 			x.FalseResult = wrapMetered(x.FalseResult, false, 0)
+			x.Condition = wrapSwitch(x.Condition)
 		case *hclsyntax.BinaryOpExpr:
 			if x.Op == hclsyntax.OpEqual || x.Op == hclsyntax.OpNotEqual {
 				x.LHS = wrapMetered(x.LHS, false, 0)
@@ -861,7 +865,6 @@ func parseSource(name string, src []byte, isJSON bool) (*hcl.File, hcl.Diagnosti
 	if f != nil {
 		if b, ok := f.Body.(*hclsyntax.Body); ok {
 			meter(b)
-			markSwitches(b)
 		}
 	}
 	return f, capHCLDiagnostics(name, diags)

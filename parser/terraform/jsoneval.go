@@ -56,7 +56,6 @@ func (e *evaluator) jsonValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Va
 		return cty.DynamicVal, diags
 	}
 	meter(tmpl)
-	markSwitches(tmpl)
 	val, more := tmpl.Value(ctx)
 	return val, append(diags, more...)
 }

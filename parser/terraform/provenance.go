@@ -248,34 +248,13 @@ func (s *switchExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	return u.WithMarks(marks), diags
 }
 
-// markSwitches wraps, in a freshly parsed syntax tree (not yet shared),
-// every condition that decides which value an expression takes (see
-// switchMark).
-func markSwitches(n hclsyntax.Node) {
-	wrap := func(x hclsyntax.Expression) hclsyntax.Expression {
-		if _, done := x.(*switchExpr); done || x == nil {
-			return x
-		}
-		return &switchExpr{&hclsyntax.ParenthesesExpr{Expression: x, SrcRange: x.Range()}}
+// wrapSwitch wraps a condition (see switchMark); meter calls it on every
+// freshly parsed tree.
+func wrapSwitch(x hclsyntax.Expression) hclsyntax.Expression {
+	if _, done := x.(*switchExpr); done || x == nil {
+		return x
 	}
-	var conds []hclsyntax.Node
-	_ = hclsyntax.VisitAll(n, func(x hclsyntax.Node) hcl.Diagnostics {
-		switch x.(type) {
-		case *hclsyntax.ConditionalExpr, *hclsyntax.ForExpr:
-			conds = append(conds, x)
-		}
-		return nil
-	})
-	for _, x := range conds {
-		switch x := x.(type) {
-		case *hclsyntax.ConditionalExpr:
-			x.Condition = wrap(x.Condition)
-		case *hclsyntax.ForExpr:
-			if x.CondExpr != nil {
-				x.CondExpr = wrap(x.CondExpr)
-			}
-		}
-	}
+	return &switchExpr{&hclsyntax.ParenthesesExpr{Expression: x, SrcRange: x.Range()}}
 }
 
 // entryOrigin returns, for a literal at a path of the given length inside
