@@ -4,7 +4,9 @@
 variable "admin_cidr" {
   description = "Where administrators connect from. The default is the whole internet."
   type        = string
-  default     = "0.0.0.0/0"
+  # PCS-AWS-001 (open ingress, critical): the bastion's SSH rule uses this
+  # default; the finding points here, where the value is written.
+  default = "0.0.0.0/0"
 }
 
 variable "team_description" {
@@ -30,7 +32,8 @@ resource "aws_security_group" "bastion" {
     from_port   = 22
     to_port     = 22
     protocol    = "tcp"
-    # PCS-AWS-001 (open ingress, critical): SSH from var.admin_cidr = 0.0.0.0/0.
+    # SSH from var.admin_cidr: 0.0.0.0/0 by default, reported at the default
+    # above with this line as a related location.
     cidr_blocks = ["10.0.0.0/8", var.admin_cidr]
   }
 
