@@ -116,8 +116,8 @@ func evaluateRoot(ctx context.Context, eng *policies.Engine, g *graph.Graph, at 
 	return res
 }
 
-// prepareFor compiles the rules that run on g.
-func prepareFor(ctx context.Context, eng *policies.Engine, g *graph.Graph) error {
+// graphTypes are the resource types of g.
+func graphTypes(g *graph.Graph) []string {
 	seen := map[string]bool{}
 	var types []string
 	for _, r := range g.Resources {
@@ -126,6 +126,20 @@ func prepareFor(ctx context.Context, eng *policies.Engine, g *graph.Graph) error
 			types = append(types, r.Type)
 		}
 	}
+	return types
+}
+
+// ruleTypes are the resource types the enabled rules list.
+func ruleTypes(eng *policies.Engine) []string {
+	var types []string
+	for _, r := range eng.Enabled() {
+		types = append(types, r.ResourceTypes...)
+	}
+	return types
+}
+
+// prepareTypes compiles the rules that run on graphs holding types.
+func prepareTypes(ctx context.Context, eng *policies.Engine, types []string) error {
 	restore := lessGC()
 	defer restore()
 	return eng.Prepare(ctx, types)
@@ -140,23 +154,40 @@ func scanStream(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []s
 	var results []rootResult
 	sums := &digests{seen: map[*byte]digest{}}
 	started := false
+	var prepare sync.Once
+	var prepareErr error
+	var prepared chan struct{} // closed when every enabled rule is compiled
 	opts.Planned = func(delta int) {
 		mu.Lock()
 		defer mu.Unlock()
 		if !started {
 			started = true
 			prog.Start(delta)
+			if delta > 1 {
+				// Several roots will need most rules: compile them all
+				// once, while the first roots load, rather than what the
+				// first root needs and then the rest.
+				prepared = make(chan struct{})
+				go func() {
+					defer close(prepared)
+					prepareErr = prepareTypes(ctx, eng, ruleTypes(eng))
+				}()
+			}
 			return
 		}
 		prog.grow(delta)
 	}
-	var prepare sync.Once
-	var prepareErr error
 	walkDiags, err := parser.Stream(ctx, fsys, paths, opts, func(g *graph.Graph, at parser.Seq) {
-		// The rules the first root needs are compiled with the collector
-		// held back, as a one-file scan is mostly compilation; the engine
-		// compiles what later roots need as they come.
-		prepare.Do(func() { prepareErr = prepareFor(ctx, eng, g) })
+		// The rules are compiled with the collector held back, as a
+		// one-file scan is mostly compilation; for one root, those it
+		// needs. The engine compiles what later roots need as they come.
+		prepare.Do(func() {
+			if prepared != nil {
+				<-prepared
+				return
+			}
+			prepareErr = prepareTypes(ctx, eng, graphTypes(g))
+		})
 		res := evaluateRoot(ctx, eng, g, at, sums)
 		mu.Lock()
 		results = append(results, res)
@@ -164,6 +195,9 @@ func scanStream(ctx context.Context, eng *policies.Engine, fsys fs.FS, paths []s
 		prog.Done()
 	})
 	prog.Finish()
+	if prepared != nil {
+		<-prepared
+	}
 	if err == nil {
 		err = prepareErr
 	}
