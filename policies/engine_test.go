@@ -524,6 +524,20 @@ func TestGatedLibraryFiles(t *testing.T) {
 	if len(fs) != 1 || fs[0].RuleID != "PCS-AZURE-001" {
 		t.Fatalf("Azure graph: %+v", fs)
 	}
+	// The second compilation takes every enabled rule (graphs streamed one
+	// by one must not each recompile a growing set), gated files included.
+	if !compiled("builtin/lib/network_azure.rego") || !compiled("builtin/lib/network_gcp.rego") {
+		t.Fatal("the second compilation did not take every enabled rule and the files they gate")
+	}
+	// A fresh engine given only the Azure graph compiles the Azure file and
+	// not the GCP one: the first compilation takes what the graph needs.
+	eng, err = New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := eng.Evaluate(context.Background(), nsg); err != nil {
+		t.Fatal(err)
+	}
 	if !compiled("builtin/lib/network_azure.rego") || compiled("builtin/lib/network_gcp.rego") {
 		t.Fatal("an Azure graph did not compile the Azure file, or compiled the GCP one")
 	}
