@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -52,4 +53,26 @@ func allocateUnderGuard() {
 		keep = append(keep, bytes.Repeat([]byte{1}, 1<<20))
 	}
 	_ = keep
+}
+
+// TestScanGC: a scan raises the collector's target unless GOGC is set,
+// and restores it after.
+func TestScanGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	prev := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prev)
+	restore := scanGC()
+	if got := debug.SetGCPercent(scanGCPercent); got != scanGCPercent {
+		t.Errorf("during the scan GOGC is %d, want %d", got, scanGCPercent)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("after the scan GOGC is %d, want 100 restored", got)
+	}
+	t.Setenv("GOGC", "50")
+	debug.SetGCPercent(50)
+	scanGC()()
+	if got := debug.SetGCPercent(100); got != 50 {
+		t.Errorf("with GOGC=50 set by the user, the scan changed it to %d", got)
+	}
 }

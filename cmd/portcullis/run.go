@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -83,6 +84,7 @@ func runScan(cmd *cobra.Command, args []string, fl *scanFlags, stdout, stderr io
 		return fmt.Errorf("--max-memory: %w", err)
 	}
 	defer memoryGuard(limit, stderr)()
+	defer scanGC()()
 	ctx := cmd.Context()
 	if fl.timeout > 0 {
 		var cancel context.CancelFunc
@@ -247,4 +249,22 @@ func (st *settings) hidingNote() (graph.Diagnostic, bool) {
 		d.Range.File = cfg.Path
 	}
 	return d, true
+}
+
+// scanGCPercent is the garbage collector's target during a scan. At the
+// default 100 the collector took a quarter of the CPU of a monorepo scan;
+// at 200, measured on 20 copies of the Terraform corpus (2 cores, quiet):
+// 25.6 -> 22.2 s wall, 48.4 -> 42.3 CPU s, peak RSS 252 -> 383 MiB. The
+// memory guard's soft limit (three quarters of --max-memory) still makes
+// the collector run when the heap nears it.
+const scanGCPercent = 200
+
+// scanGC raises the collector's target for the scan unless the user set
+// GOGC; the function it returns restores it.
+func scanGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	prev := debug.SetGCPercent(scanGCPercent)
+	return func() { debug.SetGCPercent(prev) }
 }
