@@ -222,7 +222,19 @@ func ReadModules(src Source) (map[string]*ast.Module, error) {
 // readSources calls f with the name and text of every non-test .rego file
 // of src.
 func readSources(src Source, f func(name, text string) error) error {
-	err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	err := walkPolicyFiles(src, func(rel string, b []byte) error {
+		return f(path.Join(src.Name, rel), string(b))
+	})
+	if err != nil {
+		return fmt.Errorf("loading policies from %s: %w", src.Name, err)
+	}
+	return nil
+}
+
+// walkPolicyFiles calls f with the path (relative to src) and content of
+// every non-test .rego file of src, in fs.WalkDir's order.
+func walkPolicyFiles(src Source, f func(rel string, b []byte) error) error {
+	return fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -233,12 +245,8 @@ func readSources(src Source, f func(name, text string) error) error {
 		if err != nil {
 			return err
 		}
-		return f(path.Join(src.Name, p), string(b))
+		return f(p, b)
 	})
-	if err != nil {
-		return fmt.Errorf("loading policies from %s: %w", src.Name, err)
-	}
-	return nil
 }
 
 func parseModule(name, text string) (*ast.Module, error) {

@@ -118,34 +118,6 @@ func sensitiveChild(sens any, i int) any {
 	return nil
 }
 
-// masked returns v with every value sens marks sensitive replaced by the
-// placeholder.
-func masked(v, sens any) any {
-	switch s := sens.(type) {
-	case bool:
-		if s {
-			return graph.SensitivePlaceholder
-		}
-	case map[string]any:
-		if m, ok := v.(map[string]any); ok {
-			out := make(map[string]any, len(m))
-			for k, e := range m {
-				out[k] = masked(e, s[k])
-			}
-			return out
-		}
-	case []any:
-		if l, ok := v.([]any); ok {
-			out := make([]any, len(l))
-			for i, e := range l {
-				out[i] = masked(e, sensitiveChild(s, i))
-			}
-			return out
-		}
-	}
-	return v
-}
-
 // digest is the short hex SHA-256 of v's canonical JSON.
 func digest(v any) string {
 	b, err := json.Marshal(v)

@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"sort"
-	"strings"
 )
 
 // PolicySetHash identifies the policies a run evaluates: "sha256:" and the
@@ -66,18 +64,8 @@ type policyFile struct {
 // which is not the order of full paths: "a/b.rego" and "a.rego").
 func policyFiles(src Source) ([]policyFile, error) {
 	var files []policyFile
-	err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
-			return nil
-		}
-		b, err := fs.ReadFile(src.FS, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, policyFile{path: p, data: b})
+	err := walkPolicyFiles(src, func(rel string, b []byte) error {
+		files = append(files, policyFile{path: rel, data: b})
 		return nil
 	})
 	if err != nil {

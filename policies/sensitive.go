@@ -138,11 +138,16 @@ func (c *canaries) num() json.Number {
 
 // mask returns v with every value that sensitive marks replaced by
 // canaries. Only the marked paths are copied.
-func (c *canaries) mask(v, sensitive any) any {
+func (c *canaries) mask(v, sensitive any) any { return replaceSensitive(v, sensitive, c.all) }
+
+// replaceSensitive returns v with every value that sensitive marks (the
+// after_sensitive conventions: true, or a map or list of marks) replaced by
+// leaf of it. Only the marked paths are copied.
+func replaceSensitive(v, sensitive any, leaf func(any) any) any {
 	switch s := sensitive.(type) {
 	case bool:
 		if s {
-			return c.all(v)
+			return leaf(v)
 		}
 	case map[string]any:
 		m, ok := v.(map[string]any)
@@ -151,7 +156,7 @@ func (c *canaries) mask(v, sensitive any) any {
 		}
 		out := make(map[string]any, len(m))
 		for k, x := range m {
-			out[k] = c.mask(x, s[k])
+			out[k] = replaceSensitive(x, s[k], leaf)
 		}
 		return out
 	case []any:
@@ -165,11 +170,17 @@ func (c *canaries) mask(v, sensitive any) any {
 			if i < len(s) {
 				si = s[i]
 			}
-			out[i] = c.mask(x, si)
+			out[i] = replaceSensitive(x, si, leaf)
 		}
 		return out
 	}
 	return v
+}
+
+// masked returns v with every value sensitive marks replaced by the
+// placeholder: what may be shown or hashed.
+func masked(v, sensitive any) any {
+	return replaceSensitive(v, sensitive, func(any) any { return graph.SensitivePlaceholder })
 }
 
 // all replaces a wholly sensitive value: every leaf, and the keys of its

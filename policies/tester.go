@@ -422,41 +422,7 @@ func RedactedInput(g *graph.Graph) map[string]any {
 		if !holdsSensitive(r.Values, r.Sensitive) {
 			return r.Values
 		}
-		m, _ := redact(r.Values, r.Sensitive).(map[string]any)
+		m, _ := masked(r.Values, r.Sensitive).(map[string]any)
 		return m
 	})
-}
-
-func redact(v, sensitive any) any {
-	switch s := sensitive.(type) {
-	case bool:
-		if s {
-			return graph.SensitivePlaceholder
-		}
-	case map[string]any:
-		m, ok := v.(map[string]any)
-		if !ok {
-			return v
-		}
-		out := make(map[string]any, len(m))
-		for k, x := range m {
-			out[k] = redact(x, s[k])
-		}
-		return out
-	case []any:
-		l, ok := v.([]any)
-		if !ok {
-			return v
-		}
-		out := make([]any, len(l))
-		for i, x := range l {
-			var si any
-			if i < len(s) {
-				si = s[i]
-			}
-			out[i] = redact(x, si)
-		}
-		return out
-	}
-	return v
 }
