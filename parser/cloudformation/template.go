@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -584,7 +583,7 @@ func readIgnoreEntry(ig *graph.Ignore, e *Node) string {
 		return "the ignore of " + ids + " needs a reason"
 	case ig.Owner == "" && e.Get("owner") != nil, ig.Ticket == "" && e.Get("ticket") != nil:
 		return "the ignore of " + ids + " has an empty owner or ticket"
-	case ig.Expires != "" && !isDate(ig.Expires):
+	case ig.Expires != "" && !graph.IsDate(ig.Expires):
 		return fmt.Sprintf("the ignore of %s: expires %q is not a date YYYY-MM-DD", ids, ig.Expires)
 	}
 	return ""
@@ -608,15 +607,6 @@ func cleanText(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
-}
-
-// isDate reports whether s is a real date written YYYY-MM-DD.
-func isDate(s string) bool {
-	if len(s) != len("2006-01-02") {
-		return false
-	}
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
 }
 
 // branchKeys lists the keys of the mappings an Fn::If (possibly nested)

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Format names the kind of input a Graph was built from.
@@ -181,6 +182,13 @@ type Ignore struct {
 	// Problem is set when the ignore is malformed (no rule, no reason, a
 	// bad date): it is not applied and the triage stage reports Problem.
 	Problem string
+}
+
+// IsDate reports whether s is a real day written YYYY-MM-DD, as an
+// ignore's expiry must be.
+func IsDate(s string) bool {
+	t, err := time.Parse(time.DateOnly, s)
+	return err == nil && t.Format(time.DateOnly) == s
 }
 
 // Severity of a diagnostic.

@@ -55,7 +55,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -196,7 +195,7 @@ func parseIgnoreText(text string) ignoreFields {
 	switch {
 	case f.reason == "":
 		f.problem = fmt.Sprintf(`portcullis:ignore %s needs a reason: reason="why" after the rule id`, rules)
-	case f.expires != "" && !isDate(f.expires):
+	case f.expires != "" && !graph.IsDate(f.expires):
 		f.problem = fmt.Sprintf("portcullis:ignore %s: expires=%s is not a date YYYY-MM-DD", rules, f.expires)
 	}
 	return f
@@ -291,15 +290,6 @@ func clean(s string) string {
 }
 
 func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }
-
-// isDate reports whether s is a real date written YYYY-MM-DD.
-func isDate(s string) bool {
-	if len(s) != len("2006-01-02") {
-		return false
-	}
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
-}
 
 // startsLine reports whether only blanks precede offset on its line.
 func startsLine(src []byte, offset int) bool {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
 // FuzzInlineIgnores scans a file's comments for inline ignores, and loads
@@ -61,7 +63,7 @@ func checkIgnoreFields(t *testing.T, f ignoreFields) {
 	if f.problem != "" {
 		return
 	}
-	if len(f.rules) == 0 || f.reason == "" || (f.expires != "" && !isDate(f.expires)) {
+	if len(f.rules) == 0 || f.reason == "" || (f.expires != "" && !graph.IsDate(f.expires)) {
 		t.Errorf("ignore without a problem: %+v", f)
 	}
 	for _, r := range f.rules {
