@@ -125,15 +125,25 @@ func ValidGlob(p string) error {
 	return err
 }
 
-// MatchAny reports whether name (a slash path relative to the scan root)
-// or one of its parent directories matches one of the path patterns; a
-// pattern that is not valid matches nothing. The walk uses it to skip
-// excluded directories and files before reading them.
-func MatchAny(patterns []string, name string) bool {
+// PathMatcher compiles path patterns once into a test of whether name (a
+// slash path relative to the scan root) or one of its parent directories
+// matches one of them: the walk asks it of every entry, to skip excluded
+// directories and files before reading them.
+func PathMatcher(patterns []string) (func(name string) bool, error) {
+	globs := make([]pathGlob, 0, len(patterns))
 	for _, p := range patterns {
-		if g, err := compilePathGlob(p); err == nil && g.match(name) {
-			return true
+		g, err := compilePathGlob(p)
+		if err != nil {
+			return nil, err
 		}
+		globs = append(globs, g)
 	}
-	return false
+	return func(name string) bool {
+		for _, g := range globs {
+			if g.match(name) {
+				return true
+			}
+		}
+		return false
+	}, nil
 }

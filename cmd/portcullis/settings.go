@@ -262,6 +262,12 @@ func newEngineWith(ctx context.Context, st *settings, withConfig bool) (*policie
 	return policies.New(ctx, policies.Options{Sources: st.srcs, Enable: enable, Disable: disable, Data: st.portsData})
 }
 
+// configSelects reports whether the configuration turns rules on or off
+// beyond what the flags choose.
+func (st *settings) configSelects() bool {
+	return len(st.sel.enable) != len(st.fl.sel.enable) || len(st.sel.disable) != len(st.fl.sel.disable)
+}
+
 // checkRules turns the configuration's rule keys (ids or names) into ids;
 // a key that names no rule is an error.
 func (st *settings) checkRules(eng *policies.Engine) error {
