@@ -312,7 +312,7 @@ func (st *settings) triageOptions(ctx context.Context, roots *scanRoots, fsys *s
 	if st.inRepo && cfg.Where("exceptions") == cfg.Path {
 		exceptions = "" // not written: the default, looked for below
 	}
-	name, content, err := st.optionalFile("--exceptions", st.fl.exceptions, "exceptions", exceptions, roots, fsys)
+	name, content, err := st.optionalFile("--exceptions", st.fl.exceptions, "exceptions", exceptions, fsys)
 	if err != nil {
 		return opts, err
 	}
@@ -332,7 +332,7 @@ func (st *settings) triageOptions(ctx context.Context, roots *scanRoots, fsys *s
 		}
 	}
 	// The baseline.
-	name, content, err = st.optionalFile("--baseline", st.fl.baseline, "baseline", cfg.Baseline, roots, fsys)
+	name, content, err = st.optionalFile("--baseline", st.fl.baseline, "baseline", cfg.Baseline, fsys)
 	if err != nil {
 		return opts, err
 	}
@@ -356,7 +356,7 @@ func (st *settings) triageOptions(ctx context.Context, roots *scanRoots, fsys *s
 // optionalFile reads the file a flag names (a file the user chose: read as
 // named) or else the one the configuration names (read, like the scanned
 // files, only inside the scan root); "" when neither names one.
-func (st *settings) optionalFile(flag, flagValue, key, cfgValue string, roots *scanRoots, fsys *safefs.FS) (string, []byte, error) {
+func (st *settings) optionalFile(flag, flagValue, key, cfgValue string, fsys *safefs.FS) (string, []byte, error) {
 	if flagValue != "" {
 		b, err := readArgFile(flagValue)
 		if err != nil {
