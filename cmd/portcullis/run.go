@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -28,10 +30,18 @@ var now = time.Now
 // runScan is the scan command: settings from the configuration and the
 // flags, load and evaluate, triage, write, and the exit code.
 func runScan(cmd *cobra.Command, args []string, fl *scanFlags, stdout, stderr io.Writer, state *exitState) error {
-	if len(args) == 0 {
-		if fl.changedFiles {
-			return nil // pre-commit with no file of ours: nothing to do
+	if fl.changedFiles {
+		// A file the change deleted (git diff --name-only lists it) has
+		// nothing left to report.
+		args = slices.DeleteFunc(args, func(a string) bool {
+			_, err := os.Lstat(a)
+			return errors.Is(err, fs.ErrNotExist)
+		})
+		if len(args) == 0 {
+			return nil // no changed file of ours: nothing to do
 		}
+	}
+	if len(args) == 0 {
 		args = []string{"."}
 	}
 	roots, err := newScanRoots(fl.rootDir, args)

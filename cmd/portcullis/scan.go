@@ -162,7 +162,7 @@ Exit codes:
 	f.StringVar(&fl.baseline, "baseline", "", "report only findings that are not in the baseline `FILE` (written by --baseline-write)")
 	f.StringVar(&fl.baselineWrite, "baseline-write", "", "record the findings that count today in the baseline `FILE`")
 	f.StringVar(&fl.diffBase, "diff-base", "", "report only findings with a location on a line changed since the git `REF` (git diff REF); whole modules and templates are still evaluated")
-	f.BoolVar(&fl.changedFiles, "changed-files", false, "the PATHs are changed files (as pre-commit passes them): evaluate the module directory or template of each, report only findings located in them, and skip quietly files that are neither Terraform nor CloudFormation")
+	f.BoolVar(&fl.changedFiles, "changed-files", false, "the PATHs are changed files (as pre-commit passes them): evaluate the module directory or template of each, report only findings located in them, and skip quietly files that are neither Terraform nor CloudFormation or that no longer exist")
 	f.BoolVarP(&fl.quiet, "quiet", "q", false, "text output: print only the summary and error diagnostics")
 	f.BoolVar(&fl.compact, "compact", false, "text output: print each rule's remediation once, after the findings")
 	f.BoolVar(&fl.progress, "progress", false, "show progress on standard error even when it is not a terminal")
