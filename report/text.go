@@ -900,6 +900,25 @@ func printable(r rune) rune {
 	return r
 }
 
+// WriteDiagnosticLines writes the warnings and errors of ds one per line,
+// "prefix: file:line:col: severity: summary: detail", made safe to print:
+// for a terminal when the outputs carry no diagnostics (soc2-csv, junit).
+func WriteDiagnosticLines(w io.Writer, prefix string, ds []graph.Diagnostic) error {
+	for _, d := range ds {
+		if d.Severity != graph.SeverityError && d.Severity != graph.SeverityWarning {
+			continue
+		}
+		line := position(d.Range) + ": " + string(d.Severity) + ": " + oneLine(d.Summary)
+		if d.Detail != "" {
+			line += ": " + oneLine(d.Detail)
+		}
+		if _, err := fmt.Fprintf(w, "%s: %s\n", prefix, line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // clean makes untrusted text safe to print: CRLF becomes LF, tabs become
 // spaces, other control characters become U+FFFD; newlines are kept.
 func clean(s string) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/portcullis-iac/portcullis/parser/terraform"
 	"github.com/portcullis-iac/portcullis/policies"
 	"github.com/portcullis-iac/portcullis/policies/finding"
+	"github.com/portcullis-iac/portcullis/report"
 	"github.com/portcullis-iac/portcullis/triage"
 )
 
@@ -137,7 +138,9 @@ func runScan(cmd *cobra.Command, args []string, fl *scanFlags, stdout, stderr io
 		}
 	}
 	if !st.diagnosticsShown() {
-		writeDiagnostics(stderr, rep.Diagnostics)
+		// An expired exception must not pass unseen because the output
+		// is a spreadsheet.
+		_ = report.WriteDiagnosticLines(stderr, "portcullis", rep.Diagnostics)
 	}
 	incomplete := countErrors(rep.Diagnostics)
 	switch {
@@ -190,26 +193,6 @@ func (st *settings) diagnosticsShown() bool {
 	return false
 }
 
-// writeDiagnostics prints the warnings and errors one per line, for
-// outputs that do not carry them: an expired exception must not pass
-// unseen because the output is a spreadsheet.
-func writeDiagnostics(w io.Writer, ds []graph.Diagnostic) {
-	for _, d := range ds {
-		if d.Severity != graph.SeverityError && d.Severity != graph.SeverityWarning {
-			continue
-		}
-		fmt.Fprintf(w, "portcullis: %s\n", strings.Map(noControl, d.String()))
-	}
-}
-
-// noControl replaces control characters of scanned text, which could
-// rewrite a terminal.
-func noControl(r rune) rune {
-	if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-		return '\uFFFD'
-	}
-	return r
-}
 
 // hidingNote says, as a note in every output, what the configuration file
 // turns off: a configuration is part of the change a pull request can
