@@ -193,7 +193,6 @@ func (st *settings) diagnosticsShown() bool {
 	return false
 }
 
-
 // hidingNote says, as a note in every output, what the configuration file
 // turns off: a configuration is part of the change a pull request can
 // make, and what it hides must not pass unseen.
