@@ -193,7 +193,7 @@ func (d *registerDecoder) entry(key string, n *yaml.Node) (Exception, error) {
 		}
 		switch k.Value {
 		case "rule":
-			if !validRuleID(e.Rule) {
+			if !graph.ValidRuleID(e.Rule) {
 				return e, d.errorf(v, field, "bad rule id %q (want a rule id such as PCS-AWS-001, or *)", e.Rule)
 			}
 		case "path":
@@ -217,22 +217,6 @@ func (d *registerDecoder) entry(key string, n *yaml.Node) (Exception, error) {
 		return e, d.errorf(n, key, "missing resource or path (an exception names what it covers; use resource: \"*\" for every resource)")
 	}
 	return e, nil
-}
-
-// validRuleID accepts the characters of rule ids: letters, digits, "-", "_",
-// "." and the wildcard "*" alone.
-func validRuleID(s string) bool {
-	if s == "*" {
-		return true
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-		default:
-			return false
-		}
-	}
-	return s != ""
 }
 
 // parseDay parses a YYYY-MM-DD date that is a real day.

@@ -79,7 +79,7 @@ func TestIgnores(t *testing.T) {
 		`s.yaml s.yaml:14:13-16:32 line=0 resource=B rules=PCS-AWS-001 reason="x" expires="2027-02-30" problem="the ignore of PCS-AWS-001: expires \"2027-02-30\" is not a date YYYY-MM-DD"`,
 		`s.yaml s.yaml:17:13-17:45 line=0 resource=B rules= reason="x" problem="unknown key \"color\" in an ignore entry (the keys are rule or rules, reason, owner, ticket and expires)"`,
 		`s.yaml s.yaml:18:13-18:45 line=0 resource=B rules= reason="x" problem="an ignore entry has both rule and rules"`,
-		`s.yaml s.yaml:19:13-19:37 line=0 resource=B rules=A B reason="x" problem="\"A B\" is not a rule id (letters, digits and _ . - *)"`,
+		`s.yaml s.yaml:19:13-19:37 line=0 resource=B rules=A B reason="x" problem="\"A B\" is not a rule id (letters, digits and _ . -, or * alone)"`,
 		`s.yaml s.yaml:20:13-20:24 line=0 resource=B rules= reason="x" problem="an ignore entry needs a rule id: rule: PCS-AWS-001, or \"*\" for every rule"`,
 		`s.yaml s.yaml:21:13-21:43 line=0 resource=B rules= reason="" problem="reason of an ignore entry must be text"`,
 		`s.yaml s.yaml:22:13-22:44 line=0 resource=B rules=R reason="x" problem="the ignore of R has an empty owner or ticket"`,

@@ -3,7 +3,6 @@ package cloudformation
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -510,9 +509,6 @@ func (t *tmpl) ignores(id string, body *Node) []graph.Ignore {
 	return out
 }
 
-// ignoreRuleID is the form of one rule id of an ignore.
-var ignoreRuleID = regexp.MustCompile(`^[A-Za-z0-9_.*-]+$`)
-
 // readIgnoreEntry reads an entry of Metadata.portcullis.ignore into ig; it
 // returns a problem.
 func readIgnoreEntry(ig *graph.Ignore, e *Node) string {
@@ -573,8 +569,8 @@ func readIgnoreEntry(ig *graph.Ignore, e *Node) string {
 		return `an ignore entry needs a rule id: rule: PCS-AWS-001, or "*" for every rule`
 	}
 	for _, id := range ig.Rules {
-		if !ignoreRuleID.MatchString(id) {
-			return fmt.Sprintf("%q is not a rule id (letters, digits and _ . - *)", id)
+		if !graph.ValidRuleID(id) {
+			return fmt.Sprintf("%q is not a rule id (letters, digits and _ . -, or * alone)", id)
 		}
 	}
 	ids := strings.Join(ig.Rules, ",")

@@ -184,6 +184,23 @@ type Ignore struct {
 	Problem string
 }
 
+// ValidRuleID reports whether s can name a rule in an ignore or an
+// exception: letters, digits, "-", "_" and ".", or "*" alone for every
+// rule (rules are matched by id, never by pattern).
+func ValidRuleID(s string) bool {
+	if s == "*" {
+		return true
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
 // IsDate reports whether s is a real day written YYYY-MM-DD, as an
 // ignore's expiry must be.
 func IsDate(s string) bool {

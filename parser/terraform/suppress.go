@@ -6,7 +6,7 @@ package terraform
 //
 //	# portcullis:ignore RULE-ID[,RULE-ID...] reason="why" [owner=alice] [ticket=SEC-12] [expires=2027-01-31]
 //
-// RULE-ID is a rule id (letters, digits and _ . - *), or * for every
+// RULE-ID is a rule id (letters, digits and _ . -), or * for every
 // rule; several are separated by commas, without spaces. After the rule
 // ids come key=value pairs separated by blanks. A value is a bare token
 // (no blanks, no quotes needed) or a quoted string "..." in which \" is a
@@ -65,9 +65,6 @@ import (
 )
 
 const ignoreMarker = "portcullis:ignore"
-
-// ruleID is the form of one rule id of an ignore.
-var ruleID = regexp.MustCompile(`^[A-Za-z0-9_.*-]+$`)
 
 // keyStart matches the start of a key=value pair.
 var keyStart = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*=`)
@@ -180,8 +177,8 @@ func parseIgnoreText(text string) ignoreFields {
 		return f
 	}
 	for _, id := range strings.Split(rules, ",") {
-		if !ruleID.MatchString(id) {
-			f.problem = fmt.Sprintf("portcullis:ignore: %q is not a rule id (letters, digits and _ . - *; several are separated by commas without spaces)", clean(id))
+		if !graph.ValidRuleID(id) {
+			f.problem = fmt.Sprintf("portcullis:ignore: %q is not a rule id (letters, digits and _ . -, or * alone; several are separated by commas without spaces)", clean(id))
 			return f
 		}
 		f.rules = append(f.rules, id)

@@ -67,7 +67,7 @@ func checkIgnoreFields(t *testing.T, f ignoreFields) {
 		t.Errorf("ignore without a problem: %+v", f)
 	}
 	for _, r := range f.rules {
-		if !ruleID.MatchString(r) {
+		if !graph.ValidRuleID(r) {
 			t.Errorf("rule id %q", r)
 		}
 	}
