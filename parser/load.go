@@ -260,6 +260,7 @@ type modules struct {
 type dirFacts struct {
 	once     sync.Once
 	calls    []string
+	declOnce sync.Once
 	declares bool
 }
 
@@ -272,14 +273,29 @@ func (m *modules) get(dir string) *dirFacts {
 	}
 	m.mu.Unlock()
 	f.once.Do(func() {
+		if m.shared != nil {
+			f.calls = m.shared.LocalCalls(m.fsys, dir)
+			return
+		}
+		// Every directory's calls are found before any root is loaded:
+		// from tokens, so no syntax tree is built twice or kept.
+		f.calls = terraform.FindLocalCalls(m.fsys, dir)
+	})
+	return f
+}
+
+// declares reports whether the module in dir declares resources of its
+// own: asked only of directories no root evaluated (uncalled).
+func (m *modules) declares(dir string) bool {
+	f := m.get(dir)
+	f.declOnce.Do(func() {
 		c := m.shared
 		if c == nil {
 			c = terraform.NewCache()
 		}
-		f.calls = c.LocalCalls(m.fsys, dir)
 		f.declares = c.DeclaresResources(m.fsys, dir)
 	})
-	return f
+	return f.declares
 }
 
 // calls returns the directories that the module in dir calls with a local
@@ -626,7 +642,7 @@ func uncalled(dirs, rootList []string, evaluated map[string]bool, m *modules) []
 	// (or is a candidate here) itself.
 	var out []string
 	for _, d := range dirs {
-		if !isRoot[d] && !evaluated[d] && m.get(d).declares {
+		if !isRoot[d] && !evaluated[d] && m.declares(d) {
 			out = append(out, d)
 		}
 	}
