@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/portcullis-iac/portcullis/parser/graph"
 )
 
 // TestFindLocalCalls checks the token reading against the parser's on
@@ -141,6 +143,37 @@ func BenchmarkFindLocalCalls(b *testing.B) {
 			for _, d := range dirs {
 				NewCache().LocalCalls(fsys, d)
 			}
+		}
+	})
+}
+
+// FuzzFindLocalCalls requires the token reading to agree with the parser
+// on every file the parser reads without an error (on others the scan
+// fails on the syntax error, and only then may the two differ).
+func FuzzFindLocalCalls(f *testing.F) {
+	for _, s := range []string{
+		"module \"a\" {\n  source = \"./a\"\n}\n",
+		"module a { source = \"../b\" }\n",
+		"module \"a\" {\n  source = \"./a\" # c\n  for_each = { x = \"./y\" }\n}\n",
+		"resource \"x\" \"y\" {\n  v = <<EOT\nmodule \"h\" {\n  source = \"./h\"\n}\nEOT\n}\n",
+		"module \"a\" {\n  source = \"./${var.x}\"\n}\n",
+		"locals {\n  module = { source = \"./a\" }\n}\n",
+		"/* module \"a\" { */\nmodule \"b\" {\n  source = \"./b\"\n}\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		fsys := fstest.MapFS{"m/main.tf": &fstest.MapFile{Data: []byte(src)}}
+		c := NewCache()
+		cfg := c.module(fsys, "m", readTerraform)
+		for _, d := range cfg.diags {
+			if d.Severity == graph.SeverityError {
+				return
+			}
+		}
+		want := c.LocalCalls(fsys, "m")
+		if got := FindLocalCalls(fsys, "m"); !reflect.DeepEqual(got, want) {
+			t.Errorf("FindLocalCalls = %q, the parser reads %q", got, want)
 		}
 	})
 }
