@@ -183,28 +183,20 @@ func (l *tokenList) next() (hclsyntax.TokenType, []byte) {
 	return t, b
 }
 
-// skipItem moves past one item (an attribute or block) and the newline
-// that ends it; false when the brackets do not balance.
+// skipItem moves past one top-level item (an attribute or block) and the
+// newline that ends it; false when the brackets do not balance.
 func (l *tokenList) skipItem() bool {
-	depth := 0
-	for !l.done() {
-		t, _ := l.next()
-		switch t {
-		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
-			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
-			depth++
-		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen, hclsyntax.TokenTemplateSeqEnd:
-			depth--
-			if depth < 0 {
-				return false
-			}
-		case hclsyntax.TokenNewline:
-			if depth == 0 {
-				return true
-			}
-		}
+	if !l.skipBodyItem() {
+		return false
 	}
-	return depth == 0
+	if l.done() {
+		return true
+	}
+	if l.typ() == hclsyntax.TokenCBrace {
+		return false // a brace closing nothing
+	}
+	l.i++ // the newline
+	return true
 }
 
 // plainString reads "text" with no escape or template sequence.
@@ -283,7 +275,8 @@ func (l *tokenList) moduleBlock() (c lexedCall, found, ok bool) {
 }
 
 // skipBodyItem moves past one item of a block body, stopping before the
-// newline that ends it or the brace that closes the body.
+// newline that ends it or the brace that closes the body; false when the
+// brackets do not balance (at the end of the tokens, true if they do).
 func (l *tokenList) skipBodyItem() bool {
 	depth := 0
 	for !l.done() {
@@ -308,5 +301,5 @@ func (l *tokenList) skipBodyItem() bool {
 		}
 		l.i++
 	}
-	return false
+	return depth == 0
 }
