@@ -142,7 +142,7 @@ func (e *Engine) Evaluate(ctx context.Context, g *graph.Graph) (fs []finding.Fin
 
 func (e *evaluation) evaluate(ctx context.Context, g *graph.Graph) ([]finding.Finding, []graph.Diagnostic, error) {
 	e.ruleFuncs = len(g.Resources) >= ruleFuncsFrom
-	input, err := ast.InterfaceToValue(Input(g))
+	input, err := inputValue(g, func(r *graph.Resource) map[string]any { return r.Values })
 	if err != nil {
 		return nil, nil, fmt.Errorf("building policy input for %s: %w", g.Root, err)
 	}

@@ -47,8 +47,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/portcullis-iac/portcullis/parser/graph"
 	"github.com/portcullis-iac/portcullis/policies/finding"
 )
@@ -238,14 +236,13 @@ func (e *evaluation) maskedPass(ctx context.Context, g *graph.Graph, c *canaries
 	if !needed {
 		return runs, outs
 	}
-	doc := input(g, func(r *graph.Resource) map[string]any {
+	in, err := inputValue(g, func(r *graph.Resource) map[string]any {
 		if !holdsSensitive(r.Values, r.Sensitive) {
 			return r.Values
 		}
 		m, _ := c.mask(r.Values, r.Sensitive).(map[string]any)
 		return m
 	})
-	in, err := ast.InterfaceToValue(doc)
 	if err != nil {
 		// Pass A built the same document; without B every message that
 		// could depend on a sensitive value is withheld.
