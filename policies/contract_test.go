@@ -111,6 +111,9 @@ func TestBuiltinHeaders(t *testing.T) {
 		if !h.pkg.Equal(whole.Package.Path) {
 			t.Errorf("%s: package %s, want %s", name, h.pkg, whole.Package.Path)
 		}
+		if got, want := fmt.Sprint(h.imports), fmt.Sprint(importRefs(whole)); got != want {
+			t.Errorf("%s: imports read with the header %s, in the module %s", name, got, want)
+		}
 		if h.rule != definesEntrypoint(whole) {
 			t.Errorf("%s: read as a rule %t, but defines deny %t (define deny at the start of a line)", name, h.rule, definesEntrypoint(whole))
 		}

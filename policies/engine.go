@@ -25,6 +25,7 @@ import (
 	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -152,10 +153,13 @@ type Engine struct {
 // module is one policy file. A built-in one is parsed up to its package line
 // when the engine is made, and whole when a compilation first needs it.
 type module struct {
-	name    string
-	pkg     ast.Ref // data.<package>
-	src     string  // the source, until parsed whole
-	header  *ast.Module
+	name   string
+	pkg    ast.Ref // data.<package>
+	src    string  // the source, until parsed whole
+	header *ast.Module
+	// imports are the module's imports under data, read with its header:
+	// the modules it needs for certain, known before it is parsed whole.
+	imports []ast.Ref
 	parsed  *ast.Module // the whole module; nil until needed (guarded by mu)
 	builtin bool
 	rule    bool // defines deny
@@ -253,27 +257,61 @@ func parseModule(name, text string) (*ast.Module, error) {
 	return ast.ParseModuleWithOpts(name, text, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 }
 
-// readHeader reads a built-in module up to its package line: its METADATA
-// and package path, all New needs. The rest is parsed when a compilation
-// needs the module (Engine.whole).
+// readHeader reads a built-in module up to its package line and the
+// imports that follow it: its METADATA, package path and imports, all New
+// needs. The rest is parsed when a compilation needs the module
+// (Engine.whole).
 func readHeader(name, text string) (*module, error) {
 	head := text
 	if i := lineStart(text, "package"); i >= 0 {
-		end := strings.IndexByte(text[i:], '\n')
-		if end < 0 {
-			end = len(text) - i
-		}
-		head = text[:i+end]
+		head = text[:i+headerEnd(text[i:])]
 	}
 	h, err := parseModule(name, head)
 	if err != nil {
 		return nil, err
 	}
 	m := &module{name: name, pkg: h.Package.Path, src: text, header: h, builtin: true, rule: lineStart(text, entrypoint) >= 0}
+	m.imports = importRefs(h)
 	if !m.rule {
 		m.types = libraryTypes(head)
 	}
 	return m, nil
+}
+
+// headerEnd returns the length of the package line that starts text and of
+// the import block after it (imports, blank lines and comments), up to the
+// end of the last import line.
+func headerEnd(text string) int {
+	end := strings.IndexByte(text, '\n')
+	if end < 0 {
+		return len(text)
+	}
+	for at := end + 1; at < len(text); {
+		next := strings.IndexByte(text[at:], '\n')
+		if next < 0 {
+			next = len(text) - at
+		}
+		line := strings.TrimSpace(text[at : at+next])
+		switch {
+		case lineStart(line, "import") == 0:
+			end = at + next
+		case line != "" && !strings.HasPrefix(line, "#"):
+			return end
+		}
+		at += next + 1
+	}
+	return end
+}
+
+// importRefs are the imports of m under data.
+func importRefs(m *ast.Module) []ast.Ref {
+	var refs []ast.Ref
+	for _, imp := range m.Imports {
+		if r, ok := imp.Path.Value.(ast.Ref); ok && len(r) > 0 && r[0].Equal(ast.DefaultRootDocument) {
+			refs = append(refs, r)
+		}
+	}
+	return refs
 }
 
 // builtinSkippedStages are the compiler stages that only check (they
@@ -282,6 +320,13 @@ var builtinSkippedStages = []ast.StageID{
 	ast.StageCheckTypes, ast.StageCheckUnusedImports, ast.StageCheckDuplicateImports,
 	ast.StageCheckKeywordOverrides, ast.StageCheckRecursion, ast.StageCheckUnsafeBuiltins,
 	ast.StageCheckDeprecatedBuiltins, ast.StageBuildRequiredCapabilities,
+	// These three judge each rule alone (the safety of its head, calls of
+	// functions that return nothing) or find conflicts, of which a subset
+	// of the modules has no more than the whole set: what TestRego's
+	// compilation of every module passed, a scan's passes too.
+	// CheckUndefinedFuncs is kept: a subset could lack a module that
+	// defines a function the rules call.
+	ast.StageCheckRuleConflicts, ast.StageCheckSafetyRuleHeads, ast.StageCheckVoidCalls,
 }
 
 // typesDirective marks the header line of a built-in library file that only
@@ -410,6 +455,12 @@ var capabilities = sync.OnceValue(func() *ast.Capabilities {
 // error here. The built-in rules are compiled when a graph needs them
 // (Prepare, Evaluate); the test suite compiles every one of them.
 func New(ctx context.Context, opts Options) (*Engine, error) {
+	// OPA's capabilities and the input schema are decoded from JSON once
+	// per process, for the first compilation: decode them meanwhile.
+	go func() {
+		capabilities()
+		_, _ = schemaSet()
+	}()
 	byName, err := readHeaders(BuiltinSource())
 	if err != nil {
 		return nil, err
@@ -701,22 +752,10 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool, types map[
 	if prev != nil && len(queue) == countTrue(prev.has) {
 		return prev, nil // another evaluation compiled them meanwhile
 	}
-	mods := map[string]*ast.Module{}
-	for len(queue) > 0 {
-		m := queue[0]
-		queue = queue[1:]
-		parsed, err := e.whole(e.mods[m])
-		if err != nil {
-			return nil, err
-		}
-		mods[e.mods[m].name] = parsed
-		for _, ref := range dataRefs(parsed) {
-			for j, other := range e.mods {
-				if !has[j] && overlaps(ref, other.pkg) && (users || other.applies(gate)) {
-					add(j)
-				}
-			}
-		}
+	admit := func(j int) bool { return users || e.mods[j].applies(gate) }
+	mods, err := e.parseClosure(has, queue, admit)
+	if err != nil {
+		return nil, err
 	}
 	ss, err := schemaSet()
 	if err != nil {
@@ -750,6 +789,102 @@ func (e *Engine) compile(_ context.Context, need func(rule int) bool, types map[
 	e.state.Store(st)
 	return st, nil
 }
+
+// parseClosure parses the modules of queue and those their data references
+// reach (for which admit holds), marking each in has, on every processor: a
+// module's imports (read with its header) are queued before it is parsed, a
+// reference in a rule's body once it is. It returns the parsed modules by
+// name. e.mu is held; each module is parsed by one goroutine.
+func (e *Engine) parseClosure(has []bool, queue []int, admit func(j int) bool) (map[string]*ast.Module, error) {
+	var (
+		mu     sync.Mutex
+		more   = sync.NewCond(&mu)
+		busy   int
+		mods   = map[string]*ast.Module{}
+		failed = map[string]error{}
+	)
+	// reach queues the modules refs reach (mu held).
+	reach := func(refs []ast.Ref) {
+		for _, ref := range refs {
+			for j, other := range e.mods {
+				if !has[j] && overlaps(ref, other.pkg) && admit(j) {
+					has[j] = true
+					queue = append(queue, j)
+					reachImports(e, has, &queue, j, admit)
+				}
+			}
+		}
+	}
+	mu.Lock()
+	for _, m := range slices.Clone(queue) {
+		reachImports(e, has, &queue, m, admit)
+	}
+	mu.Unlock()
+	work := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for {
+			for len(queue) == 0 && busy > 0 {
+				more.Wait()
+			}
+			if len(queue) == 0 {
+				more.Broadcast()
+				return
+			}
+			// The largest first: the last to finish is a small one.
+			k := 0
+			for i, m := range queue {
+				if e.mods[m].size() > e.mods[queue[k]].size() {
+					k = i
+				}
+			}
+			m := queue[k]
+			queue = slices.Delete(queue, k, k+1)
+			busy++
+			mu.Unlock()
+			parsed, err := e.whole(e.mods[m])
+			mu.Lock()
+			busy--
+			if err != nil {
+				failed[e.mods[m].name] = err
+			} else {
+				mods[e.mods[m].name] = parsed
+				reach(dataRefs(parsed))
+			}
+			more.Broadcast()
+		}
+	}
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	if len(failed) > 0 {
+		// The first by name, whatever the order they were parsed in.
+		return nil, failed[slices.Min(slices.Collect(maps.Keys(failed)))]
+	}
+	return mods, nil
+}
+
+// reachImports marks and queues the modules that module m's header imports
+// reach, and theirs, for which admit holds: they will be needed once m is
+// parsed, so they are parsed alongside it.
+func reachImports(e *Engine, has []bool, queue *[]int, m int, admit func(j int) bool) {
+	for _, ref := range e.mods[m].imports {
+		for j, other := range e.mods {
+			if !has[j] && overlaps(ref, other.pkg) && admit(j) {
+				has[j] = true
+				*queue = append(*queue, j)
+				reachImports(e, has, queue, j, admit)
+			}
+		}
+	}
+}
+
+// size is the length of the module's source still to parse (0 once
+// parsed).
+func (m *module) size() int { return len(m.src) }
 
 func countTrue(bs []bool) int {
 	n := 0
