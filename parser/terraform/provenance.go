@@ -2,10 +2,12 @@ package terraform
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -217,19 +219,46 @@ func (st *resolver) literalOrigin(l *literalMark) *originMark {
 	return m
 }
 
-// switchMark is the mark of a hop or literal that reached a value only as
-// the condition of a conditional or of a for expression's if: it decided
-// which value was taken (count = var.create ? 1 : 0, for_each =
-// var.create ? var.rules : {}), it carried no part of it. The origins of a
-// value leave it out; what decided an instance (decided) counts it.
-type switchMark struct {
-	inner any // *originMark or *literalMark
+// switchMark is the mark of the hops and literals that reached a value
+// only as the condition of a conditional or of a for expression's if:
+// they decided which value was taken (count = var.create ? 1 : 0,
+// for_each = var.create ? var.rules : {}), they carried no part of it. The
+// origins of a value leave them out; what decided an instance (decided)
+// counts them. One switchMark holds all the provenance marks of one
+// condition's value: a condition comparing a whole object (var.x != null)
+// carries a mark for every literal in it, and cty copies a value's mark
+// set at every operation, so a hundred marks on every value that a
+// condition decided cost more than the rest of the evaluation.
+type switchMark = *switchSet
+
+// switchSet is the provenance marks (*originMark, *literalMark) of one
+// condition's value, each once; never changed once made.
+type switchSet struct {
+	inner []any
+	has   map[any]struct{} // inner as a set
+}
+
+// same reports whether the set holds exactly the marks of ms.
+func (s *switchSet) same(ms []any) bool {
+	if s == nil || len(s.inner) != len(ms) {
+		return false
+	}
+	for _, m := range ms {
+		if _, ok := s.has[m]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // switchExpr wraps the condition of a conditional or of a for
-// expression's if: its value's provenance marks become switchMarks.
+// expression's if: its value's provenance marks become one switchMark.
+// last is the switchMark it made last: a condition evaluated again with
+// the same marks (in every instance, every iteration of a for expression)
+// gives the same mark, which the values it decided then carry once.
 type switchExpr struct {
 	*hclsyntax.ParenthesesExpr
+	last atomic.Pointer[switchSet]
 }
 
 func (s *switchExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
@@ -237,14 +266,29 @@ func (s *switchExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	if !v.IsMarked() {
 		return v, diags
 	}
-	u, marks := v.Unmark() // marks is a copy: ours to change
-	for m := range marks {
+	var prov []any
+	for m := range cty.ValueMarksOfType[any](v) { // no copy of the marks
 		switch m.(type) {
 		case *originMark, *literalMark:
-			delete(marks, m)
-			marks[switchMark{inner: m}] = struct{}{}
+			prov = append(prov, m)
 		}
 	}
+	if len(prov) == 0 {
+		return v, diags
+	}
+	sw := s.last.Load()
+	if !sw.same(prov) {
+		sw = &switchSet{inner: prov, has: make(map[any]struct{}, len(prov))}
+		for _, m := range prov {
+			sw.has[m] = struct{}{}
+		}
+		s.last.Store(sw)
+	}
+	u, marks := v.Unmark() // marks is a copy: ours to change
+	for _, m := range prov {
+		delete(marks, m)
+	}
+	marks[sw] = struct{}{}
 	return u.WithMarks(marks), diags
 }
 
@@ -254,7 +298,7 @@ func wrapSwitch(x hclsyntax.Expression) hclsyntax.Expression {
 	if _, done := x.(*switchExpr); done || x == nil {
 		return x
 	}
-	return &switchExpr{&hclsyntax.ParenthesesExpr{Expression: x, SrcRange: x.Range()}}
+	return &switchExpr{ParenthesesExpr: &hclsyntax.ParenthesesExpr{Expression: x, SrcRange: x.Range()}}
 }
 
 // entryOrigin returns, for a literal at a path of the given length inside
@@ -352,13 +396,9 @@ func (st *resolver) decidingHops(f decidingFrom, depth int, cfg *configID) []gra
 	var hops []originMark
 	seen := map[originMark]bool{}
 	for _, pvm := range pvms {
-		for mk := range pvm.Marks {
+		for mk, isSwitch := range provenanceMarks(pvm.Marks) {
 			var om originMark
 			var upstream bool
-			sw, isSwitch := mk.(switchMark)
-			if isSwitch {
-				mk = sw.inner
-			}
 			switch x := mk.(type) {
 			case *originMark:
 				om = *x
@@ -412,4 +452,24 @@ func (st *resolver) decidingHops(f decidingFrom, depth int, cfg *configID) []gra
 		out = append(out, h.origin())
 	}
 	return out
+}
+
+// provenanceMarks yields the marks of a set, and those inside its
+// switchMarks with true.
+func provenanceMarks(ms cty.ValueMarks) iter.Seq2[any, bool] {
+	return func(yield func(any, bool) bool) {
+		for m := range ms {
+			if sw, ok := m.(switchMark); ok {
+				for _, in := range sw.inner {
+					if !yield(in, true) {
+						return
+					}
+				}
+				continue
+			}
+			if !yield(m, false) {
+				return
+			}
+		}
+	}
 }
