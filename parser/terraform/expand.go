@@ -112,7 +112,7 @@ func instanceAddr(base string, in instance) string {
 		return base + "[*]"
 	case in.key.Type() == cty.Number:
 		bf := in.key.AsBigFloat()
-		return base + "[" + bf.Text('f', -1) + "]"
+		return base + "[" + numberText(bf) + "]"
 	default:
 		return base + "[" + strconv.Quote(in.key.AsString()) + "]"
 	}

@@ -321,7 +321,7 @@ func pathString(p cty.Path) string {
 			case k.Type() == cty.String:
 				part = k.AsString()
 			case k.Type() == cty.Number:
-				part = k.AsBigFloat().Text('f', -1)
+				part = numberText(k.AsBigFloat())
 			}
 		}
 		if b.Len() > 0 {
@@ -330,6 +330,16 @@ func pathString(p cty.Path) string {
 		b.WriteString(part)
 	}
 	return b.String()
+}
+
+// numberText is bf.Text('f', -1), the shortest decimal that reads back as
+// bf, without the shortest-decimal search for a whole number of int64
+// range (nearly every number a configuration holds), which is slow.
+func numberText(bf *big.Float) string {
+	if i, acc := bf.Int64(); acc == big.Exact && bf.Sign() != 0 {
+		return strconv.FormatInt(i, 10)
+	}
+	return bf.Text('f', -1)
 }
 
 // prefixes returns the proper prefixes of a dotted path, "" included.

@@ -111,7 +111,7 @@ func boundedScalars(v cty.Value) (string, bool) {
 				partial = true
 			}
 		case ty == cty.Number:
-			out = append(out, v.AsBigFloat().Text('f', -1))
+			out = append(out, numberText(v.AsBigFloat()))
 		case ty == cty.Bool:
 			out = append(out, fmt.Sprint(v.True()))
 		case ty.IsCollectionType() || ty.IsObjectType() || ty.IsTupleType():
