@@ -17,58 +17,70 @@ type sensitiveMark struct{}
 
 // toTree converts an evaluated object into plan JSON's three parallel trees:
 // known values (nulls and unknown leaves dropped), unknown (true at unknown
-// leaves) and sensitive (true at sensitive leaves). It unmarks first, so no
-// marked value reaches a call that would panic on it.
+// leaves) and sensitive (true at sensitive leaves). It unmarks each part
+// as it goes, so no marked value reaches a call that would panic on it:
+// one walk, where unmarking the whole value first (UnmarkDeep) would
+// build a copy of it.
 func toTree(v cty.Value) (values, unknown, sensitive map[string]any) {
-	sensitive, _ = sensitiveTree(v).(map[string]any)
-	if sensitive == nil {
-		sensitive = map[string]any{}
+	values, unknown, sensitive = map[string]any{}, map[string]any{}, map[string]any{}
+	u, _ := v.Unmark()
+	if !u.IsKnown() || u.IsNull() || !u.Type().IsObjectType() && !u.Type().IsMapType() {
+		return values, unknown, sensitive
 	}
-	v, _ = v.UnmarkDeep()
-	values, unknown = map[string]any{}, map[string]any{}
-	if v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
-		kv, ku := toPlain(v)
-		if m, ok := kv.(map[string]any); ok {
-			values = m
-		}
-		if m, ok := ku.(map[string]any); ok {
-			unknown = m
-		}
+	kv, ku, ks := toPlain(v)
+	if m, ok := kv.(map[string]any); ok {
+		values = m
+	}
+	if m, ok := ku.(map[string]any); ok {
+		unknown = m
+	}
+	if m, ok := ks.(map[string]any); ok { // not when the whole value is sensitive (true)
+		sensitive = m
 	}
 	return values, unknown, sensitive
 }
 
-// toPlain returns the known part of v (nil when v is null or unknown) and
-// its unknown part (true, a nested structure, or nil when wholly known).
-func toPlain(v cty.Value) (known any, unknown any) {
+// toPlain returns the known part of v (nil when v is null or unknown), its
+// unknown part (true, a nested structure, or nil when wholly known) and
+// its sensitive part, in the shape of plan JSON's after_sensitive (true
+// where v or a part of it is marked sensitive, a nested structure, or nil
+// when nothing is). v may be marked, its parts too.
+func toPlain(v cty.Value) (known, unknown, sensitive any) {
+	if v.IsMarked() {
+		if v.HasMark(sensitiveMark{}) {
+			sensitive = true
+		}
+		v, _ = v.Unmark()
+	}
 	if !v.IsKnown() {
-		return nil, true
+		return nil, true, sensitive
 	}
 	if v.IsNull() {
-		return nil, nil
+		return nil, nil, sensitive
 	}
+	secret := sensitive != nil // the parts of a sensitive value are not listed
 	ty := v.Type()
 	switch {
 	case ty == cty.String:
-		return v.AsString(), nil
+		return v.AsString(), nil, sensitive
 	case ty == cty.Number:
 		bf := v.AsBigFloat()
 		if bf.IsInf() {
-			return nil, true // log(0, 2): not a number JSON or a policy can hold
+			return nil, true, sensitive // log(0, 2): not a number JSON or a policy can hold
 		}
 		if i, acc := bf.Int64(); acc == big.Exact && bf.Sign() != 0 {
-			return json.Number(strconv.FormatInt(i, 10)), nil // shortest-decimal formatting is slow on computed numbers
+			return json.Number(strconv.FormatInt(i, 10)), nil, sensitive // shortest-decimal formatting is slow on computed numbers
 		}
-		return json.Number(bf.Text('f', -1)), nil
+		return json.Number(bf.Text('f', -1)), nil, sensitive
 	case ty == cty.Bool:
-		return v.True(), nil
+		return v.True(), nil, sensitive
 	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
 		list := make([]any, 0, v.LengthInt())
-		var unk []any
-		anyUnknown := false
+		var unk, sens []any
+		anyUnknown, anySensitive := false, false
 		for it := v.ElementIterator(); it.Next(); {
 			_, ev := it.Element()
-			k, u := toPlain(ev)
+			k, u, s := toPlain(ev)
 			list = append(list, k)
 			if u != nil {
 				anyUnknown = true
@@ -76,78 +88,54 @@ func toPlain(v cty.Value) (known any, unknown any) {
 			} else {
 				unk = append(unk, false)
 			}
+			if s != nil {
+				anySensitive = true
+			} else {
+				s = false
+			}
+			sens = append(sens, s)
 		}
 		if !anyUnknown {
 			unk = nil
 		}
-		if unk == nil {
-			return list, nil
+		if !secret && anySensitive {
+			sensitive = sens
 		}
-		return list, unk
+		if unk == nil {
+			return list, nil, sensitive
+		}
+		return list, unk, sensitive
 	case ty.IsMapType() || ty.IsObjectType():
 		m := map[string]any{}
 		um := map[string]any{}
+		var sm map[string]any
 		for it := v.ElementIterator(); it.Next(); {
 			kv, ev := it.Element()
 			name := kv.AsString()
-			k, u := toPlain(ev)
+			k, u, s := toPlain(ev)
 			if k != nil {
 				m[name] = k
 			}
 			if u != nil {
 				um[name] = u
 			}
+			if s != nil && !secret {
+				if sm == nil {
+					sm = map[string]any{}
+				}
+				sm[name] = s
+			}
+		}
+		if sm != nil {
+			sensitive = sm
 		}
 		if len(um) == 0 {
-			return m, nil
+			return m, nil, sensitive
 		}
-		return m, um
+		return m, um, sensitive
 	}
 	// Capsule types and anything else cannot be represented.
-	return nil, true
-}
-
-// sensitiveTree returns true where v (or a part of it) is marked sensitive,
-// in the shape of plan JSON's after_sensitive; nil when nothing is.
-func sensitiveTree(v cty.Value) any {
-	v, marks := v.Unmark()
-	if _, ok := marks[sensitiveMark{}]; ok {
-		return true
-	}
-	if !v.IsKnown() || v.IsNull() {
-		return nil
-	}
-	ty := v.Type()
-	switch {
-	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
-		var out []any
-		found := false
-		for it := v.ElementIterator(); it.Next(); {
-			_, ev := it.Element()
-			s := sensitiveTree(ev)
-			if s == nil {
-				s = false
-			} else {
-				found = true
-			}
-			out = append(out, s)
-		}
-		if found {
-			return out
-		}
-	case ty.IsMapType() || ty.IsObjectType():
-		out := map[string]any{}
-		for it := v.ElementIterator(); it.Next(); {
-			kv, ev := it.Element()
-			if s := sensitiveTree(ev); s != nil {
-				out[kv.AsString()] = s
-			}
-		}
-		if len(out) > 0 {
-			return out
-		}
-	}
-	return nil
+	return nil, true, sensitive
 }
 
 // origins collects the provenance marks of every part of v by attribute
