@@ -146,11 +146,7 @@ func (e *evaluation) evaluate(ctx context.Context, g *graph.Graph) ([]finding.Fi
 	if err != nil {
 		return nil, nil, fmt.Errorf("building policy input for %s: %w", g.Root, err)
 	}
-	runs := e.pass(ctx, input, e.limit(g), func(int) bool { return true }, true)
-	outs := make([]outcome, len(e.rules))
-	for i, r := range runs {
-		outs[i] = e.decode(e.rules[i], g, r)
-	}
+	runs, outs := e.pass(ctx, g, input, e.limit(g), func(int) bool { return true }, true)
 	var findings []finding.Finding
 	var diags []graph.Diagnostic
 	if hasSensitive(g) {
@@ -181,9 +177,13 @@ func (e *evaluation) evaluate(ctx context.Context, g *graph.Graph) ([]finding.Fi
 // rules; after a failed query the cache starts afresh, so that a value left
 // half-computed by the failure (the first output of a conflicting function)
 // is never used by the next rule. Each rule gets its own time budget.
-// strict selects the queries that stop at the first builtin error.
-func (e *evaluation) pass(ctx context.Context, input ast.Value, limit time.Duration, which func(i int) bool, strict bool) []run {
+// strict selects the queries that stop at the first builtin error. Each
+// deny set is decoded as soon as its query ends, and only the outcome is
+// kept (run.deny is nil): on a large graph the deny sets of every rule as
+// OPA returns them would be held at once.
+func (e *evaluation) pass(ctx context.Context, g *graph.Graph, input ast.Value, limit time.Duration, which func(i int) bool, strict bool) ([]run, []outcome) {
 	runs := make([]run, len(e.rules))
+	outs := make([]outcome, len(e.rules))
 	cache := newPassCache()
 	for i := range e.rules {
 		if !which(i) {
@@ -194,14 +194,16 @@ func (e *evaluation) pass(ctx context.Context, input ast.Value, limit time.Durat
 			continue
 		}
 		if e.ruleFuncs {
-			cache.funcs = topdown.NewVirtualCache()
+			cache.funcs = newCallCache()
 		}
 		runs[i] = e.evalRule(ctx, i, input, limit, cache, strict)
 		if runs[i].fail != nil {
 			cache = newPassCache()
 		}
+		outs[i] = e.decode(e.rules[i], g, runs[i])
+		runs[i].deny = nil
 	}
-	return runs
+	return runs, outs
 }
 
 // passCache is OPA's cache of computed values for the queries of one pass.
@@ -216,7 +218,7 @@ type passCache struct {
 }
 
 func newPassCache() *passCache {
-	return &passCache{docs: topdown.NewVirtualCache(), funcs: topdown.NewVirtualCache()}
+	return &passCache{docs: topdown.NewVirtualCache(), funcs: newCallCache()}
 }
 
 // of returns the cache of ref: the key of a function call starts with the
@@ -245,6 +247,95 @@ func (c *passCache) Get(ref ast.Ref) (*ast.Term, bool) { return c.of(ref).Get(re
 func (c *passCache) Put(ref ast.Ref, value *ast.Term) { c.of(ref).Put(ref, value) }
 
 func (c *passCache) Keys() []ast.Ref { return append(c.docs.Keys(), c.funcs.Keys()...) }
+
+// callCache is a VirtualCache of function results: one map entry per
+// call, keyed by the hash of the function and its arguments. OPA's own
+// cache is a tree with a map per argument position (a call of a function
+// of six arguments makes six maps), which on a large graph, one call per
+// resource, cost more than the results it keeps.
+type callCache struct {
+	frames []map[int][]*callEntry
+}
+
+// callEntry is one call's result: undefined once a call was recorded as
+// undefined, as in OPA's cache.
+type callEntry struct {
+	ref       ast.Ref
+	value     *ast.Term
+	undefined bool
+}
+
+func newCallCache() *callCache {
+	c := &callCache{}
+	c.Push()
+	return c
+}
+
+func (c *callCache) Push() { c.frames = append(c.frames, map[int][]*callEntry{}) }
+
+// Pop drops the top frame (OPA pops only what it pushed; the first frame
+// stays).
+func (c *callCache) Pop() {
+	if len(c.frames) > 1 {
+		c.frames = c.frames[:len(c.frames)-1]
+	}
+}
+
+func (c *callCache) top() map[int][]*callEntry { return c.frames[len(c.frames)-1] }
+
+// callHash is the hash of a call, its arguments' positions counted.
+func callHash(ref ast.Ref) int {
+	h := 0
+	for _, t := range ref {
+		h = h*31 + t.Value.Hash()
+	}
+	return h
+}
+
+func (c *callCache) find(ref ast.Ref, h int) *callEntry {
+	for _, e := range c.top()[h] {
+		if e.ref.Equal(ref) {
+			return e
+		}
+	}
+	return nil
+}
+
+func (c *callCache) Get(ref ast.Ref) (*ast.Term, bool) {
+	e := c.find(ref, callHash(ref))
+	switch {
+	case e == nil:
+		return nil, false
+	case e.undefined:
+		return nil, true
+	}
+	return e.value, false
+}
+
+func (c *callCache) Put(ref ast.Ref, value *ast.Term) {
+	h := callHash(ref)
+	e := c.find(ref, h)
+	if e == nil {
+		// OPA reuses the slice of ref for its next call.
+		e = &callEntry{ref: append(ast.Ref(nil), ref...)}
+		c.top()[h] = append(c.top()[h], e)
+	}
+	if value == nil {
+		e.undefined = true
+	} else {
+		e.value = value
+	}
+}
+
+func (c *callCache) Keys() []ast.Ref {
+	var keys []ast.Ref
+	for _, es := range c.top() {
+		for _, e := range es {
+			keys = append(keys, e.ref)
+		}
+	}
+	return keys
+}
 
 // limit is the time limit of one rule over g.
 func (e *Engine) limit(g *graph.Graph) time.Duration {
@@ -334,13 +425,15 @@ func (e *Engine) decode(rule finding.Rule, g *graph.Graph, r run) outcome {
 
 // check decodes and validates one element of a deny set.
 func check(rule finding.Rule, g *graph.Graph, it any) (result, *graph.Diagnostic) {
-	b, _ := json.Marshal(it)
-	var r result
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
-		d := malformed(rule, g, fmt.Sprintf("want {resource, attribute, message, severity}: %v: %s", err, b))
-		return r, &d
+	r, ok := plainResult(it)
+	if !ok {
+		b, _ := json.Marshal(it)
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			d := malformed(rule, g, fmt.Sprintf("want {resource, attribute, message, severity}: %v: %s", err, b))
+			return r, &d
+		}
 	}
 	if g.Resource(r.Resource) == nil {
 		d := malformed(rule, g, fmt.Sprintf("resource %q is not in the graph", r.Resource))
@@ -357,6 +450,36 @@ func check(rule finding.Rule, g *graph.Graph, it any) (result, *graph.Diagnostic
 		}
 	}
 	return r, nil
+}
+
+// plainResult reads an element of a deny set that names only the fields
+// of a result, exactly, each with a string of valid UTF-8: what the JSON
+// decoding in check gives for it, without encoding it (a large graph has
+// hundreds of thousands of results). ok is false for any other element.
+func plainResult(it any) (r result, ok bool) {
+	m, ok := it.(map[string]any)
+	if !ok {
+		return result{}, false
+	}
+	for k, v := range m {
+		s, ok := v.(string)
+		if !ok || !utf8.ValidString(s) {
+			return result{}, false
+		}
+		switch k {
+		case "resource":
+			r.Resource = s
+		case "attribute":
+			r.Attribute = s
+		case "message":
+			r.Message = s
+		case "severity":
+			r.Severity = s
+		default:
+			return result{}, false
+		}
+	}
+	return r, true
 }
 
 func malformed(rule finding.Rule, g *graph.Graph, detail string) graph.Diagnostic {

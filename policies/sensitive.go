@@ -249,15 +249,12 @@ func (e *evaluation) maskedPass(ctx context.Context, g *graph.Graph, c *canaries
 		return runs, outs
 	}
 	limit := e.limit(g)
-	shared := e.pass(ctx, in, limit, func(i int) bool { return which(i) && !alone(i) }, false)
+	runs, outs = e.pass(ctx, g, in, limit, func(i int) bool { return which(i) && !alone(i) }, false)
 	for i := range e.rules {
-		switch {
-		case which(i) && alone(i):
-			runs[i] = e.pass(ctx, in, limit, func(j int) bool { return j == i }, false)[i]
-		default:
-			runs[i] = shared[i]
+		if which(i) && alone(i) {
+			r, o := e.pass(ctx, g, in, limit, func(j int) bool { return j == i }, false)
+			runs[i], outs[i] = r[i], o[i]
 		}
-		outs[i] = e.decode(e.rules[i], g, runs[i])
 	}
 	return runs, outs
 }
