@@ -73,6 +73,17 @@ func sensitiveWithin(v cty.Value, limit int) (found, complete bool) {
 		if !v.IsKnown() || v.IsNull() {
 			return false
 		}
+		if ty.IsObjectType() {
+			// In any order (an object's element iterator sorts its
+			// attribute names first): whether a part was found, or the
+			// walk was cut short, does not depend on which parts it saw.
+			for name := range ty.AttributeTypes() {
+				if walk(v.GetAttr(name)) {
+					return true
+				}
+			}
+			return false
+		}
 		for it := v.ElementIterator(); it.Next(); {
 			if _, ev := it.Element(); walk(ev) {
 				return true
