@@ -51,14 +51,15 @@ type Options struct {
 	Implicit bool
 	// SharedCacheBytes bounds the Terraform source (bytes of .tf, .tf.json,
 	// .tofu files found while walking) up to which one cache of parsed
-	// module directories serves the whole scan, each parsed once. Above it
-	// (a monorepo), finding the roots parses each directory and keeps only
-	// the modules it calls, and each group of roots that share a module
-	// directory is loaded with a cache of its own, dropped when the group is
-	// done: memory then follows the largest group, not the repository, for
-	// the price of parsing each directory twice. 0 means
-	// DefaultSharedCacheBytes; a negative value, never shared. Ignored when
-	// Terraform.Cache is set (that cache serves the whole scan).
+	// module directories serves the whole scan, each parsed once. Above it,
+	// finding the roots reads each directory's module calls from tokens
+	// (terraform.FindLocalCalls), and each group of roots that share a
+	// module directory is loaded with a cache of its own, dropped when the
+	// group is done: each directory is still parsed once, and memory
+	// follows the largest group, not the repository, for the price of
+	// lexing each directory once more. 0 means DefaultSharedCacheBytes; a
+	// negative value, never shared. Ignored when Terraform.Cache is set
+	// (that cache serves the whole scan).
 	SharedCacheBytes int64
 	// Planned, when set, is told how the number of roots Stream is to load
 	// changes: once before the first is loaded, then as more are found
@@ -68,9 +69,13 @@ type Options struct {
 	Planned func(delta int)
 }
 
-// DefaultSharedCacheBytes is the default of Options.SharedCacheBytes: the
-// parsed form of a module takes several times its source.
-const DefaultSharedCacheBytes = 16 << 20
+// DefaultSharedCacheBytes is the default of Options.SharedCacheBytes. The
+// parsed form of a module takes 20 to 25 times its source, and a group
+// parses no directory more often than one cache would: the Terraform
+// corpus (3.2 MB of source) peaks at 138-157 MB in groups against
+// 250-281 MB with one cache, five copies of it at 193-212 MB against
+// 900 MB, for the same CPU time.
+const DefaultSharedCacheBytes = 1 << 20
 
 // skipDir reports whether a directory is never scanned: Terraform's working
 // directory, version-control directories and hidden directories.
