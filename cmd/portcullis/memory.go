@@ -25,10 +25,14 @@ func memoryGuard(limit int64, stderr io.Writer) (stop func()) {
 	if limit <= 0 {
 		return func() {}
 	}
-	// The collector aims at three quarters of the ceiling: by default it
+	// The collector aims at seven eighths of the ceiling: by default it
 	// lets the heap grow to twice what is live, which would cross the
-	// ceiling on large roots that fit well under it.
-	prev := debug.SetMemoryLimit(limit / 4 * 3)
+	// ceiling on large roots that fit well under it. At three quarters, a
+	// root of 100,000 resources (about 0.95 GB live) spent 84 CPU s, most
+	// of the difference in collections near the limit; at seven eighths
+	// 71 CPU s, peak RSS 1.86 GB under the 2 GiB ceiling (40,000
+	// resources: 26.1 -> 22.5 CPU s).
+	prev := debug.SetMemoryLimit(limit / 8 * 7)
 	ceiling := uint64(limit) // limit > 0, checked above
 	done := make(chan struct{})
 	go func() {

@@ -252,7 +252,7 @@ func (st *settings) hidingNote() (graph.Diagnostic, bool) {
 // default 100 the collector took a quarter of the CPU of a monorepo scan;
 // at 200, measured on 20 copies of the Terraform corpus (2 cores, quiet):
 // 25.6 -> 22.2 s wall, 48.4 -> 42.3 CPU s, peak RSS 252 -> 383 MiB. The
-// memory guard's soft limit (three quarters of --max-memory) still makes
+// memory guard's soft limit (seven eighths of --max-memory) still makes
 // the collector run when the heap nears it.
 const scanGCPercent = 200
 
