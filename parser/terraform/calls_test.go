@@ -44,6 +44,7 @@ module "heredoc" {
 EOT
 }
 `}, []string{"b", "m/a", "m/one"}, true},
+		{"module in comments", map[string]string{"main.tf": "# module \"a\" {\n/* module \"b\" {\n  source = \"./b\"\n} */\nresource \"x\" \"y\" {\n  module = \"./c\"\n}\n"}, nil, true},
 		{"no module word", map[string]string{"main.tf": `resource "a" "b" {}` + "\n"}, nil, true},
 		{"module word elsewhere", map[string]string{"main.tf": "variable \"x\" {\n  description = \"the module's name\"\n}\nlocals {\n  module = \"./x\"\n}\n"}, nil, true},
 		{"several files", map[string]string{"a.tf": "module \"a\" {\n  source = \"./a\"\n}\n", "b.tf": "module \"b\" {\n  source = \"./b\"\n}\n"}, []string{"m/a", "m/b"}, true},

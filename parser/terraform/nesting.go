@@ -90,6 +90,8 @@ type nestingScanner struct {
 
 	depthOnly bool // count nesting only (JSON strings read as expressions)
 
+	topModule bool // the name "module" was seen outside every bracket (a module block's header)
+
 	problem *sourceProblem
 }
 
@@ -398,6 +400,9 @@ func (s *nestingScanner) ident() {
 		s.i += n
 	}
 	s.token()
+	if s.i-start == len("module") && len(s.frames) == 0 && string(s.src[start:s.i]) == "module" {
+		s.topModule = true
+	}
 	if n := len(s.frames); n > 0 && s.frames[n-1].kind == frameInterp && !s.frames[n-1].sawName {
 		s.frames[n-1].sawName = true
 		s.frames[n-1].keyword = string(s.src[start:s.i])
