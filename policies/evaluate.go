@@ -46,8 +46,8 @@ type evaluation struct {
 	rules    []finding.Rule
 	queries  []*queries
 	keys     keyCache // the list digests of the findings' content keys (key.go)
-	// ruleFuncs keeps function results for one rule's query only, and
-	// a bounded number of them (see passCache): on a large graph.
+	// ruleFuncs keeps function results for one rule's query only (see
+	// passCache): on a large graph.
 	ruleFuncs bool
 }
 
@@ -194,7 +194,7 @@ func (e *evaluation) pass(ctx context.Context, g *graph.Graph, input ast.Value, 
 			continue
 		}
 		if e.ruleFuncs {
-			cache.funcs = newBoundedCallCache(callsKept)
+			cache.funcs = newCallCache()
 		}
 		runs[i] = e.evalRule(ctx, i, input, limit, cache, strict)
 		if runs[i].fail != nil {
@@ -253,23 +253,8 @@ func (c *passCache) Keys() []ast.Ref { return append(c.docs.Keys(), c.funcs.Keys
 // cache is a tree with a map per argument position (a call of a function
 // of six arguments makes six maps), which on a large graph, one call per
 // resource, cost more than the results it keeps.
-//
-// With a bound, a frame keeps between bound and twice bound calls: when
-// bound calls were put, those put before them are dropped, except the ones
-// read again since. A query reads a call's result back mostly while it is
-// at the resource the call was made for, so the results are kept while
-// they are useful, in memory that does not grow with the graph; a result
-// dropped is computed again if asked for again.
 type callCache struct {
-	bound  int // 0: none
-	frames []*callFrame
-}
-
-// callFrame is one frame of a callCache: the calls put since the last
-// turn, and those of the turn before.
-type callFrame struct {
-	young, old map[int][]*callEntry
-	n          int
+	frames []map[int][]*callEntry
 }
 
 // callEntry is one call's result: undefined once a call was recorded as
@@ -280,21 +265,13 @@ type callEntry struct {
 	undefined bool
 }
 
-func newCallCache() *callCache { return newBoundedCallCache(0) }
-
-// callsKept is the bound of the function results a query keeps on a large
-// graph.
-const callsKept = 8192
-
-func newBoundedCallCache(bound int) *callCache {
-	c := &callCache{bound: bound}
+func newCallCache() *callCache {
+	c := &callCache{}
 	c.Push()
 	return c
 }
 
-func (c *callCache) Push() {
-	c.frames = append(c.frames, &callFrame{young: map[int][]*callEntry{}})
-}
+func (c *callCache) Push() { c.frames = append(c.frames, map[int][]*callEntry{}) }
 
 // Pop drops the top frame (OPA pops only what it pushed; the first frame
 // stays).
@@ -304,7 +281,7 @@ func (c *callCache) Pop() {
 	}
 }
 
-func (c *callCache) top() *callFrame { return c.frames[len(c.frames)-1] }
+func (c *callCache) top() map[int][]*callEntry { return c.frames[len(c.frames)-1] }
 
 // callHash is the hash of a call, its arguments' positions counted.
 func callHash(ref ast.Ref) int {
@@ -315,38 +292,13 @@ func callHash(ref ast.Ref) int {
 	return h
 }
 
-func find(m map[int][]*callEntry, ref ast.Ref, h int) *callEntry {
-	for _, e := range m[h] {
+func (c *callCache) find(ref ast.Ref, h int) *callEntry {
+	for _, e := range c.top()[h] {
 		if e.ref.Equal(ref) {
 			return e
 		}
 	}
 	return nil
-}
-
-// find returns the entry of a call, moved to the young ones if it was
-// among the old.
-func (c *callCache) find(ref ast.Ref, h int) *callEntry {
-	f := c.top()
-	if e := find(f.young, ref, h); e != nil {
-		return e
-	}
-	e := find(f.old, ref, h)
-	if e != nil {
-		c.add(h, e)
-	}
-	return e
-}
-
-// add puts an entry with the young ones, turning the frame first if it
-// holds bound of them.
-func (c *callCache) add(h int, e *callEntry) {
-	f := c.top()
-	if c.bound > 0 && f.n >= c.bound {
-		f.old, f.young, f.n = f.young, map[int][]*callEntry{}, 0
-	}
-	f.young[h] = append(f.young[h], e)
-	f.n++
 }
 
 func (c *callCache) Get(ref ast.Ref) (*ast.Term, bool) {
@@ -366,7 +318,7 @@ func (c *callCache) Put(ref ast.Ref, value *ast.Term) {
 	if e == nil {
 		// OPA reuses the slice of ref for its next call.
 		e = &callEntry{ref: append(ast.Ref(nil), ref...)}
-		c.add(h, e)
+		c.top()[h] = append(c.top()[h], e)
 	}
 	if value == nil {
 		e.undefined = true
@@ -377,12 +329,9 @@ func (c *callCache) Put(ref ast.Ref, value *ast.Term) {
 
 func (c *callCache) Keys() []ast.Ref {
 	var keys []ast.Ref
-	f := c.top()
-	for _, m := range []map[int][]*callEntry{f.young, f.old} {
-		for _, es := range m {
-			for _, e := range es {
-				keys = append(keys, e.ref)
-			}
+	for _, es := range c.top() {
+		for _, e := range es {
+			keys = append(keys, e.ref)
 		}
 	}
 	return keys

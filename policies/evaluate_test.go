@@ -104,22 +104,3 @@ func TestCallCache(t *testing.T) {
 		t.Errorf("the first frame has %d keys, want 2", len(c.Keys()))
 	}
 }
-
-// TestBoundedCallCache checks that a bounded cache drops the calls not
-// read since the turn before last, and keeps the others.
-func TestBoundedCallCache(t *testing.T) {
-	call := func(s string) ast.Ref { return ast.Ref{ast.VarTerm("f"), ast.StringTerm(s)} }
-	c := newBoundedCallCache(2)
-	c.Put(call("a"), ast.IntNumberTerm(1))
-	c.Put(call("b"), ast.IntNumberTerm(2))
-	c.Put(call("c"), ast.IntNumberTerm(3)) // turn: a and b are old
-	if v, _ := c.Get(call("a")); v == nil {
-		t.Fatal("a call of the turn before was dropped")
-	}
-	c.Put(call("d"), ast.IntNumberTerm(4)) // turn: c and a (read again) are old
-	for s, kept := range map[string]bool{"a": true, "b": false, "c": true, "d": true} {
-		if v, _ := c.Get(call(s)); (v != nil) != kept {
-			t.Errorf("call %s kept: %v, want %v", s, v != nil, kept)
-		}
-	}
-}
