@@ -803,21 +803,24 @@ func (e *Engine) parseClosure(has []bool, queue []int, admit func(j int) bool) (
 		mods   = map[string]*ast.Module{}
 		failed = map[string]error{}
 	)
-	// reach queues the modules refs reach (mu held).
-	reach := func(refs []ast.Ref) {
+	// reach marks and queues the modules refs reach and, through the
+	// imports read with their headers, the modules those need for certain:
+	// they are parsed alongside (mu held).
+	var reach func(refs []ast.Ref)
+	reach = func(refs []ast.Ref) {
 		for _, ref := range refs {
 			for j, other := range e.mods {
 				if !has[j] && overlaps(ref, other.pkg) && admit(j) {
 					has[j] = true
 					queue = append(queue, j)
-					reachImports(e, has, &queue, j, admit)
+					reach(other.imports)
 				}
 			}
 		}
 	}
 	mu.Lock()
 	for _, m := range slices.Clone(queue) {
-		reachImports(e, has, &queue, m, admit)
+		reach(e.mods[m].imports)
 	}
 	mu.Unlock()
 	work := func() {
@@ -865,21 +868,6 @@ func (e *Engine) parseClosure(has []bool, queue []int, admit func(j int) bool) (
 		return nil, failed[slices.Min(slices.Collect(maps.Keys(failed)))]
 	}
 	return mods, nil
-}
-
-// reachImports marks and queues the modules that module m's header imports
-// reach, and theirs, for which admit holds: they will be needed once m is
-// parsed, so they are parsed alongside it.
-func reachImports(e *Engine, has []bool, queue *[]int, m int, admit func(j int) bool) {
-	for _, ref := range e.mods[m].imports {
-		for j, other := range e.mods {
-			if !has[j] && overlaps(ref, other.pkg) && admit(j) {
-				has[j] = true
-				*queue = append(*queue, j)
-				reachImports(e, has, queue, j, admit)
-			}
-		}
-	}
 }
 
 // size is the length of the module's source still to parse (0 once
